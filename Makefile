@@ -1,0 +1,11 @@
+.PHONY: run test lint bench demo
+run:
+	python app.py
+test:
+	bash scripts/test.sh
+lint:
+	ruff check . && ruff format --check . && mypy .
+bench:
+	python bench/bench_breadth.py && python bench/bench_store.py
+demo:
+	python cli.py demo

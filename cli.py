@@ -1,0 +1,215 @@
+"""Command line: ``python cli.py demo | import | refresh | universe | export | status``.
+
+Thin: each command parses typed arguments, calls one function of data/ or service, prints.
+Heavy imports live inside the commands. Exit codes: 0 ok, 1 partial (some tickers failed,
+reported), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+class DateParam(click.ParamType):
+    """A YYYY-MM-DD date that fails with a clean usage error."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.strptime(str(value), "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+DATE = DateParam()
+
+
+def user_errors(func: F) -> F:
+    """Turn BreadthError into one line on stderr and exit code 2 (input) or 1 (other)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from data.errors import BreadthError, InputError
+
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except BreadthError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_PARTIAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Any:
+    from settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _store() -> Any:
+    from data.store import Store
+
+    return Store(_settings().data_dir)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Breadth & Rotation Monitor: load data, refresh it, export indicators."""
+
+
+@cli.command()
+@click.option("--seed", type=int, default=None, help="Random seed (default BREADTH_DEMO_SEED).")
+@click.option("--tickers", "n_tickers", type=click.IntRange(50, 20000), default=None)
+@click.option("--years", type=click.IntRange(2, 40), default=None)
+@user_errors
+def demo(seed: int | None, n_tickers: int | None, years: int | None) -> None:
+    """Write the simulated demo market into the store (replaces what it holds)."""
+    from data.jobs import load_demo
+
+    settings = _settings()
+    version = load_demo(
+        _store(),
+        seed=settings.demo_seed if seed is None else seed,
+        n_tickers=settings.demo_tickers if n_tickers is None else n_tickers,
+        years=settings.demo_years if years is None else years,
+    )
+    click.echo(f"demo market stored (simulated data), version {version}")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace/--merge", default=False, help="Replace the store, or merge (default).")
+@user_errors
+def import_(paths: tuple[Path, ...], replace: bool) -> None:
+    """Store price files (CSV or Parquet, long or wide)."""
+    from data.jobs import import_files
+
+    summary = import_files(_store(), list(paths), replace=replace)
+    click.echo(summary)
+
+
+@cli.command()
+@user_errors
+def status() -> None:
+    """Say what the store holds."""
+    from data.jobs import status_report
+
+    click.echo(status_report(_store()))
+
+
+@cli.command()
+@click.option("--universe", "universes", multiple=True, help="Universe(s) to refresh.")
+@click.option("--tickers", "tickers", multiple=True, help="Extra tickers.")
+@click.option("--full", is_flag=True, help="Fetch whole histories again.")
+@click.option("--progress/--no-progress", default=True)
+@user_errors
+def refresh(universes: tuple[str, ...], tickers: tuple[str, ...], full: bool, progress: bool) -> None:
+    """Download new bars from Yahoo Finance (incremental)."""
+    from data.refresh import run_refresh_cli
+
+    sys.exit(run_refresh_cli(_store(), _settings(), universes, tickers, full=full, progress=progress))
+
+
+@cli.group()
+def universe() -> None:
+    """List, add and update universes."""
+
+
+@universe.command("list")
+@user_errors
+def universe_list() -> None:
+    """Universes known to the store and built in."""
+    from data.universes import describe_universes
+
+    click.echo(describe_universes(_store()))
+
+
+@universe.command("add")
+@click.argument("name")
+@click.argument("path", type=click.Path(path_type=Path))
+@user_errors
+def universe_add(name: str, path: Path) -> None:
+    """Add a custom universe from a ticker list or a ticker,start_date,end_date table."""
+    from data.universes import add_universe_file
+
+    click.echo(add_universe_file(_store(), name, path))
+
+
+@universe.command("update")
+@click.argument("name")
+@user_errors
+def universe_update(name: str) -> None:
+    """Fetch a universe's public membership or holdings file (needs internet)."""
+    from data.universes import update_universe
+
+    click.echo(update_universe(_store(), name))
+
+
+@cli.group()
+def export() -> None:
+    """Export indicator tables as CSV."""
+
+
+@export.command("breadth")
+@click.option("--universe", default="all", show_default=True)
+@click.option("--tickers-file", type=click.Path(path_type=Path), default=None)
+@click.option("--start", type=DATE, default=None)
+@click.option("--end", type=DATE, default=None)
+@click.option("--out", default="-", show_default=True, help="CSV path, or - for stdout.")
+@click.option("--fast", "sma_fast", type=click.IntRange(5, 400), default=50, show_default=True)
+@click.option("--slow", "sma_slow", type=click.IntRange(5, 400), default=200, show_default=True)
+@user_errors
+def export_breadth(
+    universe: str,
+    tickers_file: Path | None,
+    start: date | None,
+    end: date | None,
+    out: str,
+    sma_fast: int,
+    sma_slow: int,
+) -> None:
+    """Breadth indicators per session of a universe (or of a ticker list)."""
+    from data.errors import InputError
+    from service import export_breadth_csv
+
+    if start and end and start > end:
+        raise InputError(f"--start {start} is after --end {end}")
+    text = export_breadth_csv(
+        _store(),
+        universe=universe,
+        tickers_file=tickers_file,
+        start=start,
+        end=end,
+        sma_fast=sma_fast,
+        sma_slow=sma_slow,
+    )
+    if out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text)
+        click.echo(f"wrote {out}", err=True)
+
+
+if __name__ == "__main__":
+    cli()
