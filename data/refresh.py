@@ -1,0 +1,372 @@
+"""Incremental refresh of the store from Yahoo Finance (``python cli.py refresh``).
+
+Per ticker: *new* (not stored: whole history from ``history_start``), *incremental* (from the
+last stored session minus ``overlap`` business days) or *up to date*. After the download the
+overlap is compared with the store: when an adjusted close differs by more than a relative
+1e-4, a dividend or split re-adjusted the history and that ticker's whole history is fetched
+again and written with ``replace_tickers``. Everything lands in ONE new store version at the
+end; nothing is written when cancelled or when no bar was fetched. Real data replaces a
+simulated (demo) store as a whole. Progress is reported as ``RefreshProgress`` values, kept
+apart from their display (a tqdm bar in the CLI).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+import pandas as pd
+
+from data.benchmarks import REFRESH_BENCHMARKS, SECTORS
+from data.errors import InputError
+from data.model import TICKER_INFO_COLUMNS, Prices
+from data.sources.yahoo import (
+    Downloader,
+    FetchProgress,
+    batch_count,
+    concat_prices,
+    fetch_bars,
+    last_final_date,
+)
+from data.tickers import DEMO_PREFIX, normalize_ticker, validate_ticker_list
+
+DEFAULT_HISTORY_START = date(2000, 1, 1)
+RELATIVE_TOLERANCE = 1e-4
+SOURCE_LABEL = "Yahoo Finance (yfinance, adjusted)"
+Action = Literal["new", "full", "incremental", "up_to_date"]
+
+
+@dataclass(frozen=True)
+class TickerPlan:
+    """What to fetch for one ticker; ``start`` is the first session date asked for."""
+
+    ticker: str
+    action: Action
+    start: date | None
+    last_stored: date | None
+
+
+def last_session(on_or_before: date) -> date:
+    """The last weekday on or before a date (exchange holidays are not modelled)."""
+    stamp = pd.Timestamp(on_or_before)
+    return on_or_before if stamp.weekday() < 5 else (stamp - pd.offsets.BDay(1)).date()
+
+
+def plan_refresh(
+    last_dates: pd.Series,
+    tickers: Iterable[str],
+    today: date,
+    overlap: int = 5,
+    full: bool = False,
+    history_start: date = DEFAULT_HISTORY_START,
+) -> list[TickerPlan]:
+    """A plan per ticker (normalised, deduplicated, in order).
+
+    ``last_dates``: ticker -> last stored session (``Store.last_dates()``); ``today``: the latest
+    date whose bar is final (``last_final_date(now)``); ``overlap``: business days re-fetched
+    before the last stored session, to detect re-adjusted histories. ``full``: every ticker's
+    whole history again (stored ones are then replaced).
+    """
+    latest = last_session(today)
+    plans: list[TickerPlan] = []
+    for ticker in dict.fromkeys(tickers):
+        stamp = last_dates.get(ticker) if len(last_dates) else None
+        last = None if stamp is None or pd.isna(stamp) else pd.Timestamp(stamp).date()
+        if last is None:
+            plans.append(TickerPlan(ticker, "new", history_start, None))
+        elif full:
+            plans.append(TickerPlan(ticker, "full", history_start, last))
+        elif last >= latest:
+            plans.append(TickerPlan(ticker, "up_to_date", None, last))
+        else:
+            start = (pd.Timestamp(last) - pd.offsets.BDay(overlap)).date()
+            plans.append(TickerPlan(ticker, "incremental", start, last))
+    return plans
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    """Progress after each download batch; ``eta_s`` in seconds (None before the first)."""
+
+    phase: Literal["download", "refetch"]
+    batches_done: int
+    batches_total: int
+    tickers_failed: int
+    eta_s: float | None
+
+
+@dataclass
+class RefreshSummary:
+    """What a refresh did. Ticker lists are sorted; ``failed`` maps ticker -> reason."""
+
+    fetched: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    refetched_full: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    batches: int = 0
+    cancelled: bool = False
+    version: str | None = None
+    replaced_simulated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the store manifest."""
+        return asdict(self)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every ticker is fine, 1 when some failed or the refresh was cancelled."""
+        return 1 if self.failed or self.cancelled else 0
+
+    def report(self) -> str:
+        """A few lines for the terminal."""
+        lines = [
+            f"fetched: {len(self.fetched)} tickers with new bars"
+            + (
+                f" ({len(self.refetched_full)} whole histories re-fetched)"
+                if self.refetched_full
+                else ""
+            ),
+            f"up to date: {len(self.up_to_date)}",
+            f"failed: {len(self.failed)}",
+        ]
+        lines += [f"  {t}: {r}" for t, r in sorted(self.failed.items())]
+        if self.cancelled:
+            lines.append("cancelled: nothing was written")
+        elif self.version:
+            lines.append(f"store version {self.version}")
+        else:
+            lines.append("nothing new: the store is unchanged")
+        return "\n".join(lines)
+
+
+class _Progress:
+    """Counts batches over both phases and reports RefreshProgress with an ETA."""
+
+    def __init__(
+        self,
+        total: int,
+        report: Callable[[RefreshProgress], None] | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.total, self.done, self.failed = total, 0, 0
+        self.report, self.clock, self.t0 = report, clock, clock()
+
+    def hook(self, phase: Literal["download", "refetch"]) -> Callable[[FetchProgress], None]:
+        base_failed = self.failed
+
+        def on_batch(p: FetchProgress) -> None:
+            self.done += 1
+            self.failed = base_failed + p.tickers_failed
+            elapsed = self.clock() - self.t0
+            eta = elapsed / self.done * max(self.total - self.done, 0)
+            if self.report is not None:
+                self.report(RefreshProgress(phase, self.done, self.total, self.failed, eta))
+
+        return on_batch
+
+
+def run_refresh(
+    store: Any,
+    tickers: Iterable[str],
+    *,
+    download: Downloader | None = None,
+    batch_size: int = 100,
+    max_retries: int = 4,
+    backoff_s: float = 2.0,
+    overlap: int = 5,
+    history_start: date = DEFAULT_HISTORY_START,
+    full: bool = False,
+    progress: Callable[[RefreshProgress], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> RefreshSummary:
+    """Refresh ``tickers`` in ``store`` (see module docstring); returns what happened.
+
+    Raises ``SourceError`` when Yahoo is not reachable at all; nothing is written then.
+    """
+    summary = RefreshSummary()
+    names: list[str] = []
+    for raw in tickers:
+        try:
+            name = normalize_ticker(raw)
+        except InputError as exc:
+            summary.failed[str(raw)] = str(exc)
+            continue
+        if name.startswith(DEMO_PREFIX):
+            continue  # the demo market's own series: nothing to fetch
+        names.append(name)
+    simulated = bool(store.manifest().get("simulated", False))
+    last_dates = pd.Series(dtype="datetime64[ns]") if simulated else store.last_dates()
+    plans = plan_refresh(last_dates, names, last_final_date(now), overlap, full, history_start)
+    summary.up_to_date = sorted(p.ticker for p in plans if p.action == "up_to_date")
+    groups: dict[date, list[str]] = {}
+    for p in plans:
+        if p.start is not None:
+            groups.setdefault(p.start, []).append(p.ticker)
+    total = sum(batch_count(len(g), batch_size) for g in groups.values())
+    tracker = _Progress(total, progress, clock)
+    kw: dict[str, Any] = dict(
+        download=download,
+        batch_size=batch_size,
+        max_retries=max_retries,
+        backoff_s=backoff_s,
+        sleep=sleep,
+        cancel=cancel,
+        now=now,
+    )
+    parts: list[Prices] = []
+    for start in sorted(groups):
+        got = fetch_bars(groups[start], start, None, on_batch=tracker.hook("download"), **kw)
+        summary.failed.update(got.failed)
+        parts.append(got.prices)
+        if got.cancelled:
+            summary.cancelled = True
+            return summary
+    fetched = concat_prices(parts)
+    by_ticker = {p.ticker: p for p in plans}
+    changed = _readjusted(store, fetched, [p for p in plans if p.action == "incremental"])
+    replace = {p.ticker for p in plans if p.action == "full" and p.ticker in fetched.tickers}
+    drop: set[str] = set()
+    if changed:
+        tracker.total += batch_count(len(changed), batch_size)
+        again = fetch_bars(changed, history_start, None, on_batch=tracker.hook("refetch"), **kw)
+        if again.cancelled:
+            summary.cancelled = True
+            return summary
+        for t, reason in again.failed.items():
+            summary.failed[t] = f"adjusted history changed; full re-fetch failed: {reason}"
+        drop = set(changed)
+        fetched = concat_prices(
+            [fetched.select([t for t in fetched.tickers if t not in drop]), again.prices]
+        )
+        replace |= set(again.prices.tickers)
+        summary.refetched_full = sorted(again.prices.tickers)
+    new_bars = _only_new_bars(fetched, by_ticker, replace)
+    summary.batches = tracker.done
+    summary.fetched = sorted(new_bars.tickers)
+    summary.up_to_date = sorted(
+        {*summary.up_to_date, *(t for t in fetched.tickers if t not in new_bars.tickers)}
+    )
+    if not summary.fetched:
+        return summary
+    summary.replaced_simulated = simulated
+    info = _new_ticker_info(store, summary.fetched, simulated)
+    summary.version = store.write_prices(
+        new_bars,
+        source_kind="yahoo",
+        source_label=SOURCE_LABEL,
+        simulated=False,
+        replace_all=simulated,
+        replace_tickers=sorted(replace),
+        ticker_info=info,
+        refresh_summary={**summary.to_dict(), "at": datetime.now().astimezone().isoformat()},
+    )
+    return summary
+
+
+def _readjusted(store: Any, fetched: Prices, plans: Sequence[TickerPlan]) -> list[str]:
+    """Incremental tickers whose fetched closes in the overlap differ from the stored ones."""
+    tickers = [p.ticker for p in plans if p.ticker in fetched.tickers]
+    if not tickers:
+        return []
+    start = min(p.start for p in plans if p.start is not None)
+    stored = store.read_prices(tickers, fields=("close",), start=start).close
+    new = fetched.close.reindex(columns=stored.columns)
+    common = stored.index.intersection(new.index)
+    old, got = stored.loc[common].astype("float64"), new.loc[common]
+    rel = ((got - old).abs() / old.abs()).where(old.notna() & got.notna())
+    worst = rel.max(axis=0).fillna(0.0)
+    return sorted(str(t) for t in worst.index[worst > RELATIVE_TOLERANCE])
+
+
+def _only_new_bars(fetched: Prices, plans: dict[str, TickerPlan], replace: set[str]) -> Prices:
+    """Drop overlap bars (dated on or before the last stored session) of incremental tickers."""
+    keep = pd.DataFrame(True, index=fetched.close.index, columns=fetched.close.columns)
+    for t in fetched.tickers:
+        last = plans[t].last_stored
+        if t not in replace and last is not None:
+            keep[t] = keep.index > pd.Timestamp(last)
+    panels = {n: f.where(keep) for n, f in fetched.panels().items()}
+    has = panels["close"].notna()
+    cols = [str(t) for t in has.columns[has.any(axis=0)]]
+    rows = has[cols].any(axis=1)
+    return Prices(**{n: f.loc[rows, cols] for n, f in panels.items()})
+
+
+def _new_ticker_info(store: Any, tickers: Sequence[str], fresh: bool) -> pd.DataFrame | None:
+    """Info rows (kind, sector ETFs' sector) for tickers the store has no info for.
+
+    ``fresh``: the store's content is being replaced, so every ticker is new."""
+    known = set() if fresh or not store.manifest() else set(store.read_ticker_info()["ticker"])
+    sector_of = {etf: name for name, etf in SECTORS.items()}
+    rows = [
+        {
+            "ticker": t,
+            "name": "",
+            "sector": sector_of.get(t, ""),
+            "kind": "index" if t.startswith("^") else "etf" if t in REFRESH_BENCHMARKS else "stock",
+        }
+        for t in tickers
+        if t not in known
+    ]
+    return pd.DataFrame(rows, columns=list(TICKER_INFO_COLUMNS)) if rows else None
+
+
+def run_refresh_cli(
+    store: Any,
+    settings: Any,
+    universes: Sequence[str],
+    tickers: Sequence[str],
+    *,
+    full: bool,
+    progress: bool,
+    download: Downloader | None = None,
+) -> int:
+    """``cli.py refresh``: universes' members ∪ ``tickers`` ∪ REFRESH_BENCHMARKS.
+
+    Prints a summary; returns 0 (all fine), 1 (some tickers failed). Unknown universes and
+    invalid tickers raise ``InputError`` (exit code 2 in the CLI).
+    """
+    wanted: list[str] = []
+    for name in universes:
+        if name == "all":
+            wanted += [str(t) for t in store.last_dates().index]
+            continue
+        _, intervals = store.read_universe(name)
+        wanted += [str(t) for t in intervals["ticker"]]
+    if tickers:
+        wanted += validate_ticker_list(" ".join(tickers))
+    wanted += list(REFRESH_BENCHMARKS)
+    bar: Any = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="batch", desc="refresh", file=sys.stderr)
+
+    def show(p: RefreshProgress) -> None:
+        bar.total = p.batches_total
+        bar.set_postfix(failed=p.tickers_failed, refresh=False)
+        bar.update(p.batches_done - bar.n)
+
+    try:
+        summary = run_refresh(
+            store,
+            wanted,
+            download=download,
+            batch_size=settings.yahoo_batch_size,
+            max_retries=settings.yahoo_max_retries,
+            backoff_s=settings.yahoo_backoff,
+            full=full,
+            progress=show if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    print(summary.report())
+    return summary.exit_code

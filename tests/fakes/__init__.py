@@ -1,0 +1,1 @@
+"""Test doubles: a fake yfinance download built to yfinance 1.7's real shapes."""
