@@ -124,11 +124,15 @@ def status() -> None:
 @click.option("--full", is_flag=True, help="Fetch whole histories again.")
 @click.option("--progress/--no-progress", default=True)
 @user_errors
-def refresh(universes: tuple[str, ...], tickers: tuple[str, ...], full: bool, progress: bool) -> None:
+def refresh(
+    universes: tuple[str, ...], tickers: tuple[str, ...], full: bool, progress: bool
+) -> None:
     """Download new bars from Yahoo Finance (incremental)."""
     from data.refresh import run_refresh_cli
 
-    sys.exit(run_refresh_cli(_store(), _settings(), universes, tickers, full=full, progress=progress))
+    sys.exit(
+        run_refresh_cli(_store(), _settings(), universes, tickers, full=full, progress=progress)
+    )
 
 
 @cli.group()
@@ -211,5 +215,28 @@ def export_breadth(
         click.echo(f"wrote {out}", err=True)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; usage errors become one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="cli.py", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message())
+        return EXIT_USAGE
+    except click.UsageError as exc:
+        hint = (
+            f" (see: python cli.py {exc.ctx.command_path.split(' ', 1)[-1]} --help)"
+            if (exc.ctx and " " in exc.ctx.command_path)
+            else " (see: python cli.py --help)"
+        )
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        return EXIT_USAGE
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
 if __name__ == "__main__":
-    cli()
+    sys.exit(main())

@@ -103,9 +103,7 @@ def env_name(field: str) -> str:
     return f"BREADTH_{field.upper()}"
 
 
-def load_settings(
-    env: Mapping[str, str] | None = None, **overrides: Any
-) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Settings from ``overrides`` > ``env`` (default ``os.environ``) > defaults."""
     source = os.environ if env is None else env
     values: dict[str, Any] = {}

@@ -95,11 +95,17 @@ def child(panel: str, method: str, repeat: int) -> None:
         METHODS[method](px)
         times.append(time.perf_counter() - t0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({
-        "best_s": min(times), "median_s": float(np.median(times)),
-        "extra_peak_mb": max(0, peak - max(rss_now, base * 1024)) / 2**20,
-        "panel_mb": px.to_numpy().nbytes / 2**20, "shape": list(px.shape),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "best_s": min(times),
+                "median_s": float(np.median(times)),
+                "extra_peak_mb": max(0, peak - max(rss_now, base * 1024)) / 2**20,
+                "panel_mb": px.to_numpy().nbytes / 2**20,
+                "shape": list(px.shape),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -113,8 +119,10 @@ def main() -> None:
         return
     import numba
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"numba threads {numba.get_num_threads()}, python {platform.python_version()}")  # fmt: skip
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"numba threads {numba.get_num_threads()}, python {platform.python_version()}"
+    )
     panels = ["synthetic"] + (["real"] if (SHARED / "prices.parquet").exists() else [])
     methods = ["fast", "pandas"] + ([] if args.skip_naive else ["naive"])
     for panel in panels:
@@ -123,18 +131,24 @@ def main() -> None:
             rep = 1 if method == "naive" else args.repeat
             out = subprocess.run(
                 [sys.executable, __file__, "--child", panel, method, "--repeat", str(rep)],
-                capture_output=True, text=True, check=True,
-            )  # fmt: skip
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             res[method] = json.loads(out.stdout.strip().splitlines()[-1])
         shape = res["fast"]["shape"]
-        print(f"\n{panel} panel {shape[0]} sessions × {shape[1]} tickers "
-              f"({res['fast']['panel_mb']:.0f} MB float32)")  # fmt: skip
+        print(
+            f"\n{panel} panel {shape[0]} sessions × {shape[1]} tickers "
+            f"({res['fast']['panel_mb']:.0f} MB float32)"
+        )
         print(f"{'method':<8} {'best s':>8} {'median s':>9} {'extra peak MB':>14} {'vs fast':>8}")
         for method in methods:
             r = res[method]
             ratio = r["best_s"] / res["fast"]["best_s"]
-            print(f"{method:<8} {r['best_s']:8.3f} {r['median_s']:9.3f} "
-                  f"{r['extra_peak_mb']:14.1f} {ratio:7.1f}x")  # fmt: skip
+            print(
+                f"{method:<8} {r['best_s']:8.3f} {r['median_s']:9.3f} "
+                f"{r['extra_peak_mb']:14.1f} {ratio:7.1f}x"
+            )
 
 
 if __name__ == "__main__":

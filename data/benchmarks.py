@@ -52,8 +52,22 @@ PAIRS: dict[str, tuple[str, str, str]] = {
 """Pair id -> (numerator role, denominator role, label)."""
 
 REFRESH_BENCHMARKS: tuple[str, ...] = (
-    "SPY", "RSP", "IWB", "IWM", "IWV", "IWD", "IWF", "IWN", "IWO", "IJH", "IJR", "QQQ",
-    *SECTORS.values(), "^GSPC", "^RUT", "^NDX",
+    "SPY",
+    "RSP",
+    "IWB",
+    "IWM",
+    "IWV",
+    "IWD",
+    "IWF",
+    "IWN",
+    "IWO",
+    "IJH",
+    "IJR",
+    "QQQ",
+    *SECTORS.values(),
+    "^GSPC",
+    "^RUT",
+    "^NDX",
 )
 """Tickers every yahoo refresh includes."""
 

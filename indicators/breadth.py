@@ -118,9 +118,7 @@ def breadth_from_counts(counts: pd.DataFrame, params: BreadthParams) -> pd.DataF
     out["pct_new_lows_52w"] = _pct(nl, c["eligible_52w"])
     out["net_new_highs"] = nh - nl
     out["record_high_pct"] = _pct(nh, nh + nl)
-    out["high_low_index"] = (
-        out["record_high_pct"].rolling(p.hl_index_window, min_periods=1).mean()
-    )
+    out["high_low_index"] = out["record_high_pct"].rolling(p.hl_index_window, min_periods=1).mean()
     adv, dec = c["advances"], c["declines"]
     out["advances"] = adv
     out["declines"] = dec
@@ -128,10 +126,7 @@ def breadth_from_counts(counts: pd.DataFrame, params: BreadthParams) -> pd.DataF
     out["ad_line"] = (adv - dec).cumsum()
     net = (adv - dec).astype("float64")
     total = (adv + dec).astype("float64")
-    if p.ratio_adjusted:
-        basis = (1000.0 * net / total).where(total > 0, 0.0)
-    else:
-        basis = net
+    basis = (1000.0 * net / total).where(total > 0, 0.0) if p.ratio_adjusted else net
     osc = ema(basis, p.mcclellan_fast) - ema(basis, p.mcclellan_slow)
     out["mcclellan_osc"] = osc
     out["mcclellan_sum"] = osc.cumsum()

@@ -41,8 +41,12 @@ _N_COUNTS = len(COUNT_COLUMNS)
 
 @numba.njit(cache=True, nogil=True)
 def _block_extremes(
-    x: npt.NDArray[np.float64], n: int, w: int, pre: npt.NDArray[np.float64],
-    suf: npt.NDArray[np.float64], sign: float,
+    x: npt.NDArray[np.float64],
+    n: int,
+    w: int,
+    pre: npt.NDArray[np.float64],
+    suf: npt.NDArray[np.float64],
+    sign: float,
 ) -> None:
     """Prefix/suffix running max of ``sign·x[:n]`` within blocks of ``w`` (van Herk /
     Gil-Werman): the max over bars i-w+1..i is max(suf[i-w+1], pre[i]). Branch-free."""
@@ -55,7 +59,7 @@ def _block_extremes(
 
 
 @numba.njit(cache=True, nogil=True)
-def _one_ticker(  # noqa: PLR0913
+def _one_ticker(
     close: npt.NDArray[np.float64],
     high: npt.NDArray[np.float64],
     low: npt.NDArray[np.float64],

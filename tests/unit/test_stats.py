@@ -27,8 +27,13 @@ def test_sta002_trailing_percentile_hand() -> None:
     expected = [50.0, 75.0, 200 / 3, 12.5, np.nan, 90.0]
     np.testing.assert_allclose(got, expected, equal_nan=True)
     assert trailing_percentile(s, min_history=3).isna().tolist() == [
-        True, True, False, False, True, False,
-    ]  # fmt: skip
+        True,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,0 +1,140 @@
+"""Jobs the CLI runs against the store: load the demo, import files, say what is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from data.errors import InputError
+from data.model import Prices
+from data.store import Store
+
+STALE_SESSIONS = 5
+"""A ticker is stale when its last bar is more than this many sessions before the store's last."""
+
+
+def load_demo(store: Store, *, seed: int, n_tickers: int, years: int) -> str:
+    """Write the simulated demo market, replacing everything stored; returns the version."""
+    from data.sources.demo import generate_demo
+
+    market = generate_demo(seed=seed, n_tickers=n_tickers, years=years)
+    return store.write_prices(
+        market.prices,
+        source_kind="demo",
+        source_label=f"simulated market (seed {seed}, {n_tickers} tickers, {years} years)",
+        simulated=True,
+        replace_all=True,
+        drop_universes=True,
+        ticker_info=market.info,
+        universes=market.universes,
+    )
+
+
+def _combine(parts: Sequence[Prices]) -> Prices:
+    """Several files' panels as one; a later file's non-NaN cells win on overlaps."""
+    if len(parts) == 1:
+        return parts[0]
+    close_only = any(p.close_only for p in parts)
+    out: dict[str, pd.DataFrame] = {}
+    for field in ("close", "open", "high", "low", "volume"):
+        frames = [getattr(p, field) for p in parts]
+        if field != "close" and (close_only or any(f is None for f in frames)):
+            continue
+        combined = frames[0]
+        for frame in frames[1:]:
+            combined = frame.combine_first(combined)
+        out[field] = combined.sort_index().sort_index(axis=1)
+    return Prices(**out)
+
+
+def import_files(store: Store, paths: Sequence[Path], *, replace: bool) -> str:
+    """Validate every file, then store them all in one write; returns a one-paragraph summary.
+
+    A store holding the simulated demo is replaced rather than mixed with real data.
+    """
+    from data.sources.files import read_price_file
+
+    if not paths:
+        raise InputError("no files to import")
+    parts = [read_price_file(Path(p)) for p in paths]  # all must validate before any write
+    prices = _combine(parts)
+    was_demo = bool(store.manifest().get("simulated"))
+    replace_all = replace or was_demo
+    label = ", ".join(Path(p).name for p in paths)
+    version = store.write_prices(
+        prices, source_kind="files", source_label=label, replace_all=replace_all
+    )
+    d = prices.dates
+    kind = "close only" if prices.close_only else "OHLC"
+    how = "replaced the simulated demo data" if was_demo else (
+        "replaced the store" if replace else "merged into the store"
+    )  # fmt: skip
+    return (
+        f"Imported {len(paths)} file(s) ({label}): {len(prices.tickers)} tickers, {len(d)} "
+        f"sessions {d[0]:%Y-%m-%d}..{d[-1]:%Y-%m-%d}, {kind}; {how}. "
+        f"The store now holds {store.manifest().get('n_tickers', 0)} tickers, version {version}."
+    )
+
+
+def _universe_lines(store: Store, last: pd.Timestamp, has_bar: pd.Series) -> list[str]:
+    lines = []
+    for info in store.list_universes():
+        _, iv = store.read_universe(info.name)
+        live = (iv["start_date"] <= last) & (iv["end_date"].isna() | (iv["end_date"] >= last))
+        members = pd.Index(iv.loc[live, "ticker"].astype(str).unique())
+        with_bar = int(has_bar.reindex(members, fill_value=False).sum())
+        pct = 100.0 * with_bar / len(members) if len(members) else 0.0
+        pit = "point in time" if info.point_in_time else "current constituents (survivorship bias)"
+        lines.append(
+            f"  {info.name}: {len(members)} members on {last:%Y-%m-%d}, {with_bar} with a bar "
+            f"({pct:.1f}% coverage), {pit}"
+        )
+    return lines
+
+
+def status_report(store: Store) -> str:
+    """A few lines saying what the store holds (source, dates, tickers, universes, staleness)."""
+    m = store.manifest()
+    if not m:
+        return f"The store at {store.root} is empty: run `cli.py demo` or `cli.py import`."
+    src = m["source"]
+    lines = [
+        f"store: {store.root}",
+        f"source: {src['kind']} ({src['label']})"
+        + (" — SIMULATED DATA" if m.get("simulated") else ""),
+        f"version: {m['version']} (written {m['written_at']})",
+        f"sessions: {m['first_date']} .. {m['last_date']}",
+        f"tickers: {m['n_tickers']}",
+        "fields: "
+        + (
+            "close only (52-week highs are closing highs)"
+            if m["close_only"]
+            else ", ".join(m["fields"])
+        ),
+    ]
+    last = pd.Timestamp(m["last_date"])
+    recent = store.read_prices(fields=("close",), start=(last - pd.Timedelta(days=30)).date())
+    close = recent.close
+    sessions = close.index
+    has_bar = close.loc[last].notna() if last in sessions else pd.Series(False, index=close.columns)
+    unis = _universe_lines(store, last, has_bar)
+    lines += ["universes:", *unis] if unis else ["universes: none stored"]
+    last_dates = store.last_dates()
+    cutoff = sessions[max(0, len(sessions) - 1 - STALE_SESSIONS)] if len(sessions) else last
+    stale = last_dates[last_dates < cutoff].sort_values()
+    if len(stale):
+        names = ", ".join(f"{t} ({d:%Y-%m-%d})" for t, d in stale.iloc[-5:].items())
+        lines.append(
+            f"stale tickers (last bar more than {STALE_SESSIONS} sessions before {last:%Y-%m-%d}):"
+            f" {len(stale)}, e.g. {names}"
+        )
+    else:
+        lines.append("stale tickers: none")
+    refresh = m.get("refresh") or {}
+    if refresh:
+        lines.append("last refresh: " + "; ".join(f"{k}: {v}" for k, v in sorted(refresh.items())))
+    else:
+        lines.append("last refresh: none recorded")
+    return "\n".join(lines)

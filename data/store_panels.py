@@ -1,0 +1,140 @@
+"""Pure NumPy helpers of the store: wide panels <-> year blocks, merging, assembling.
+
+Panels are ``DataFrame[dates × tickers]``; blocks (data.store_io.Block) hold one calendar year of
+one field. All fields of a year share the dates and tickers of that year's close block: a ticker
+is stored in a year when it has at least one close there, a session when any ticker has a close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from data.store_io import Block
+
+PRICE_DTYPE = np.float32
+VOLUME_DTYPE = np.float64
+
+
+def dtype_of(field: str) -> type[np.floating]:
+    """Storage dtype of a field: float32 prices, float64 volume."""
+    return VOLUME_DTYPE if field == "volume" else PRICE_DTYPE
+
+
+def _dates_ns(index: pd.Index) -> np.ndarray:
+    idx = pd.DatetimeIndex(index)
+    if idx.tz is not None:
+        idx = idx.tz_localize(None)
+    return np.asarray(idx.normalize().values, dtype="datetime64[ns]")
+
+
+def split_years(panels: Mapping[str, pd.DataFrame]) -> dict[int, dict[str, Block]]:
+    """Cut aligned panels (field -> dates × tickers) into year -> field -> Block."""
+    close = panels["close"]
+    tickers = [str(c) for c in close.columns]
+    dates = _dates_ns(close.index)
+    if len(np.unique(dates)) != len(dates):
+        raise ValueError("prices have duplicate dates")
+    years = dates.astype("datetime64[Y]").astype(int) + 1970
+    out: dict[int, dict[str, Block]] = {}
+    for year in np.unique(years):
+        rows = np.flatnonzero(years == year)
+        out[int(year)] = {}
+        for field, frame in panels.items():
+            aligned = frame.reindex(index=close.index, columns=close.columns)
+            values = aligned.to_numpy(dtype=dtype_of(field), na_value=np.nan)[rows]
+            out[int(year)][field] = Block(dates[rows], tickers, values)
+    return out
+
+
+def merge_year(
+    stored: Mapping[str, Block],
+    given: Mapping[str, Block],
+    drop: Collection[str],
+    fields: Sequence[str],
+) -> dict[str, Block]:
+    """One year after a write: stored cells, minus ``drop`` tickers, overlaid by given non-NaN.
+
+    Returns field -> Block on common dates/tickers, {} when no close is left in the year.
+    """
+    dates = np.unique(np.concatenate([b.dates for b in (*stored.values(), *given.values())]))
+    names: set[str] = set()
+    for b in stored.values():
+        names.update(t for t in b.tickers if t not in drop)
+    for b in given.values():
+        names.update(b.tickers)
+    tickers = pd.Index(sorted(names))
+    merged: dict[str, np.ndarray] = {}
+    for field in fields:
+        out = np.full((len(dates), len(tickers)), np.nan, dtype=dtype_of(field))
+        for block, overlay in ((stored.get(field), False), (given.get(field), True)):
+            if block is None or not block.tickers:
+                continue
+            cols = tickers.get_indexer(block.tickers)
+            rows = np.searchsorted(dates, block.dates)
+            keep = cols >= 0
+            if not overlay and drop:
+                keep &= ~np.isin(np.asarray(block.tickers, dtype=object), list(drop))
+            vals = block.values[:, keep].astype(out.dtype, copy=False)
+            cols = cols[keep]
+            if overlay:
+                current = out[np.ix_(rows, cols)]
+                mask = ~np.isnan(vals)
+                current[mask] = vals[mask]
+                vals = current
+            out[np.ix_(rows, cols)] = vals
+        merged[field] = out
+    has = ~np.isnan(merged["close"])
+    col_keep = has.any(axis=0)
+    row_keep = has[:, col_keep].any(axis=1)
+    if not row_keep.any():
+        return {}
+    kept = [str(t) for t in tickers[col_keep]]
+    return {
+        f: Block(dates[row_keep], kept, np.ascontiguousarray(v[np.ix_(row_keep, col_keep)]))
+        for f, v in merged.items()
+    }
+
+
+def first_last(close: Block) -> pd.DataFrame:
+    """Per ticker of a close block, the first and last session with a close."""
+    has = ~np.isnan(close.values)
+    first = has.argmax(axis=0)
+    last = len(close.dates) - 1 - has[::-1].argmax(axis=0)
+    return pd.DataFrame(
+        {
+            "ticker": close.tickers,
+            "first_date": close.dates[first],
+            "last_date": close.dates[last],
+        }
+    )
+
+
+def assemble(
+    blocks: Sequence[Block | None], frames: Sequence[Block], keep: pd.Index, dtype: type
+) -> np.ndarray:
+    """Stack year blocks of one field onto the rows of the year ``frames`` (the close blocks).
+
+    ``blocks[i]`` is that field's block for ``frames[i]`` (None when absent: NaN rows); the
+    result is [sum of rows × len(keep)] with NaN where a ticker has no value.
+    """
+    n_rows = sum(len(f.dates) for f in frames)
+    out: np.ndarray = np.full((n_rows, len(keep)), np.nan, dtype=dtype)
+    r0 = 0
+    for frame, block in zip(frames, blocks, strict=True):
+        r1 = r0 + len(frame.dates)
+        if block is not None and block.tickers:
+            cols = keep.get_indexer(block.tickers)
+            sel = cols >= 0
+            rows = r0 + np.searchsorted(frame.dates, block.dates)
+            if sel.all() and len(cols) == len(keep) and (cols == np.arange(len(keep))).all():
+                if len(rows) == r1 - r0:
+                    out[r0:r1] = block.values
+                else:
+                    out[rows] = block.values
+            else:
+                out[np.ix_(rows, cols[sel])] = block.values[:, sel]
+        r0 = r1
+    return out

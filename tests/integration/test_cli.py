@@ -1,0 +1,133 @@
+"""The CLI end to end in subprocesses: demo, import, status, export, errors and exit codes."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import REPO
+
+EXPORT_HEAD = (
+    "date,members,members_with_data,eligible_200dma,pct_above_200dma,pct_above_50dma,"
+    "new_highs_52w,new_lows_52w,pct_new_highs_52w,pct_new_lows_52w,net_new_highs,advances,"
+    "declines,unchanged,ad_line,mcclellan_osc,mcclellan_sum"
+)
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BREADTH_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo-store")
+    res = run_cli(path, "demo", "--tickers", "300", "--years", "4", "--seed", "3")
+    assert res.returncode == 0, res.stderr
+    assert "simulated" in res.stdout
+    return path
+
+
+def test_cli001_export_columns_and_range(demo_dir: Path) -> None:
+    res = run_cli(
+        demo_dir,
+        "export",
+        "breadth",
+        "--universe",
+        "sim-large",
+        "--start",
+        "2025-01-02",
+        "--end",
+        "2025-03-31",
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0].startswith(EXPORT_HEAD)
+    table = pd.read_csv(io.StringIO(res.stdout), parse_dates=["date"])
+    assert table["date"].min() >= pd.Timestamp("2025-01-02")
+    assert table["date"].max() <= pd.Timestamp("2025-03-31")
+    assert (table["members_with_data"] <= table["members"]).all()
+    assert table["pct_above_200dma"].between(0, 100).all()
+    # the A/D line continues from the stored history: it does not restart at --start
+    full = pd.read_csv(
+        io.StringIO(run_cli(demo_dir, "export", "breadth", "--universe", "sim-large").stdout)
+    )
+    first = full.loc[full["date"] == table["date"].iloc[0].strftime("%Y-%m-%d"), "ad_line"]
+    assert int(first.iloc[0]) == int(table["ad_line"].iloc[0])
+
+
+def test_cli002_tickers_file_and_errors(demo_dir: Path, tmp_path: Path) -> None:
+    status = run_cli(demo_dir, "status")
+    assert status.returncode == 0 and "SIMULATED" in status.stdout.upper()
+    tickers = pd.read_csv(io.StringIO(run_cli(demo_dir, "export", "breadth").stdout))
+    assert tickers["members"].max() > 250
+    tfile = tmp_path / "t.txt"
+    tfile.write_text("# two names\nSIM:LARGE\nsim:small\n")
+    res = run_cli(demo_dir, "export", "breadth", "--tickers-file", str(tfile))
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout))
+    assert table["members"].max() == 2
+    for args in (
+        ("export", "breadth", "--start", "2024-02-30"),
+        ("export", "breadth", "--start", "2025-01-01", "--end", "2024-01-01"),
+        ("export", "breadth", "--universe", "no-such-universe"),
+        ("export", "breadth", "--tickers-file", str(tmp_path / "missing.txt")),
+        ("import", str(tmp_path / "missing.csv")),
+        ("export", "breadth", "--slow", "0"),
+    ):
+        res = run_cli(demo_dir, *args)
+        assert res.returncode == 2, (args, res.stdout, res.stderr)
+        assert len(res.stderr.strip().splitlines()) <= 3 and "Traceback" not in res.stderr
+
+
+def test_cli003_empty_store_says_so(tmp_path: Path) -> None:
+    res = run_cli(tmp_path / "empty", "export", "breadth")
+    assert res.returncode == 2 and "empty" in res.stderr
+
+
+@pytest.mark.realdata
+def test_cli004_real_r3k_export_matches_independent_computation(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """Import the whole real close file, export the Russell 3000 proxy by ticker list, and
+    compare with an independent pandas computation of the same definitions (calendar
+    windows; the file's calendar is complete but for 15 ticker-days)."""
+    folder = shared_data / "us_close_2013_2026"
+    store = tmp_path / "real"
+    res = run_cli(store, "import", str(folder / "prices.parquet"))
+    assert res.returncode == 0, res.stderr
+    flags = pd.read_parquet(folder / "tickers.parquet")
+    r3k = sorted(flags.loc[flags["in_russell3000_proxy"], "ticker"])
+    tfile = tmp_path / "r3k.txt"
+    tfile.write_text("\n".join(r3k))
+    out = tmp_path / "r3k.csv"
+    res = run_cli(store, "export", "breadth", "--tickers-file", str(tfile), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    got = pd.read_csv(out, index_col="date", parse_dates=["date"])
+    px = pd.read_parquet(folder / "prices.parquet", filters=[("ticker", "in", r3k)])
+    wide = px.pivot(index="date", columns="ticker", values="adj_close").astype("float64")
+    sma = wide.rolling(200).mean()
+    pct = (wide > sma).where(sma.notna()).mean(axis=1) * 100
+    diff = (got["pct_above_200dma"] - pct.reindex(got.index)).abs()
+    assert diff.iloc[300:].max() < 0.5 and diff.iloc[300:].mean() < 0.01
+    chg = wide.diff()
+    adv = (chg > 0).sum(axis=1).reindex(got.index)
+    assert (got["advances"] - adv).abs().iloc[1:].max() <= 3
+    day = pd.Timestamp("2025-07-28")
+    assert abs(got.loc[day, "pct_above_200dma"] - 54.5) < 0.1
+    hi = wide.rolling(252).max()
+    nh_pct = ((wide >= hi) & hi.notna()).sum(axis=1) / hi.notna().sum(axis=1) * 100
+    assert abs(got.loc[day, "pct_new_highs_52w"] - nh_pct.loc[day]) < 0.1
+    assert np.isfinite(got["mcclellan_sum"]).all()
