@@ -83,18 +83,24 @@ class BreadthService:
         self._local_size = local_size
         self._lock = threading.Lock()
         self._cache_down = False
+        self.stats: dict[str, int] = {"computed": 0, "local_hits": 0, "shared_hits": 0}
+        """How each memoized value was served in this process (for /healthz and tests)."""
 
     # -- caching -------------------------------------------------------------------------
     def _memo(self, name: str, arg_key: str, compute: Callable[[], T]) -> T:
         key = f"breadth:{self.store.version}:{name}:{arg_key}"
         with self._lock:
             if key in self._local:
+                self.stats["local_hits"] += 1
                 self._local.move_to_end(key)
                 return self._local[key]
         value = self._shared_get(key)
         if value is None:
             value = compute()
+            self.stats["computed"] += 1
             self._shared_set(key, value)
+        else:
+            self.stats["shared_hits"] += 1
         with self._lock:
             self._local[key] = value
             while len(self._local) > self._local_size:

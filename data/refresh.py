@@ -169,7 +169,17 @@ class _Progress:
         return on_batch
 
 
-def run_refresh(
+def run_refresh(store: Any, tickers: Iterable[str], **options: Any) -> RefreshSummary:
+    """Refresh ``tickers`` holding the store's refresh lock (one refresh at a time: a second
+    one fails at once with StoreError); options as ``_run_refresh_unlocked``."""
+    lock = getattr(store, "refresh_lock", None)
+    if lock is None:
+        return _run_refresh_unlocked(store, tickers, **options)
+    with lock():
+        return _run_refresh_unlocked(store, tickers, **options)
+
+
+def _run_refresh_unlocked(
     store: Any,
     tickers: Iterable[str],
     *,

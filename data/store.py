@@ -10,9 +10,10 @@ versions are kept so a reader that started before a write still finds them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import date
@@ -246,6 +247,15 @@ class Store:
         io.write_table(pa.Table.from_pandas(frame, preserve_index=False), self.parts / name,
                        created)  # fmt: skip
         files["universes"][info.name] = {"file": name, "info": asdict(info)}
+
+    @contextlib.contextmanager
+    def refresh_lock(self) -> Iterator[None]:
+        """One refresh at a time (download + write), separate from the short commit lock.
+
+        Raises StoreError at once if another refresh holds it; a killed refresh frees it.
+        """
+        with io.writer_lock(self.root, 0.0, io.REFRESH_LOCK):
+            yield
 
     def set_refresh_summary(self, summary: dict[str, Any]) -> str:
         """Record the last refresh's summary; returns the new version."""

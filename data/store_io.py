@@ -32,6 +32,7 @@ from data.errors import StoreError
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+REFRESH_LOCK = ".refresh.lock"
 PARTS = "parts"
 TMP_SUFFIX = ".tmp"
 
@@ -167,13 +168,14 @@ def os_error(exc: OSError, root: Path) -> StoreError:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path, wait: float) -> Iterator[None]:
-    """Hold an exclusive flock on ``root/.lock``; the kernel drops it when the process dies.
+def writer_lock(root: Path, wait: float, name: str = LOCK) -> Iterator[None]:
+    """Hold an exclusive flock on ``root/name``; the kernel drops it when the process dies.
 
     Waits up to ``wait`` seconds, then raises StoreError.
     """
     try:
-        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / name, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise os_error(exc, root) from exc
     try:

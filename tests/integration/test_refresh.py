@@ -173,3 +173,18 @@ def test_refresh009_cli_universe_tickers_benchmarks(
     fake.histories.pop("NEW")
     code = run_refresh_cli(store, settings, [], ["NEW"], full=True, progress=True, download=fake)
     assert code == 1 and "NEW:" in capsys.readouterr().out
+
+
+def test_refresh_lock001_one_refresh_at_a_time(tmp_path: Path) -> None:
+    """A second refresh while one holds the lock fails at once and writes nothing."""
+    from data.errors import StoreError
+    from data.refresh import run_refresh
+    from data.store import Store
+
+    store = Store(tmp_path / "locked")
+    with store.refresh_lock():
+        with pytest.raises(StoreError, match="another refresh"):
+            run_refresh(store, ["AAA"], download=lambda *a, **k: None)
+        assert store.version == ""
+    with store.refresh_lock():  # released when the holder leaves (or dies: flock)
+        pass
