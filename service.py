@@ -159,7 +159,7 @@ class BreadthService:
                 log.info("tickers not in the store: %s", ", ".join(missing[:20]))
             member = None
         elif query.universe == "all":
-            prices = self.store.read_prices(None, fields=fields)
+            prices = self.store.read_prices(stock_tickers(self.store), fields=fields)
             member = None
         else:
             _, intervals = get_universe(self.store, query.universe)
@@ -215,6 +215,18 @@ class BreadthService:
                 "float64"
             ),
         )
+
+
+NON_STOCK_KINDS = frozenset({"benchmark", "index", "etf"})
+
+
+def stock_tickers(store: Store) -> list[str]:
+    """Every stored ticker except benchmark series, indexes and ETFs (universe "all")."""
+    info = store.read_ticker_info()
+    if info.empty or "kind" not in info.columns:
+        return [str(t) for t in info.get("ticker", [])]
+    keep = ~info["kind"].fillna("stock").astype(str).str.lower().isin(NON_STOCK_KINDS)
+    return sorted(info.loc[keep, "ticker"].astype(str))
 
 
 def read_tickers_file(path: Path) -> tuple[str, ...]:

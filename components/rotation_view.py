@@ -1,0 +1,120 @@
+"""Cap and style rotation as the page shows it: pairs resolved on the store's tickers, ratio
+lines rebased at the view's start, and each leg's return since the start and year to date.
+
+Pure (frames in, frames out); the callback fetches the closes through the service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from data.benchmarks import PAIRS, ROLES, resolve_role
+from indicators.rotation import ratio, rebased_ratio, return_since, ytd_return
+
+ROLE_LABELS: dict[str, str] = {
+    "large": "Large caps",
+    "small": "Small caps",
+    "value": "Value",
+    "growth": "Growth",
+    "equal": "Equal weight",
+}
+BENCHMARK_ROLE = "large"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A rotation pair with its legs resolved to tickers (None: no series in the store)."""
+
+    pair_id: str
+    label: str
+    numerator: str
+    denominator: str
+    num_ticker: str | None
+    den_ticker: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.num_ticker is not None and self.den_ticker is not None
+
+
+def candidate_tickers() -> list[str]:
+    """Every ticker any rotation role or the benchmark could resolve to."""
+    roles = {BENCHMARK_ROLE, *(r for num, den, _ in PAIRS.values() for r in (num, den))}
+    return sorted({t for role in roles for t in ROLES.get(role, ())})
+
+
+def resolve_pairs(available: list[str]) -> list[Pair]:
+    """PAIRS resolved against the tickers the store holds."""
+    return [
+        Pair(pid, label, num, den, resolve_role(num, available), resolve_role(den, available))
+        for pid, (num, den, label) in PAIRS.items()
+    ]
+
+
+def missing_notices(pairs: list[Pair]) -> list[str]:
+    """One line per missing leg, naming the role and the tickers looked for."""
+    out = []
+    for pair in pairs:
+        for role, ticker in (
+            (pair.numerator, pair.num_ticker),
+            (pair.denominator, pair.den_ticker),
+        ):
+            if ticker is None:
+                looked = ", ".join(ROLES.get(role, ())) or "no candidates"
+                out.append(
+                    f"{pair.label}: no {ROLE_LABELS.get(role, role).lower()} series in the "
+                    f"store (looked for {looked})"
+                )
+    return out
+
+
+def rotation_lines(closes: pd.DataFrame, pairs: list[Pair], anchor: date) -> pd.DataFrame:
+    """Ratio lines of the complete pairs, rebased to 100 at ``anchor``; columns = labels."""
+    lines = {
+        p.label: rebased_ratio(closes[p.num_ticker], closes[p.den_ticker], pd.Timestamp(anchor))
+        for p in pairs
+        if p.complete and p.num_ticker in closes and p.den_ticker in closes
+    }
+    if not lines:
+        return pd.DataFrame(index=closes.index)
+    return pd.DataFrame(lines).reindex(closes.index)
+
+
+def returns_table(closes: pd.DataFrame, pairs: list[Pair], start: date, end: date) -> pd.DataFrame:
+    """One row per resolved leg, then one per complete pair's ratio.
+
+    Columns: name, ticker, since_start, ytd (percent; NaN when undefined).
+    """
+    begin, stop = pd.Timestamp(start), pd.Timestamp(end)
+    rows: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for p in pairs:
+        for role, ticker in ((p.numerator, p.num_ticker), (p.denominator, p.den_ticker)):
+            if ticker is None or ticker in seen or ticker not in closes:
+                continue
+            seen.add(ticker)
+            series = closes[ticker]
+            rows.append(
+                {
+                    "name": ROLE_LABELS.get(role, role),
+                    "ticker": ticker,
+                    "since_start": return_since(series, begin, stop),
+                    "ytd": ytd_return(series, stop),
+                }
+            )
+    for p in pairs:
+        if not (p.complete and p.num_ticker in closes and p.den_ticker in closes):
+            continue
+        rel = ratio(closes[p.num_ticker], closes[p.den_ticker])
+        rows.append(
+            {
+                "name": f"{p.label} (ratio)",
+                "ticker": f"{p.num_ticker}/{p.den_ticker}",
+                "since_start": return_since(rel, begin, stop),
+                "ytd": ytd_return(rel, stop),
+            }
+        )
+    return pd.DataFrame(rows, columns=["name", "ticker", "since_start", "ytd"])

@@ -1,0 +1,148 @@
+"""The page in a real browser: charts drawn, presets, linked zoom, URL round trip, notices."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from components.ids import LINKED_GRAPHS, Ids
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+GRAPHS_JS = """
+return Array.from(document.querySelectorAll('.linked-graph')).map(function (el) {
+  var gd = el.querySelector('.js-plotly-plot');
+  if (!gd || !gd.data) { return {id: el.id, traces: 0, points: 0, range: null}; }
+  var pts = gd.calcdata && gd.calcdata[0] ? gd.calcdata[0].length : 0;
+  var r = gd._fullLayout && gd._fullLayout.xaxis ? gd._fullLayout.xaxis.range : null;
+  return {id: el.id, traces: gd.data.length, points: pts, range: r};
+});
+"""
+
+
+def graphs(duo: Any) -> dict[str, dict[str, Any]]:
+    return {g["id"]: g for g in duo.driver.execute_script(GRAPHS_JS)}
+
+
+def wait_for(duo: Any, check: Any, timeout: float = 15.0) -> Any:
+    end = time.time() + timeout
+    last = None
+    while time.time() < end:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception:  # the DOM may be mid-render
+            pass
+        time.sleep(0.2)
+    state = graphs(duo)
+    raise AssertionError(f"condition not met within {timeout}s (last: {last}; graphs: {state})")
+
+
+def all_drawn(duo: Any) -> bool:
+    g = graphs(duo)
+    return len(g) == len(LINKED_GRAPHS) and all(
+        v["traces"] > 0 and v["points"] > 100 for v in g.values()
+    )
+
+
+def open_page(duo: Any, app: Any, query: str = "") -> None:
+    duo.start_server(app)
+    if query:
+        duo.driver.get(duo.server_url + "/" + query)
+    wait_for(duo, lambda: all_drawn(duo), timeout=30)
+
+
+def starts(duo: Any) -> set[str]:
+    return {str(v["range"][0])[:10] for v in graphs(duo).values() if v["range"]}
+
+
+def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_app: Any) -> None:
+    open_page(dash_duo, breadth_app)
+    g = graphs(dash_duo)
+    assert set(g) == {str(i) for i in LINKED_GRAPHS}
+    banner = dash_duo.find_element(f"#{Ids.BANNER}")
+    assert "Simulated data" in banner.text
+    assert dash_duo.get_logs() in ([], None) or not [
+        x for x in dash_duo.get_logs() if x.get("level") == "SEVERE"
+    ]
+
+
+def test_br002_preset_moves_every_x_range(dash_duo: Any, breadth_app: Any) -> None:
+    open_page(dash_duo, breadth_app)
+    before = starts(dash_duo)
+    dash_duo.find_element('button[id*=\'"preset":"6M"\']').click()
+    after = wait_for(dash_duo, lambda: (s := starts(dash_duo)) != before and len(s) == 1 and s)
+    assert len(after) == 1  # every chart shows the same start
+    query = parse_qs(urlparse(dash_duo.driver.current_url).query)
+    assert query["start"] == [next(iter(after))]
+
+
+def test_br003_zoom_on_one_chart_moves_the_others(dash_duo: Any, breadth_app: Any) -> None:
+    open_page(dash_duo, breadth_app)
+    dash_duo.driver.execute_script(
+        "var gd = document.querySelector('#" + str(Ids.PARTICIPATION) + " .js-plotly-plot');"
+        "Plotly.relayout(gd, {'xaxis.range[0]': '2025-02-03', 'xaxis.range[1]': '2025-05-30'});"
+    )
+    wait_for(dash_duo, lambda: starts(dash_duo) == {"2025-02-03"})
+
+
+def test_br004_url_round_trip(dash_duo: Any, breadth_app: Any) -> None:
+    query = (
+        "?u=sim-small&cmp=sim-large&start=2024-03-01&end=2025-09-30&fast=20&slow=100"
+        "&highs=close&mcc=ratio"
+    )
+    open_page(dash_duo, breadth_app, query)
+    wait_for(dash_duo, lambda: dash_duo.find_element(f"#{Ids.FAST}").get_attribute("value") == "20")
+    assert dash_duo.find_element(f"#{Ids.SLOW}").get_attribute("value") == "100"
+    assert "2024-03-01" in starts(dash_duo) or starts(dash_duo) == {"2024-03-01"}
+    assert "sim-small" in dash_duo.find_element(f"#{Ids.UNIVERSE}").text
+    # a control -> the URL
+    box = dash_duo.find_element(f"#{Ids.SLOW}")
+    dash_duo.clear_input(box)
+    box.send_keys("150" + Keys.ENTER)
+    wait_for(dash_duo, lambda: "slow=150" in dash_duo.driver.current_url)
+    url = parse_qs(urlparse(dash_duo.driver.current_url).query)
+    assert url["u"] == ["sim-small"] and url["fast"] == ["20"] and url["cmp"] == ["sim-large"]
+    # the copied link reproduces the view in a fresh page
+    dash_duo.driver.get(dash_duo.driver.current_url)
+    wait_for(
+        dash_duo, lambda: dash_duo.find_element(f"#{Ids.SLOW}").get_attribute("value") == "150"
+    )
+
+
+def test_br005_bad_url_shows_a_notice(dash_duo: Any, breadth_app: Any) -> None:
+    open_page(dash_duo, breadth_app, "?u=nope&fast=0&start=2024-13-45&%F0%9F%92%A5=1")
+    notice = wait_for(dash_duo, lambda: dash_duo.find_element(f"#{Ids.NOTICES}").text)
+    assert "ignored" in notice and "unknown universe" in notice and "fast" in notice
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "name"), [(1440, 900, "desktop"), (390, 844, "mobile")]
+)
+def test_br006_screenshots(
+    dash_duo: Any, breadth_app: Any, width: int, height: int, name: str
+) -> None:
+    dash_duo.driver.set_window_size(max(width, 500), height)  # headless windows are >= 500 wide
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+    open_page(dash_duo, breadth_app, "?u=sim-large&cmp=sim-small")
+    time.sleep(1.0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}-top.png"))
+    dash_duo.driver.execute_script(
+        "document.getElementById('" + str(Ids.ADVANCE_DECLINE) + "').scrollIntoView();"
+    )
+    time.sleep(0.5)
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}-lower.png"))
+    overflow = dash_duo.driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    )
+    assert overflow <= 1, f"horizontal overflow of {overflow}px at {width}px"

@@ -1,0 +1,167 @@
+"""Callback bodies called as plain functions over a small demo store (no browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextvars import copy_context
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import pytest
+from dash import Dash, Patch, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from settings import load_settings
+
+jobs = pytest.importorskip("data.jobs")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dash]:
+    from app import create_app
+    from data.store import Store
+
+    root = tmp_path_factory.mktemp("cb")
+    jobs.load_demo(Store(root / "store"), seed=1, n_tickers=200, years=3)
+    yield create_app(load_settings(env={}, data_dir=root / "store", cache_dir=root / "cache"))
+
+
+def run(app: Dash, fn: Callable[..., Any], triggers: list[str], *args: Any) -> Any:
+    def inner() -> Any:
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in triggers])
+        )
+        return fn(*args)
+
+    with app.server.app_context():
+        return copy_context().run(inner)
+
+
+def sync(
+    app: Dash,
+    search: str,
+    trigger: str = ".",
+    controls: tuple[Any, ...] = (),
+    view: Any = None,
+    rng: Any = None,
+) -> tuple[Any, ...]:
+    from components.callbacks import sync_url
+
+    raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
+    return run(app, sync_url, [trigger], search, *raw, [0] * 7, view, rng)  # type: ignore[no-any-return]
+
+
+def test_cb001_url_sets_every_control(app: Dash) -> None:
+    out = sync(
+        app, "?u=sim-small&start=2025-01-02&end=2025-06-30&fast=20&slow=100&highs=close&mcc=ratio"
+    )
+    search, *controls = out[:9]
+    assert controls == ["sim-small", None, out[3], out[4], 20, 100, "close", "ratio"]
+    assert str(out[3]) == "2025-01-02" and str(out[4]) == "2025-06-30"
+    assert search.startswith("?u=sim-small&start=2025-01-02")
+    assert out[9]["universe"] == "sim-small" and out[10] == {
+        "start": "2025-01-02",
+        "end": "2025-06-30",
+    }
+    assert out[11] is None  # no notice
+
+
+def test_cb002_bad_url_gives_a_notice(app: Dash) -> None:
+    out = sync(app, "?u=nope&fast=0&start=2030-99-99")
+    assert out[1] == "sim-large" and out[5] == 50
+    text = str(out[11])
+    assert "Parts of the link were ignored" in text and "unknown universe" in text
+
+
+def test_cb003_control_change_writes_the_url(app: Dash) -> None:
+    from components.ids import Ids
+
+    controls = ("sim-small", "sim-large", "2025-01-02", "2025-03-31", 10, 30, "close", "ratio")
+    out = sync(app, "?u=sim-large", f"{Ids.FAST}.value", controls)
+    assert out[0] == (
+        "?u=sim-small&cmp=sim-large&start=2025-01-02&end=2025-03-31&fast=10"
+        "&slow=30&highs=close&mcc=ratio"
+    )
+
+
+def test_cb004_preset_keeps_other_controls(app: Dash) -> None:
+    from components.ids import Ids
+
+    controls = ("sim-small", None, "2025-01-02", "2025-03-31", 10, 30, "close", "classic")
+    trigger = '{"preset":"YTD","type":"' + Ids.PRESET + '"}.n_clicks'
+    out = sync(app, "", trigger, controls)
+    assert out[1] == "sim-small" and out[5] == 10
+    assert str(out[3]).endswith("-01-01") and out[4] is not None
+
+
+def test_cb005_unchanged_stores_are_not_rewritten(app: Dash) -> None:
+    first = sync(app, "?u=sim-large")
+    again = sync(app, "?u=sim-large", view=first[9], rng=first[10])
+    assert again[9] is no_update and again[10] is no_update
+
+
+def test_cb006_full_update_draws_every_chart(app: Dash) -> None:
+    from components.callbacks import update_charts
+
+    view, rng = sync(app, "?u=sim-large&cmp=sim-small")[9:11]
+    out = run(app, update_charts, ["view-state.data", "view-range.data"], view, rng)
+    figs = [out[i] for i in (0, 1, 2, 3, 6)]
+    assert all(isinstance(f, go.Figure) and len(f.data) > 0 for f in figs)
+    assert all(len(f.data[0].x) > 200 for f in figs)
+    assert any("sim-small" in (t.name or "") for t in out[1].data)
+    assert "coverage" in out[4]
+    assert "Since" in str(out[7])
+
+
+def test_cb007_range_change_only_patches(app: Dash) -> None:
+    from components.callbacks import update_charts
+
+    view, _ = sync(app, "?u=sim-large")[9:11]
+    rng = {"start": "2025-02-03", "end": "2025-08-29"}
+    out = run(app, update_charts, ["view-range.data"], view, rng)
+    assert all(isinstance(out[i], Patch) for i in (0, 1, 2, 3))
+    assert out[4] is no_update and out[5] is no_update
+    ops = out[0].to_plotly_json()["operations"]
+    assert {
+        "operation": "Assign",
+        "location": ["layout", "xaxis", "range"],
+        "params": {"value": ["2025-02-03 00:00", "2025-08-29 23:59"]},
+    } in ops
+    assert "03 Feb 2025" in str(out[6].to_plotly_json())  # rotation rebased at the new start
+
+
+def test_cb008_view_change_does_not_redo_rotation(app: Dash) -> None:
+    from components.callbacks import update_charts
+
+    view, rng = sync(app, "?u=sim-small")[9:11]
+    out = run(app, update_charts, ["view-state.data"], view, rng)
+    assert isinstance(out[0], go.Figure) and out[6] is no_update
+
+
+def test_cb009_download_csv(app: Dash) -> None:
+    from components.callbacks import download_csv
+
+    view, rng = sync(app, "?u=sim-large&start=2025-01-02&end=2025-03-31")[9:11]
+    sent = run(app, download_csv, ["download-button.n_clicks"], 1, view, rng)
+    text = sent["content"]
+    assert sent["filename"] == "breadth-sim-large-2025-01-02-2025-03-31.csv"
+    assert "SIMULATED DATA" in text.splitlines()[0]
+    header = text.splitlines()[1].split(",")
+    assert header[0] == "date" and "pct_above_200dma_pct" in header and "ad_line" in header
+    dates = [line.split(",")[0] for line in text.splitlines()[2:]]
+    assert dates[0] >= "2025-01-02" and dates[-1] <= "2025-03-31"
+
+
+def test_cb010_layout_reads_the_store_at_request_time(app: Dash, tmp_path: Path) -> None:
+    from app import create_app
+    from components.layout import serve_layout
+
+    with app.server.app_context():
+        page = str(serve_layout())
+    assert "Simulated data" in page and "chart-participation" in page
+    empty = create_app(load_settings(env={}, data_dir=tmp_path / "empty", cache_dir=tmp_path / "c"))
+    with empty.server.app_context():
+        text = str(serve_layout())
+    assert "No data loaded yet" in text and "cli.py demo" in text

@@ -1,0 +1,206 @@
+"""components.figures: traces, names, axis units, view ranges and notices, no browser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from components import figures as figs
+from components.figstyle import ms, y_range
+from components.rotation_view import missing_notices, resolve_pairs, rotation_lines
+from indicators.breadth import BreadthParams, compute_breadth
+from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
+
+START, END = date(2022, 1, 3), date(2022, 12, 30)
+
+
+@pytest.fixture(scope="module")
+def breadth() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    dates = pd.bdate_range("2020-01-01", "2022-12-30")
+    rets = rng.normal(0.0003, 0.015, (len(dates), 60))
+    close = pd.DataFrame(
+        100 * np.exp(np.cumsum(rets, axis=0)), index=dates, columns=[f"T{i:02d}" for i in range(60)]
+    )
+    close.iloc[:300, :10] = np.nan  # late listings
+    return compute_breadth(close, params=BreadthParams(fast=20, slow=100))
+
+
+@pytest.fixture(scope="module")
+def context(breadth: pd.DataFrame) -> pd.DataFrame:
+    s = breadth["pct_above_100dma"]
+    band = trailing_quantiles(s)
+    return pd.DataFrame(
+        {"value": s, "percentile": trailing_percentile(s), "q10": band["q10"], "q90": band["q90"]}
+    )
+
+
+def _long_run(breadth: pd.DataFrame) -> dict[str, object]:
+    lra = long_run_average(breadth["pct_above_100dma"])
+    return {"value": lra.value, "start": lra.start, "end": lra.end, "n": lra.observations}
+
+
+def _y(trace: go.Scatter) -> np.ndarray:
+    return np.asarray(trace.y, dtype="float64")
+
+
+def test_fig001_participation_traces(breadth: pd.DataFrame, context: pd.DataFrame) -> None:
+    fig = figs.participation_figure(
+        breadth, context, _long_run(breadth), fast=20, slow=100, start=START, end=END
+    )
+    names = [t.name for t in fig.data]
+    assert "% above 100-day avg" in names and "% above 20-day avg" in names
+    assert "Trailing 10th–90th percentile band" in names
+    assert any(n.startswith("Long-run avg") for n in names)
+    slow = fig.data[names.index("% above 100-day avg")]
+    assert len(slow.x) == len(breadth)
+    np.testing.assert_allclose(_y(slow), breadth["pct_above_100dma"], rtol=1e-6, equal_nan=True)
+    assert np.asarray(slow.customdata).shape == (len(breadth), 4)
+    assert "percentile" in slow.hovertemplate and "members with data" in slow.hovertemplate
+    assert fig.layout.yaxis.ticksuffix == "%" and fig.layout.yaxis.title.text == "% of members"
+    assert list(fig.layout.yaxis.range) == [0.0, 100.0]
+    assert fig.layout.xaxis.range[0].startswith("2022-01-03")
+    assert fig.layout.xaxis.type == "date"
+
+
+def test_fig002_arrays_are_compact(breadth: pd.DataFrame, context: pd.DataFrame) -> None:
+    fig = figs.participation_figure(
+        breadth, context, _long_run(breadth), fast=20, slow=100, start=START, end=END
+    )
+    payload = pio.to_json(fig)
+    assert '"bdata"' in payload and '"f4"' in payload
+    assert len(payload) < 110 * len(breadth) + 20_000  # base64 arrays, not lists of floats
+
+
+def test_fig003_dates_are_epoch_ms(breadth: pd.DataFrame) -> None:
+    x = ms(breadth.index[:2])
+    assert x.dtype == np.float32
+    back = pd.to_datetime(x.astype("float64"), unit="ms")
+    assert list(back.normalize()) == list(breadth.index[:2])
+
+
+def test_fig004_highs_lows_with_comparison(breadth: pd.DataFrame) -> None:
+    compare = breadth["pct_new_highs_52w"] * 0.5
+    fig = figs.highs_lows_figure(
+        breadth, compare, compare_label="sim-small", closing=True, start=START, end=END
+    )
+    names = [t.name for t in fig.data]
+    assert names == [
+        "% at 52-week highs",
+        "% at 52-week lows",
+        "% at highs: sim-small",
+        "Net new highs (highs − lows)",
+    ]
+    assert "closing" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "% of eligible"
+    assert fig.layout.yaxis2.title.text == "Net (count)"
+    assert fig.data[3].yaxis == "y2"
+    window = breadth.loc["2022-01-03":"2022-12-30", "net_new_highs"]
+    lo, hi = fig.layout.yaxis2.range
+    assert lo <= min(window.min(), 0) and hi >= window.max()
+
+
+def test_fig005_highs_lows_without_comparison(breadth: pd.DataFrame) -> None:
+    fig = figs.highs_lows_figure(breadth, None, start=START, end=END)
+    assert len(fig.data) == 3 and "intraday" in fig.layout.title.text
+
+
+def test_fig006_advance_decline(breadth: pd.DataFrame) -> None:
+    fig = figs.advance_decline_figure(breadth, ratio_adjusted=True, start=START, end=END)
+    assert [t.name for t in fig.data] == [
+        "A/D line",
+        "McClellan oscillator (ratio-adjusted)",
+        "Summation index",
+    ]
+    assert [t.yaxis for t in fig.data] == ["y", "y2", "y3"]
+    lo, hi = fig.layout.yaxis2.range
+    assert lo == pytest.approx(-hi)  # oscillator centred on zero
+    assert "‰" in fig.layout.yaxis2.title.text
+    window = breadth.loc["2022-01-03":"2022-12-30", "ad_line"]
+    lo, hi = fig.layout.yaxis.range
+    assert lo < window.min() and hi > window.max()
+
+
+def test_fig007_ranges_match_builders(breadth: pd.DataFrame) -> None:
+    fig = figs.advance_decline_figure(breadth, ratio_adjusted=False, start=START, end=END)
+    ranges = figs.advance_decline_ranges(breadth, START, END)
+    for axis, yr in ranges.items():
+        assert list(fig.layout[axis].range) == pytest.approx(yr)
+
+
+def test_fig008_empty_frame_says_so() -> None:
+    fig = figs.highs_lows_figure(pd.DataFrame(), None, start=None, end=None)
+    assert not fig.data
+    assert "No sessions" in fig.layout.annotations[0].text
+
+
+def _closes() -> pd.DataFrame:
+    idx = pd.bdate_range("2021-06-01", "2022-12-30")
+    rng = np.random.default_rng(1)
+    cols = ["SIM:LARGE", "SIM:SMALL", "SIM:VALUE", "SIM:GROWTH", "SIM:EQUAL"]
+    data = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, (len(idx), len(cols))), axis=0))
+    return pd.DataFrame(data, index=idx, columns=cols)
+
+
+def test_fig009_rotation_lines_rebased_at_start() -> None:
+    closes = _closes()
+    pairs = resolve_pairs(list(closes.columns))
+    lines = rotation_lines(closes, pairs, START)
+    fig = figs.rotation_figure(lines, anchor=START, notices=[], start=START, end=END)
+    assert [t.name for t in fig.data] == [
+        "Small vs large caps",
+        "Value vs growth",
+        "Equal vs cap weight",
+    ]
+    for trace in fig.data:
+        at = int(np.searchsorted(np.asarray(trace.x), ms(pd.DatetimeIndex([START]))[0]))
+        assert at < len(trace.x)
+        assert float(trace.y[at]) == pytest.approx(100.0)
+    assert "03 Jan 2022" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "Ratio (base = 100)"
+    assert fig.layout.yaxis.range[0] <= 100 <= fig.layout.yaxis.range[1]
+
+
+def test_fig010_rotation_missing_leg_is_named() -> None:
+    closes = _closes().drop(columns=["SIM:VALUE"])
+    pairs = resolve_pairs(list(closes.columns))
+    notices = missing_notices(pairs)
+    assert len(notices) == 1 and "Value vs growth" in notices[0] and "IWD" in notices[0]
+    fig = figs.rotation_figure(
+        rotation_lines(closes, pairs, START), anchor=START, notices=notices, start=START, end=END
+    )
+    assert len(fig.data) == 2
+    assert "Value vs growth" in fig.layout.annotations[0].text
+
+
+def test_fig011_rotation_with_no_pair_is_never_blank() -> None:
+    closes = _closes()[["SIM:LARGE"]]
+    pairs = resolve_pairs(list(closes.columns))
+    notices = missing_notices(pairs)
+    fig = figs.rotation_figure(
+        rotation_lines(closes, pairs, START), anchor=START, notices=notices, start=START, end=END
+    )
+    assert not fig.data
+    assert "No rotation pair" in fig.layout.annotations[0].text
+    assert "small caps" in fig.layout.annotations[0].text
+
+
+def test_fig012_benchmark_and_missing_benchmark() -> None:
+    closes = _closes()
+    fig = figs.benchmark_figure(closes["SIM:LARGE"], ticker="SIM:LARGE", start=START, end=END)
+    assert len(fig.data) == 1 and "SIM:LARGE" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "Adjusted close"
+    empty = figs.benchmark_figure(None, ticker="", start=START, end=END)
+    assert "No large-cap benchmark" in empty.layout.annotations[0].text
+
+
+def test_fig013_y_range_over_the_window_only() -> None:
+    frame = pd.DataFrame({"a": [1000.0, 1.0, 3.0]}, index=pd.bdate_range("2022-01-03", periods=3))
+    lo, hi = y_range(frame, ["a"], date(2022, 1, 4), date(2022, 1, 5), pad=0.0)
+    assert (lo, hi) == (1.0, 3.0)
+    assert y_range(frame, ["missing"], None, None) is None
