@@ -79,9 +79,14 @@ def import_files(store: Store, paths: Sequence[Path], *, replace: bool) -> str:
 
 
 def _universe_lines(store: Store, last: pd.Timestamp, has_bar: pd.Series) -> list[str]:
+    from data.universes import BUILTINS, get_universe
+
     lines = []
-    for info in store.list_universes():
-        _, iv = store.read_universe(info.name)
+    names = [info.name for info in store.list_universes()]
+    if not store.manifest().get("simulated", False):  # built-ins mean nothing on the demo
+        names += sorted(n for n, b in BUILTINS.items() if b.point_in_time and n not in names)
+    for name in names:
+        info, iv = get_universe(store, name)
         live = (iv["start_date"] <= last) & (iv["end_date"].isna() | (iv["end_date"] >= last))
         members = pd.Index(iv.loc[live, "ticker"].astype(str).unique())
         with_bar = int(has_bar.reindex(members, fill_value=False).sum())
