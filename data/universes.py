@@ -111,8 +111,9 @@ def get_universe(store: Any, name: str) -> tuple[UniverseInfo, pd.DataFrame]:
     built-in that has not been fetched yet (saying which command fetches it).
     """
     key = name.strip().lower()
-    if key in _stored(store):
-        info, intervals = store.read_universe(key)
+    stored = {n.lower(): n for n in _stored(store)}  # stored names match case-insensitively
+    if key in stored:
+        info, intervals = store.read_universe(stored[key])
         return info, intervals
     builtin = BUILTINS.get(key)
     if builtin is not None:

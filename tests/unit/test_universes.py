@@ -381,3 +381,16 @@ def test_univ014_describe_and_sectors(tmp_path: Path) -> None:
     sectors = ticker_sectors(store)
     assert sectors["AAPL"] == "Tech (info)"  # stored ticker info wins
     assert sectors["NVDA"] == "Information Technology" and "SPY" not in sectors.index
+
+
+def test_univ_case001_stored_names_resolve_in_any_case(tmp_path: Path) -> None:
+    """The demo stores 'sim-sector-XLB'; it resolves as written and in lower case."""
+    from data.jobs import load_demo
+    from data.store import Store
+    from data.universes import get_universe
+
+    store = Store(tmp_path / "s")
+    load_demo(store, seed=2, n_tickers=120, years=2)
+    for name in ("sim-sector-XLB", "sim-sector-xlb", "SIM-LARGE"):
+        info, iv = get_universe(store, name)
+        assert len(iv) > 0 and info.name.lower() == name.lower()
