@@ -103,7 +103,7 @@ def _slow_series(resp_values: dict[str, dict[str, Any]]) -> np.ndarray:
 
 
 def _expected_slow(store_dir: Path, view: dict[str, Any]) -> np.ndarray:
-    from components.urlstate import state_from_dict
+    from components.urlforms import state_from_dict
     from components.views import query
     from service import BreadthService
 
