@@ -88,7 +88,7 @@ class BreadthService:
 
     # -- caching -------------------------------------------------------------------------
     def _memo(self, name: str, arg_key: str, compute: Callable[[], T]) -> T:
-        key = f"breadth:{self.store.version}:{name}:{arg_key}"
+        key = f"{self.store.version}:{name}:{arg_key}"  # the cache adds "breadth:"
         with self._lock:
             if key in self._local:
                 self.stats["local_hits"] += 1

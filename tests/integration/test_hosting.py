@@ -147,7 +147,7 @@ def test_host001_workers_share_the_redis_cache_and_see_a_new_version(hosted: Hos
     seen = _both_workers(hosted.base, client)
     assert len(seen) == 2, f"only worker(s) {sorted(seen)} answered in {DEADLINE:.0f} s"
     keys = sorted(k.decode() for k in hosted.redis.scan_iter("breadth:*"))
-    view_keys = [k for k in keys if f":{hosted.version}:" in k]
+    view_keys = [k for k in keys if k.startswith(f"breadth:{hosted.version}:")]
     assert view_keys, keys
     computed = {pid: b["stats"]["computed"] for pid, b in seen.items()}
     assert sum(computed.values()) == len(view_keys), (computed, view_keys)
@@ -172,7 +172,7 @@ def test_host001_workers_share_the_redis_cache_and_see_a_new_version(hosted: Hos
     new_slow = _slow_series(after.values)
     np.testing.assert_array_equal(new_slow, _expected_slow(hosted.store_dir, view))
     assert not np.array_equal(new_slow, _slow_series(first.values), equal_nan=True)
-    keys = [k.decode() for k in hosted.redis.scan_iter(f"breadth:*:{new_version}:*")]
+    keys = [k.decode() for k in hosted.redis.scan_iter(f"breadth:{new_version}:*")]
     assert keys, "the new version's frames are not in Redis"
     assert time.monotonic() - t0 < 40
 
