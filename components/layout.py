@@ -12,6 +12,7 @@ from components.controls import controls_card
 from components.figstyle import HEIGHTS
 from components.ids import Ids
 from components.views import choices, get_service
+from data.universes import available_universes
 
 GRAPH_CONFIG: Any = {
     "displaylogo": False,
@@ -188,7 +189,7 @@ def serve_layout() -> Component:
             dcc.Store(id=Ids.SYNC),
             header,
             simulated_banner() if manifest.get("simulated") else None,
-            controls_card(ch, store.list_universes()),
+            controls_card(ch, available_universes(store)),
             html.Div(id=Ids.NOTICES),
             html.Div(id=Ids.SURVIVORSHIP),
             chart_card(Ids.BENCHMARK, "Benchmark (large caps) for context"),

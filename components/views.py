@@ -28,6 +28,7 @@ from components.rotation_view import (
 from components.urlstate import Choices, ViewState
 from data.benchmarks import resolve_role
 from data.errors import BreadthError
+from data.universes import available_universes
 from service import BreadthQuery, BreadthService
 
 PREFERRED_DEFAULTS = ("sp500", "sim-large")
@@ -43,7 +44,7 @@ def get_service() -> BreadthService:
 def choices(svc: BreadthService) -> Choices:
     """What the URL may ask for, from the store's manifest and stored universes."""
     m = svc.store.manifest()
-    names = ("all", *(u.name for u in svc.store.list_universes()))
+    names = ("all", *(u.name for u in available_universes(svc.store)))
     default = next((n for n in PREFERRED_DEFAULTS if n in names), "all")
     first, last = m.get("first_date"), m.get("last_date")
     return Choices(
@@ -222,7 +223,7 @@ def survivorship(svc: BreadthService, universe: str) -> tuple[str, str]:
     """(label, caveat) of a universe; the caveat is empty when membership is point in time."""
     if universe == "all":
         return "All tickers in the store", ALL_NOTE
-    for info in svc.store.list_universes():
+    for info in available_universes(svc.store):
         if info.name == universe:
             return info.label, info.survivorship_note
     return universe, ""

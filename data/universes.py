@@ -42,6 +42,7 @@ __all__ = [
     "RENAMES",
     "add_universe_file",
     "apply_renames",
+    "available_universes",
     "describe_universes",
     "get_universe",
     "known_names",
@@ -102,6 +103,21 @@ def _all_universe(store: Any) -> tuple[UniverseInfo, pd.DataFrame]:
         note="each ticker from its first to its last bar; only tickers the store holds",
     )
     return info, normalize_intervals(intervals)
+
+
+def available_universes(store: Any) -> list[UniverseInfo]:
+    """What a user can pick: stored universes, then the built-in point-in-time ones (not on
+    the simulated demo, where real index members have no prices)."""
+    infos = list(store.list_universes())
+    if store.manifest().get("simulated", False):
+        return infos
+    have = {i.name.lower() for i in infos}
+    infos += [
+        _builtin_info(b)
+        for n, b in sorted(BUILTINS.items())
+        if b.point_in_time and n not in have
+    ]
+    return infos
 
 
 def get_universe(store: Any, name: str) -> tuple[UniverseInfo, pd.DataFrame]:

@@ -394,3 +394,26 @@ def test_univ_case001_stored_names_resolve_in_any_case(tmp_path: Path) -> None:
     for name in ("sim-sector-XLB", "sim-sector-xlb", "SIM-LARGE"):
         info, iv = get_universe(store, name)
         assert len(iv) > 0 and info.name.lower() == name.lower()
+
+
+def test_univ_avail001_builtins_offered_on_real_data_not_on_demo(tmp_path: Path) -> None:
+    """A store of real prices offers sp500/nasdaq100/dow30; the simulated demo does not."""
+    from data.jobs import load_demo
+    from data.model import Prices
+    from data.store import Store
+    from data.universes import available_universes
+
+    demo = Store(tmp_path / "demo")
+    load_demo(demo, seed=2, n_tickers=120, years=2)
+    names = [u.name for u in available_universes(demo)]
+    assert "sim-large" in names and "sp500" not in names
+    real = Store(tmp_path / "real")
+    idx = pd.bdate_range("2024-01-01", periods=3, name="date")
+    real.write_prices(
+        Prices(close=pd.DataFrame({"AAPL": [1.0, 2.0, 3.0]}, index=idx, dtype="float32")),
+        source_kind="files",
+        source_label="t",
+    )
+    infos = {u.name: u for u in available_universes(real)}
+    assert {"sp500", "nasdaq100", "dow30"} <= set(infos)
+    assert all(infos[n].point_in_time for n in ("sp500", "nasdaq100", "dow30"))
