@@ -1,0 +1,166 @@
+"""CSV exports of rotation, RRG, claim check and analogs (``cli.py export ...``).
+
+Columns of each table are documented in docs/INDICATORS.md ("Rotation exports"). Text cells
+that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
+are prefixed with an apostrophe; numbers, negative ones included, are written as numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+
+from data.benchmarks import PAIRS
+from data.errors import InputError
+from data.store import Store
+from indicators.analogs import AnalogParams
+from indicators.rotation import ratio, rebased_ratio
+from indicators.rrg import RrgParams, rrg_long
+from service import BreadthService
+from service_rotation import RotationService
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+ROTATION_COLUMNS = ("date", "pair", "numerator", "denominator", "ratio", "ratio_rebased")
+RRG_COLUMNS = ("date", "ticker", "benchmark", "rs_ratio", "rs_momentum", "quadrant")
+ANALOG_TABLES = ("forward", "episodes", "summary")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which text cells starting with a formula character get a leading "'"."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_datetime64_any_dtype(
+            out[col]
+        ):
+            continue
+        out[col] = [
+            "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in out[col]
+        ]
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """CSV text (dates as YYYY-MM-DD, no index), formula-like text neutralised."""
+    buf = io.StringIO()
+    neutralise(frame).to_csv(buf, index=False, date_format="%Y-%m-%d")
+    return buf.getvalue()
+
+
+def _service(store: Store) -> RotationService:
+    if store.is_empty():
+        raise InputError("the store is empty: run `python cli.py demo` or `import` first")
+    return RotationService(BreadthService(store))
+
+
+def _window(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
+    if start and end and start > end:
+        raise InputError(f"--start {start} is after --end {end}")
+    keep = pd.Series(True, index=frame.index)
+    if start:
+        keep &= frame["date"] >= pd.Timestamp(start)
+    if end:
+        keep &= frame["date"] <= pd.Timestamp(end)
+    return frame[keep].reset_index(drop=True)
+
+
+def rotation_csv(store: Store, start: date | None = None, end: date | None = None) -> str:
+    """Ratio lines of data.benchmarks.PAIRS, rebased to 100 at the first session ≥ start."""
+    rs = _service(store)
+    parts = []
+    for pair_id, (num_role, den_role, _) in PAIRS.items():
+        num, den = rs.role_ticker(num_role), rs.role_ticker(den_role)
+        if num is None or den is None:
+            continue
+        closes = rs.svc.closes([num, den])
+        raw = ratio(closes[num], closes[den])
+        anchor = pd.Timestamp(start) if start else raw.index.min()
+        rebased = rebased_ratio(closes[num], closes[den], anchor).reindex(raw.index)
+        parts.append(pd.DataFrame({"date": raw.index, "pair": pair_id, "numerator": num,
+                                   "denominator": den, "ratio": raw.to_numpy(),
+                                   "ratio_rebased": rebased.to_numpy()}))  # fmt: skip
+    if not parts:
+        raise InputError("no rotation pair has both legs in the store")
+    table = pd.concat(parts, ignore_index=True).sort_values(["date", "pair"], kind="stable")
+    return to_csv(_window(table, start, end)[list(ROTATION_COLUMNS)])
+
+
+def rrg_csv(
+    store: Store,
+    tickers: tuple[str, ...] = (),
+    benchmark: str | None = None,
+    params: RrgParams | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
+    """RS-Ratio, RS-Momentum and quadrant per period and ticker (defined rows only)."""
+    rs = _service(store)
+    bench = benchmark or rs.role_ticker("large")
+    if bench is None:
+        raise InputError("no benchmark: pass --benchmark (no SPY or ^GSPC in the store)")
+    chosen = tickers or tuple(t for t in rs.default_rrg_tickers() if t != bench)
+    if not chosen:
+        raise InputError("no tickers: pass --tickers (no sector or style ETFs in the store)")
+    table = rrg_long(rs.rrg(chosen, bench, params or RrgParams()))
+    table.insert(2, "benchmark", bench)
+    return to_csv(_window(table, start, end)[list(RRG_COLUMNS)])
+
+
+def claims_csv(
+    store: Store, asof: date | None = None, universe: str = "", compare: str = ""
+) -> str:
+    """The claim table (indicators.claims.CLAIM_COLUMNS) for the as-of session."""
+    return to_csv(_service(store).claims(asof, universe, compare))
+
+
+def analogs_csv(
+    store: Store,
+    asof: date | None = None,
+    universe: str = "",
+    params: AnalogParams | None = None,
+    table: str = "forward",
+) -> str:
+    """Analog episodes: ``forward`` (episode columns + forward returns), ``episodes``,
+    or ``summary`` (pair × horizon: median, mean, hit_rate, n)."""
+    if table not in ANALOG_TABLES:
+        raise InputError(f"--table must be one of {', '.join(ANALOG_TABLES)}")
+    result = _service(store).analogs(asof, universe, params or AnalogParams())
+    if table == "episodes":
+        return to_csv(result.episodes)
+    if table == "summary":
+        return to_csv(result.summary)
+    legs = pd.DataFrame(
+        [(pid, num, den) for pid, (num, den) in result.pairs.items()],
+        columns=["pair", "numerator", "denominator"],
+    )
+    forward = result.forward.drop(columns=["signal_date"], errors="ignore")
+    if forward.empty:
+        forward = pd.DataFrame(columns=["episode", "pair"])
+    merged = result.episodes.merge(forward, on="episode").merge(legs, on="pair", how="left")
+    front = [c for c in result.episodes.columns] + ["pair", "numerator", "denominator"]
+    return to_csv(merged[front + [c for c in merged.columns if c not in front]])
+
+
+def parse_tickers(text: str) -> tuple[str, ...]:
+    """Comma- or space-separated tickers, normalised (e.g. "xlk, brk.b" -> XLK, BRK-B)."""
+    from data.tickers import normalize_ticker
+
+    raw = [t for t in text.replace(",", " ").split() if t]
+    return tuple(dict.fromkeys(normalize_ticker(t) for t in raw))
+
+
+def write_output(text: str, out: str) -> None:
+    """Write CSV text to stdout (``-``) or to a file, saying so on stderr."""
+    import sys
+    from pathlib import Path
+
+    if out == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror})") from exc
+    sys.stderr.write(f"wrote {out}\n")

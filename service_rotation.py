@@ -1,0 +1,150 @@
+"""Cached rotation queries — RRG, claim check, analogs — on top of ``service.BreadthService``.
+
+Every value is memoized through the breadth service's two-level cache, keyed by the store's
+data version and the query, so a refresh invalidates it. Callers must not mutate results.
+Benchmark roles resolve with ``data.benchmarks.resolve_role`` (real tickers first, then the
+demo market's ``SIM:`` series).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from data.benchmarks import PAIRS, ROLES, SECTORS, resolve_role
+from data.errors import InputError
+from indicators.analogs import AnalogParams, AnalogResult, find_analogs
+from indicators.claims import Leg, UniverseBreadth, claim_table
+from indicators.rrg import RrgParams, RrgResult, relative_rotation
+from service import BreadthQuery, BreadthService
+
+STYLE_ETFS: tuple[str, ...] = ("IWD", "IWF", "IWN", "IWO", "IJH", "IJR")
+"""Style and size ETFs the RRG shows beside the sector SPDRs."""
+
+DEFAULT_COMPARE = "sp500"
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+class RotationService:
+    """RRG, claim check and analogs over one BreadthService (shares its cache)."""
+
+    def __init__(self, svc: BreadthService) -> None:
+        self.svc = svc
+        self.store = svc.store
+
+    # -- tickers -------------------------------------------------------------------------
+    def available(self) -> list[str]:
+        """Every ticker the store holds (benchmarks included)."""
+        return self.svc._memo("tickers", "all", lambda: self.store.last_dates().index.tolist())
+
+    def role_ticker(self, role: str) -> str | None:
+        """The stored ticker that plays ``role`` (e.g. large -> SPY), or None."""
+        return resolve_role(role, self.available())
+
+    def default_rrg_tickers(self) -> tuple[str, ...]:
+        """Sector SPDRs and style ETFs (or the demo's stand-ins) that the store holds."""
+        have = self.available()
+        out = [resolve_role(etf, have) for etf in SECTORS.values()]
+        out += [t for t in STYLE_ETFS if t in have]
+        if not any(t in have for t in STYLE_ETFS):
+            out += [resolve_role(r, have) for r in ("small", "mid", "value", "growth")]
+        return tuple(dict.fromkeys(t for t in out if t))
+
+    def sessions(self) -> pd.DatetimeIndex:
+        """Session dates of the store (the large-cap role's bars, or every stored date)."""
+        large = self.role_ticker("large")
+        if large is not None:
+            return pd.DatetimeIndex(self.svc.closes([large])[large].dropna().index)
+        return pd.DatetimeIndex(self.svc.breadth(BreadthQuery(universe="all")).index)
+
+    def resolve_asof(self, asof: date | None) -> pd.Timestamp:
+        """The last session on or before ``asof`` (default: the latest session)."""
+        days = self.sessions()
+        if len(days) == 0:
+            raise InputError("the store holds no sessions")
+        if asof is None:
+            return pd.Timestamp(days[-1])
+        upto = days[days <= pd.Timestamp(asof)]
+        if len(upto) == 0:
+            raise InputError(f"--asof {asof} is before the first stored session {days[0].date()}")
+        return pd.Timestamp(upto[-1])
+
+    def default_universe(self) -> str:
+        """russell3000 when stored, else every ticker in the store ("all")."""
+        stored = {u.name.lower() for u in self.store.list_universes()}
+        return "russell3000" if "russell3000" in stored else "all"
+
+    # -- queries -------------------------------------------------------------------------
+    def rrg(self, tickers: tuple[str, ...], benchmark: str, params: RrgParams) -> RrgResult:
+        """RS-Ratio/RS-Momentum of ``tickers`` vs ``benchmark`` over the whole history."""
+
+        def compute() -> RrgResult:
+            closes = self.svc.closes(sorted({*tickers, benchmark}))
+            if benchmark not in closes.columns:
+                raise InputError(f"benchmark {benchmark!r} is not in the store")
+            missing = [t for t in tickers if t not in closes.columns]
+            if missing:
+                raise InputError(f"not in the store: {', '.join(missing)}")
+            return relative_rotation(closes[list(tickers)], closes[benchmark], params)
+
+        return self.svc._memo("rrg", _key(tickers, benchmark, params), compute)
+
+    def _universe_breadth(self, name: str) -> UniverseBreadth:
+        info = self.svc.universe_info(name)
+        frame = self.svc.breadth(BreadthQuery(universe=name))
+        note = ""
+        if not info.point_in_time:  # the survivorship caveat, then the universe's own note
+            parts = [] if "survivorship" in info.note.lower() else [info.survivorship_note]
+            note = "; ".join(p for p in [*parts, info.note] if p)
+        return UniverseBreadth(info.name, frame, note)
+
+    def _legs(self, roles: tuple[str, ...]) -> dict[str, Leg]:
+        tickers = {role: self.role_ticker(role) for role in roles}
+        present = sorted({t for t in tickers.values() if t})
+        closes = self.svc.closes(present) if present else pd.DataFrame()
+        return {role: Leg(role, t, closes[t] if t else None) for role, t in tickers.items()}
+
+    def claims(self, asof: date | None, universe: str, compare: str) -> pd.DataFrame:
+        """The claim table for ``asof`` (see indicators.claims; columns CLAIM_COLUMNS)."""
+        when = self.resolve_asof(asof)
+        uni = universe or self.default_universe()
+        cmp_ = compare or DEFAULT_COMPARE
+
+        def compute() -> pd.DataFrame:
+            main = self._universe_breadth(uni)
+            other = self._universe_breadth(cmp_) if cmp_.lower() != uni.lower() else None
+            legs = self._legs(("large", "small", "value", "growth"))
+            return claim_table(main, other, legs, when)
+
+        return self.svc._memo("claims", _key(when, uni, cmp_), compute)
+
+    def analogs(self, asof: date | None, universe: str, params: AnalogParams) -> AnalogResult:
+        """Episodes resembling the setup, with forward returns of PAIRS (indicators.analogs)."""
+        when = self.resolve_asof(asof)
+        uni = universe or self.default_universe()
+
+        def compute() -> AnalogResult:
+            frame = self.svc.breadth(BreadthQuery(universe=uni))
+            if params.breadth_column not in frame.columns:
+                raise InputError(f"no breadth column {params.breadth_column!r}")
+            legs = self._legs(tuple(sorted({r for n, d, _ in PAIRS.values() for r in (n, d)})))
+            large = legs["large"].close
+            if large is None:
+                raise InputError(f"no large-cap index in the store ({', '.join(ROLES['large'])})")
+            pairs = {
+                pid: (legs[num].close, legs[den].close)
+                for pid, (num, den, _) in PAIRS.items()
+                if legs[num].close is not None and legs[den].close is not None
+            }
+            result = find_analogs(frame[params.breadth_column], large, pairs, params, when)
+            names = {pid: (str(legs[PAIRS[pid][0]].ticker), str(legs[PAIRS[pid][1]].ticker))
+                     for pid in pairs}  # fmt: skip
+            return replace(result, pairs=names)
+
+        return self.svc._memo("analogs", _key(when, uni, params), compute)
