@@ -106,6 +106,14 @@ def health(service: Any, today: date | None = None) -> tuple[dict[str, Any], int
         simulated=bool(raw.get("simulated", False)),
         n_tickers=raw.get("n_tickers"),
     )
+    guard = getattr(store, "status", None)  # data/store_guard.GuardedStore: the fallback
+    problem = guard() if callable(guard) else {}
+    if problem.get("problem"):
+        body.update(degraded=True, serving_version=problem["serving"],
+                    store_problem=problem["problem"])  # fmt: skip
+        if problem.get("fallback"):  # still serving: the previous version
+            return {**body, "status": "degraded"}, 200
+        return {**body, "status": "error", "reason": problem["problem"]}, 503
     try:
         missing = _missing_files(Path(store.root), raw)
     except (OSError, AttributeError, KeyError, TypeError) as exc:

@@ -248,6 +248,15 @@ class Store:
                        created)  # fmt: skip
         files["universes"][info.name] = {"file": name, "info": asdict(info)}
 
+    def real_universes(self) -> list[tuple[UniverseInfo, pd.DataFrame]]:
+        """Stored universes that are not the demo's (source "simulated"), with intervals:
+        what to keep when real data replaces the demo (write with drop_universes=True)."""
+        return [
+            self.read_universe(info.name)
+            for info in self.list_universes()
+            if info.source != "simulated"
+        ]
+
     @contextlib.contextmanager
     def refresh_lock(self) -> Iterator[None]:
         """One refresh at a time (download + write), separate from the short commit lock.
@@ -282,6 +291,8 @@ class Store:
                 new.update(version=version, written_at=io.utc_now_iso())
                 names = _file_names(old.get("files", {}))
                 new["recent"] = [sorted(names), *(old.get("recent", [])[:1])]
+                # the previous manifest, for readers to fall back to (data/store_guard.py)
+                new["previous"] = {k: v for k, v in old.items() if k not in ("recent", "previous")}
                 io.write_json(new, self.root / io.MANIFEST, created)
             except OSError as exc:
                 io.remove_quietly(created)

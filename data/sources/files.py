@@ -90,6 +90,16 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+def _one_date_format(raw: pd.Series) -> np.ndarray:
+    """Dates in ONE format for the whole column: ISO 8601, else the format of the first value
+    (so 03/01/2024 is never read as March in one row and January in another); other rows NaT."""
+    iso = pd.to_datetime(raw, errors="coerce", format="ISO8601").to_numpy("datetime64[ns]")
+    if not np.isnat(iso).any():
+        return iso
+    inferred = pd.to_datetime(raw, errors="coerce").to_numpy("datetime64[ns]")
+    return inferred if np.isnat(inferred).sum() < np.isnat(iso).sum() else iso
+
+
 def _dates(col: pa.ChunkedArray, where: _File) -> np.ndarray:
     """Session dates as int64 days since 1970 (time of day dropped)."""
     if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
@@ -98,12 +108,13 @@ def _dates(col: pa.ChunkedArray, where: _File) -> np.ndarray:
         raw: Any = None
     else:
         raw = col.cast(pa.string()).to_pandas()
-        ns = pd.to_datetime(raw, errors="coerce", format="mixed").to_numpy("datetime64[ns]")
+        ns = _one_date_format(raw)
         bad = np.isnat(ns)
     if bad.any():
         i = _first_bad(bad)
         shown = "empty" if raw is None or raw.iloc[i] is None else repr(raw.iloc[i])
-        raise where.error(f"cannot read {shown} as a date", i, "date")
+        first = "" if raw is None else f" (the file's dates are written like {raw.iloc[0]!r})"
+        raise where.error(f"cannot read {shown} as a date{first}", i, "date")
     return ns.astype(np.int64) // NS_PER_DAY
 
 
@@ -123,6 +134,10 @@ def _numbers(col: pa.ChunkedArray, name: str, where: _File) -> np.ndarray:
         i = _first_bad(nonpos)
         what = "negative volume" if name == "volume" else "price must be positive"
         raise where.error(f"{what}, got {values[i]:g}", i, name)
+    huge = ~(values <= 1e30) & ~np.isnan(values)  # the store keeps float32 (max 3.4e38)
+    if huge.any():
+        i = _first_bad(huge)
+        raise where.error(f"implausibly large value {values[i]:g} (inf in the store)", i, name)
     return values
 
 
