@@ -1,0 +1,271 @@
+"""The Analogs tab, and the episode bands on the Breadth tab's participation chart.
+
+Episodes come from ``RotationService.analogs`` (``indicators.analogs``) for the Claim check's
+as-of date and universe, with the tab's two thresholds (URL fields ``gap`` and ``near``).
+``mark_episodes`` patches only ``layout.shapes`` of the participation chart; it listens to
+the coverage text, which ``update_charts`` writes together with that chart, so it always
+runs after the chart is rebuilt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, Patch, callback, dcc, html, no_update
+from dash.development.base_component import Component
+
+from components.figstyle import fmt_pct, message_figure
+from components.figures_analogs import FORWARD_HEIGHT, episode_shapes, forward_figure
+from components.ids import Ids
+from components.rotation_data import rotation_service
+from components.urlstate import Choices, ViewState
+from components.urlstate_tabs import MAX_GAP, MAX_NEAR, claim_universes, from_store
+from data.benchmarks import PAIRS
+from data.errors import BreadthError
+from indicators.analogs import AnalogParams, AnalogResult
+from service import BreadthService
+
+NOTE_YEARS = (2015, 2023)
+"""The years the note cited as precedents."""
+
+
+def _number(id_: Ids, limit: float, label: str) -> dbc.Col:
+    return dbc.Col(
+        [
+            html.Label(label, className="control-label", htmlFor=id_),
+            dbc.Input(id=id_, type="number", min=0, max=limit, step=0.5, debounce=True,
+                      size="sm", inputmode="decimal"),
+        ],
+        xs=6, md=3,
+    )  # fmt: skip
+
+
+def analogs_tab() -> Component:
+    """Threshold controls, the setup on the as-of date, summary, forward plot, episodes."""
+    controls = dbc.Row(
+        [
+            _number(Ids.ANALOG_GAP, MAX_GAP, "Breadth below long-run avg by ≥ (pts)"),
+            _number(Ids.ANALOG_NEAR, MAX_NEAR, "Index within % of 52-week high"),
+            dbc.Col(
+                dbc.Switch(id=Ids.ANALOG_MARKS, value=True,
+                           label="Shade episodes on the Breadth tab"),
+                xs=12, md=4, className="pb-1",
+            ),
+        ],
+        className="g-2 mb-2 align-items-end",
+    )  # fmt: skip
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Historical analogs", className="h6 mb-1"),
+                html.P(
+                    "Past sessions whose setup resembled the as-of date (set on the Claim "
+                    "check tab): participation below its long-run average while the "
+                    "cap-weighted index sat near its 52-week high. Each is selected with data "
+                    "up to its own date only; what followed is measured from it.",
+                    className="small text-muted mb-2",
+                ),
+                controls,
+                dcc.Loading(
+                    [
+                        html.Div(id=Ids.ANALOG_SETUP),
+                        html.Div(id=Ids.ANALOG_SUMMARY, className="table-responsive"),
+                        dcc.Graph(
+                            id=Ids.ANALOG_FORWARD, figure={},
+                            config={"displaylogo": False, "responsive": True,
+                                    "displayModeBar": "hover"},
+                            style={"height": f"{FORWARD_HEIGHT}px"},
+                        ),
+                        html.Div(id=Ids.ANALOG_TABLE, className="table-responsive"),
+                    ],
+                    type="dot", delay_show=400,
+                ),
+            ],
+            className="p-2",
+        ),
+        className="mb-3 shadow-sm chart-card",
+    )  # fmt: skip
+
+
+def analog_result(svc: BreadthService, state: ViewState, choices: Choices) -> AnalogResult:
+    """The analogs of the view (claim universe, as-of date, thresholds); cached by the service."""
+    universe, _ = claim_universes(state, choices)
+    params = AnalogParams(breadth_margin=state.analog_gap, near_high_pct=state.analog_near)
+    return rotation_service(svc).analogs(state.asof, universe, params)
+
+
+def pair_labels(result: AnalogResult) -> dict[str, str]:
+    """Pair id -> 'Small vs large caps (IWM/SPY)' for the pairs the store could build."""
+    return {
+        pid: f"{PAIRS[pid][2]} ({num}/{den})" if pid in PAIRS else pid
+        for pid, (num, den) in result.pairs.items()
+    }
+
+
+def setup_line(result: AnalogResult, universe: str) -> Component:
+    """How the as-of date itself measures against the setup."""
+    setup, when = result.setup, result.asof
+    if when is None or setup.empty or when not in setup.index:
+        return html.P("No setup on the as-of date.", className="small")
+    row = setup.loc[when]
+    breadth, lra, off = row.iloc[0], row["long_run_average"], row["index_off_high_pct"]
+    verdict = "matches the setup" if bool(row["signal"]) else "does not match the setup"
+    return html.P(
+        [
+            html.Strong(f"{when:%Y-%m-%d} {verdict}: "),
+            f"{fmt_pct(breadth, signed=False)} of {universe} above the 200-day average "
+            f"(long-run average {fmt_pct(lra, signed=False)}); the index is "
+            f"{fmt_pct(off, signed=False)} below its 52-week high.",
+        ],
+        className="small mb-2 analog-setup",
+    )
+
+
+def summary_table(result: AnalogResult, labels: dict[str, str]) -> Component:
+    """Median forward return, hit rate and episode count per pair × horizon."""
+    summary = result.summary
+    if summary.empty:
+        return html.P("No episodes at these thresholds.", className="small")
+    horizons = summary.sort_values("horizon")["horizon_label"].drop_duplicates().tolist()
+    head = html.Thead(html.Tr([html.Th("Median · hit rate (n)")] + [
+        html.Th(h, className="num") for h in horizons]))  # fmt: skip
+    rows = []
+    for pid, label in labels.items():
+        cells = []
+        for h in horizons:
+            sel = summary[(summary["pair"] == pid) & (summary["horizon_label"] == h)]
+            if sel.empty or int(sel["n"].iloc[0]) == 0:
+                cells.append(html.Td("–", className="num"))
+                continue
+            s = sel.iloc[0]
+            text = f"{fmt_pct(s['median'])} · {s['hit_rate']:.0f}% ({int(s['n'])})"
+            cells.append(html.Td(text, className="num"))
+        rows.append(html.Tr([html.Td(label), *cells]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True,
+                     className="returns-table analog-summary mb-2")  # fmt: skip
+
+
+def note_years(result: AnalogResult, first: pd.Timestamp | None) -> str:
+    """Where the note's precedent years (2015, 2023) sit among the episodes."""
+    parts = []
+    eps = result.episodes
+    for year in NOTE_YEARS:
+        if first is None or first > pd.Timestamp(year=year, month=12, day=31):
+            parts.append(f"{year}: before the stored data")
+            continue
+        hits = eps[pd.DatetimeIndex(eps["signal_date"]).year == year] if len(eps) else eps
+        if len(hits) == 0:
+            parts.append(f"{year}: no episode at these thresholds")
+        else:
+            days = ", ".join(f"#{int(e.episode)} {pd.Timestamp(e.signal_date):%d %b}"
+                             for e in hits.itertuples())  # fmt: skip
+            parts.append(f"{year}: {days}")
+    return "The note's precedents — " + "; ".join(parts) + "."
+
+
+def episodes_table(result: AnalogResult, labels: dict[str, str]) -> Component:
+    """One row per episode: dates, setup values, and each pair's forward return over the
+    longest horizon that any episode has reached."""
+    eps = result.episodes
+    if eps.empty:
+        return html.P("No episodes.", className="small")
+    fwd = result.forward
+    known = fwd[fwd["forward_return_pct"].notna()] if len(fwd) else fwd
+    longest = int((known if len(known) else fwd)["horizon"].max()) if len(fwd) else 0
+    last = fwd[fwd["horizon"] == longest] if len(fwd) else fwd
+    tag = str(last["horizon_label"].iloc[0]) if len(last) else ""
+    heads = ["#", "Signal", "Last session", "Sessions", "Breadth", "Long-run avg", "Off high"]
+    heads += [f"{lab.split(' (')[0]} {tag}" for lab in labels.values()]
+    rows = []
+    for e in eps.itertuples(index=False):
+        cells = [str(int(e.episode)), f"{pd.Timestamp(e.start):%Y-%m-%d}",
+                 f"{pd.Timestamp(e.end):%Y-%m-%d}", str(int(e.signal_sessions)),
+                 fmt_pct(e[5], signed=False), fmt_pct(e.long_run_average, signed=False),
+                 fmt_pct(e.index_off_high_pct, signed=False)]  # fmt: skip
+        for pid in labels:
+            sel = last[(last["pair"] == pid) & (last["episode"] == e.episode)]
+            cells.append(fmt_pct(float(sel["forward_return_pct"].iloc[0])) if len(sel) else "–")
+        rows.append(html.Tr([html.Td(c, className="num" if i else "") for i, c in
+                             enumerate(cells)]))  # fmt: skip
+    head = html.Thead(html.Tr([html.Th(h) for h in heads]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True,
+                     className="returns-table analog-episodes")  # fmt: skip
+
+
+def analogs_panel(svc: BreadthService, state: ViewState, choices: Choices) -> tuple[Any, ...]:
+    """(setup, summary, forward figure, episodes) of the Analogs tab."""
+    universe, _ = claim_universes(state, choices)
+    try:
+        result = analog_result(svc, state, choices)
+    except (BreadthError, ValueError) as exc:
+        msg = f"Cannot compute the analogs: {exc}"
+        fig = message_figure(msg, height=FORWARD_HEIGHT)
+        return dbc.Alert(msg, color="warning", className="py-2"), None, fig, None
+    labels = pair_labels(result)
+    first = pd.Timestamp(choices.first) if choices.first else None
+    summary = html.Div(
+        [
+            summary_table(result, labels),
+            html.P(note_years(result, first), className="small text-muted"),
+        ]
+    )
+    return (
+        setup_line(result, universe), summary,
+        forward_figure(result.forward, result.summary, labels), episodes_table(result, labels),
+    )  # fmt: skip
+
+
+def update_analogs(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Recompute when the view changes and the Analogs tab is active."""
+    from components.views import choices, get_service
+
+    state = from_store(data)
+    if state.tab != "analogs":
+        return (no_update,) * 4
+    svc = get_service()
+    return analogs_panel(svc, state, choices(svc))
+
+
+def episode_patch(svc: BreadthService, state: ViewState, choices: Choices) -> Patch:
+    """A Patch of the participation chart's shapes: the episodes, or none."""
+    patch = Patch()
+    shapes: list[dict[str, Any]] = []
+    if state.analog_marks:
+        try:
+            result = analog_result(svc, state, choices)
+            universe, _ = claim_universes(state, choices)
+            shapes = episode_shapes(result.episodes, f"Analog episodes (setup on {universe})")
+        except (BreadthError, ValueError):
+            shapes = []
+    patch["layout"]["shapes"] = shapes
+    return patch
+
+
+def mark_episodes(coverage: Any, data: dict[str, Any] | None) -> Any:
+    """Shade the episodes on the participation chart (after each rebuild or option change)."""
+    from components.views import choices, get_service
+
+    state = from_store(data)
+    if not data or state.tab != "breadth":
+        return no_update
+    svc = get_service()
+    return episode_patch(svc, state, choices(svc))
+
+
+def register() -> None:
+    """Register this tab's callbacks with ``dash.callback``."""
+    callback(
+        Output(Ids.ANALOG_SETUP, "children"),
+        Output(Ids.ANALOG_SUMMARY, "children"),
+        Output(Ids.ANALOG_FORWARD, "figure"),
+        Output(Ids.ANALOG_TABLE, "children"),
+        Input(Ids.TAB_STATE, "data"),
+    )(update_analogs)
+    callback(
+        Output(Ids.PARTICIPATION, "figure", allow_duplicate=True),
+        Input(Ids.COVERAGE, "children"),
+        Input(Ids.TAB_STATE, "data"),
+        prevent_initial_call=True,
+    )(mark_episodes)

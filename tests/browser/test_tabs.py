@@ -1,0 +1,174 @@
+"""The tabs in a real browser: RRG, Claim check and Analogs render with data on a small demo
+store, their controls round-trip through the URL, the note's-date button sets the as-of date,
+and the analog episodes shade the participation chart. Screenshots of each tab."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from components.ids import Ids
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+GRAPH_JS = """
+var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+return {traces: gd.data.length,
+        points: (gd.calcdata || []).map(function (c) { return c ? c.length : 0; }),
+        shapes: (gd.layout.shapes || []).length,
+        visible: gd.getBoundingClientRect().width};
+"""
+
+
+@pytest.fixture(scope="module")
+def tabs_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small simulated market of the brief (seed 1, 300 tickers × 4 years)."""
+    from data.jobs import load_demo
+    from data.store import Store
+
+    root = tmp_path_factory.mktemp("tabs") / "store"
+    load_demo(Store(root), seed=1, n_tickers=300, years=4)
+    return root
+
+
+@pytest.fixture()
+def tabs_app(tabs_store: Path, tmp_path: Path) -> Iterator[Any]:
+    from app import create_app
+    from settings import load_settings
+
+    yield create_app(load_settings(env={}, data_dir=tabs_store, cache_dir=tmp_path / "cache"))
+
+
+def wait_for(check: Any, timeout: float = 20.0) -> Any:
+    end, last = time.time() + timeout, None
+    while time.time() < end:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception:  # the DOM may be mid-render
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"condition not met within {timeout}s (last: {last})")
+
+
+def graph(duo: Any, graph_id: str) -> dict[str, Any] | None:
+    result: dict[str, Any] | None = duo.driver.execute_script(GRAPH_JS, graph_id)
+    return result
+
+
+def query(duo: Any) -> dict[str, list[str]]:
+    return parse_qs(urlparse(duo.driver.current_url).query)
+
+
+def open_at(duo: Any, app: Any, search: str) -> None:
+    duo.start_server(app)
+    duo.driver.get(duo.server_url + "/" + search)
+
+
+def click_tab(duo: Any, label: str) -> None:
+    link = duo.driver.find_element(By.LINK_TEXT, label)
+    duo.driver.execute_script("arguments[0].click();", link)  # even when scrolled away
+
+
+def test_tb001_rrg_renders_and_round_trips(dash_duo: Any, tabs_app: Any) -> None:
+    open_at(dash_duo, tabs_app, "?tab=rrg&tail=4")
+    g = wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10 and x)
+    assert g["shapes"] == 4  # the quadrants
+    assert max(g["points"]) == 5 and g["visible"] > 300  # tail of 4 + the head
+    notice = dash_duo.find_element(f"#{Ids.RRG_NOTICE}").text
+    assert "IWN" in notice and "IWO" in notice  # styles the demo does not simulate
+    label = dash_duo.find_element(f"#{Ids.RRG_END_LABEL}").text
+    # step the end date back with the keyboard: the URL gets rrgend, the label moves
+    dash_duo.find_element(f"#{Ids.RRG_END} [role=slider]").send_keys(Keys.ARROW_LEFT)
+    wait_for(lambda: "rrgend" in query(dash_duo))
+    wait_for(lambda: dash_duo.find_element(f"#{Ids.RRG_END_LABEL}").text != label)
+    end = query(dash_duo)["rrgend"][0]
+    # daily periods: the URL says so and the tail is still 4 + 1 points
+    dash_duo.find_element(f"#{Ids.RRG_FREQ} input[value='D']").click()
+    wait_for(lambda: query(dash_duo).get("freq") == ["D"])
+    assert query(dash_duo)["tail"] == ["4"] and query(dash_duo)["tab"] == ["rrg"]
+    # the copied link reproduces the view in a fresh page
+    url = dash_duo.driver.current_url
+    dash_duo.driver.get(url)
+    wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10)
+    assert dash_duo.find_element(f"#{Ids.RRG_TAIL}").get_attribute("value") == "4"
+    assert query(dash_duo).get("rrgend") in ([end], None)  # daily may snap to its own period
+    # back to the Breadth tab through the tab bar: the URL drops tab=
+    click_tab(dash_duo, "Breadth")
+    wait_for(lambda: "tab" not in query(dash_duo))
+    assert query(dash_duo)["tail"] == ["4"]
+
+
+def test_tb002_claims_note_date_sets_the_as_of(dash_duo: Any, tabs_app: Any) -> None:
+    open_at(dash_duo, tabs_app, "?tab=claims")
+    rows = wait_for(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "tr[data-claim]"))
+    claims = {r.get_attribute("data-claim") for r in rows}
+    assert {"pct_above_200dma", "pct_new_highs_52w", "index_gain_from_12m_low"} <= claims
+    dash_duo.find_element(f"#{Ids.CLAIM_NOTE_DATE}").click()
+    wait_for(lambda: query(dash_duo).get("asof") == ["2025-07-28"])
+    wait_for(
+        lambda: dash_duo.find_element(".claims-asof").get_attribute("data-asof") == "2025-07-28"
+    )
+    value = dash_duo.find_element("tr[data-claim=pct_above_200dma] .claim-value").text
+    assert value.endswith("%") and value != "–"
+    shown = dash_duo.driver.execute_script(
+        "var el = document.getElementById(arguments[0]);"
+        "var i = el.tagName === 'INPUT' ? el : el.querySelector('input');"
+        "return i ? i.value : el.outerHTML.slice(0, 400);",
+        str(Ids.CLAIM_ASOF),
+    )
+    assert shown == "2025-07-28"
+
+
+def test_tb003_analogs_and_episode_bands(dash_duo: Any, tabs_app: Any) -> None:
+    open_at(dash_duo, tabs_app, "?tab=analogs&near=20")
+    wait_for(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".analog-episodes tbody tr"))
+    fwd = wait_for(lambda: (x := graph(dash_duo, Ids.ANALOG_FORWARD)) and x["traces"] and x)
+    assert sum(fwd["points"]) > 0
+    assert "near" in dash_duo.find_element(f"#{Ids.ANALOG_NEAR}").get_attribute("id")
+    assert dash_duo.find_element(f"#{Ids.ANALOG_NEAR}").get_attribute("value") == "20"
+    click_tab(dash_duo, "Breadth")
+    wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["shapes"] >= 1)
+    assert query(dash_duo)["near"] == ["20"]
+
+
+def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
+    open_at(dash_duo, tabs_app, "?tab=rrg&near=20")  # the demo has an episode at 20%
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ready = {
+        "rrg": lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10,
+        "claims": lambda: dash_duo.find_elements("tr[data-claim]"),
+        "analogs": lambda: graph(dash_duo, Ids.ANALOG_FORWARD),
+    }
+    anchors = {"rrg": Ids.RRG, "claims": Ids.CLAIM_TABLE, "analogs": Ids.ANALOG_FORWARD}
+    labels = {"rrg": "Rotation (RRG)", "claims": "Claim check", "analogs": "Analogs"}
+    for width, height, name in ((1440, 900, "desktop"), (390, 844, "mobile")):
+        dash_duo.driver.set_window_size(max(width, 500), height)
+        dash_duo.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+        )
+        for tab in ("rrg", "claims", "analogs"):
+            click_tab(dash_duo, labels[tab])
+            wait_for(ready[tab])
+            time.sleep(0.4)
+            dash_duo.driver.execute_script(
+                "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
+                str(anchors[tab]),
+            )
+            time.sleep(0.2)
+            dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}-tab-{tab}.png"))
+            overflow = dash_duo.driver.execute_script(
+                "return document.documentElement.scrollWidth"
+                " - document.documentElement.clientWidth;"
+            )
+            assert overflow <= 1, f"horizontal overflow of {overflow}px on {tab} at {width}px"
