@@ -6,6 +6,6 @@ test:
 lint:
 	ruff check . && ruff format --check . && mypy .
 bench:
-	python bench/bench_breadth.py && python bench/bench_store.py
+	python bench/bench_breadth.py && python bench/bench_store.py && python bench/bench_app.py
 demo:
 	python cli.py demo

@@ -41,10 +41,14 @@ def cache_config(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
+    import warmup
+    from components import refresh_callbacks, report_ui
+    from components.background import background_manager
     from components.callbacks import attach
     from components.layout import serve_layout
     from components.views import SERVICE_KEY
-    from data.store import Store
+    from data.store_guard import GuardedStore
+    from server_hardening import install
     from server_routes import register_routes
     from service import BreadthService
 
@@ -54,20 +58,27 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Breadth & Rotation Monitor",
         assets_folder=str(ROOT / "assets"),
         suppress_callback_exceptions=True,  # the empty-store page has no charts
+        background_callback_manager=background_manager(settings),  # the page's refresh
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     cache = Cache(config=cache_config(settings))
     cache.init_app(app.server)
-    service = BreadthService(Store(settings.data_dir), cache)
+    service = BreadthService(GuardedStore(settings.data_dir), cache)  # pinned reads, fallback
     app.server.extensions[SERVICE_KEY] = service
     app.server.config["BREADTH_SETTINGS"] = settings
     app.layout = serve_layout
     attach(app)
+    refresh_callbacks.install(app)  # "Load real data" (background refresh)
+    report_ui.install(app)  # "Export report" (HTML, PNG)
     register_routes(app.server)  # GET /healthz
+    install(app.server, service.store)  # one data version per request; no traceback leaks
+    warmup.install(app, service)  # default view warmed at first request / after writes
     return app
 
 
 server = create_app().server
+celery_app = server.config.get("BREADTH_CELERY")
+"""``celery -A app:celery_app worker`` when BREADTH_CELERY_BROKER_URL is set."""
 
 
 def main() -> None:
@@ -87,6 +98,7 @@ def main() -> None:
             years=settings.demo_years,
         )
     app = create_app(settings)
+    app.server.config["BREADTH_LOCAL"] = True  # one user on loopback: page refresh allowed
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
 
 

@@ -113,9 +113,15 @@ def import_(paths: tuple[Path, ...], replace: bool) -> None:
 @user_errors
 def status() -> None:
     """Say what the store holds."""
+    from data.errors import StoreError
     from data.jobs import status_report
+    from data.store_guard import integrity_report
 
-    click.echo(status_report(_store()))
+    try:
+        click.echo(status_report(_store()))
+    except StoreError as exc:  # a corrupt file: still say which, below
+        click.echo(f"status: {exc}")
+    click.echo(integrity_report(_store()))  # every file of the current and previous version
 
 
 @cli.command()
@@ -213,6 +219,98 @@ def export_breadth(
     else:
         Path(out).write_text(text)
         click.echo(f"wrote {out}", err=True)
+
+
+# -- rotation exports (issue 6; tables and columns: export_rotation.py, docs/INDICATORS.md) --
+OUT_OPTION = click.option(
+    "--out", default="-", show_default=True, help="CSV path, or - for stdout."
+)
+
+
+@export.command("rotation")
+@click.option("--start", type=DATE, default=None, help="First date (ratio rebased to 100 there).")
+@click.option("--end", type=DATE, default=None)
+@OUT_OPTION
+@user_errors
+def export_rotation_cmd(start: date | None, end: date | None, out: str) -> None:
+    """Ratio lines: small vs large, value vs growth, equal vs cap weight."""
+    from export_rotation import rotation_csv, write_output
+
+    write_output(rotation_csv(_store(), start, end), out)
+
+
+@export.command("rrg")
+@click.option("--tickers", default="", help="Comma-separated (default: sector and style ETFs).")
+@click.option("--benchmark", default=None, help="Default: the large-cap index (SPY, ^GSPC).")
+@click.option("--freq", type=click.Choice(["W", "D"]), default="W", show_default=True)
+@click.option("--window", type=click.IntRange(2, 520), default=52, show_default=True)
+@click.option("--momentum", type=click.IntRange(1, 260), default=10, show_default=True)
+@click.option("--start", type=DATE, default=None)
+@click.option("--end", type=DATE, default=None)
+@OUT_OPTION
+@user_errors
+def export_rrg_cmd(tickers: str, benchmark: str | None, freq: str, window: int, momentum: int,
+                   start: date | None, end: date | None, out: str) -> None:  # fmt: skip
+    """Relative rotation graph: RS-Ratio, RS-Momentum and quadrant per period and ticker."""
+    from export_rotation import parse_tickers, rrg_csv, write_output
+    from indicators.rrg import RrgParams
+
+    bench = parse_tickers(benchmark)[0] if benchmark else None
+    params = RrgParams(window=window, momentum=momentum, freq=freq)
+    write_output(rrg_csv(_store(), parse_tickers(tickers), bench, params, start, end), out)
+
+
+@export.command("claims")
+@click.option("--asof", type=DATE, default=None, help="Default: the latest session.")
+@click.option("--universe", default="", help="Default: russell3000 if stored, else all.")
+@click.option("--compare", default="", help="Second universe for 52-week highs (sp500).")
+@OUT_OPTION
+@user_errors
+def export_claims_cmd(asof: date | None, universe: str, compare: str, out: str) -> None:
+    """Claim check: breadth and index figures behind "narrow rally, then broadening"."""
+    from export_rotation import claims_csv, write_output
+
+    write_output(claims_csv(_store(), asof, universe, compare), out)
+
+
+@export.command("analogs")
+@click.option("--asof", type=DATE, default=None, help="Default: the latest session.")
+@click.option("--universe", default="", help="Default: russell3000 if stored, else all.")
+@click.option("--table", type=click.Choice(["forward", "episodes", "summary"]), default="forward",
+              show_default=True)  # fmt: skip
+@click.option("--near-high", type=click.FloatRange(0, 100), default=5.0, show_default=True,
+              help="Index within this % of its 52-week high.")  # fmt: skip
+@click.option("--margin", type=float, default=0.0, show_default=True,
+              help="Breadth at least this many points below its long-run average.")  # fmt: skip
+@click.option("--gap", type=click.IntRange(0, 2520), default=63, show_default=True)
+@OUT_OPTION
+@user_errors
+def export_analogs_cmd(asof: date | None, universe: str, table: str, near_high: float,
+                       margin: float, gap: int, out: str) -> None:  # fmt: skip
+    """Historical analogs of the setup, with forward returns of the rotation pairs."""
+    from export_rotation import analogs_csv, write_output
+    from indicators.analogs import AnalogParams
+
+    params = AnalogParams(near_high_pct=near_high, breadth_margin=margin, gap=gap)
+    write_output(analogs_csv(_store(), asof, universe, params, table), out)
+
+
+@cli.command()
+@click.option("--url-query", default="", help="The page's query string, e.g. '?u=sp500&start=…'.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for report.html and one PNG per chart.")  # fmt: skip
+@click.option("--png/--no-png", default=True, show_default=True, help="PNGs (kaleido).")
+@user_errors
+def report(url_query: str, out_dir: Path, png: bool) -> None:
+    """A view's report: standalone HTML (interactive, offline) and PNG images per chart."""
+    from reports.export import export_report
+    from service import BreadthService
+
+    query = url_query.split("?", 1)[1] if "?" in url_query else url_query
+    rep, paths = export_report(BreadthService(_store()), query, out_dir, png=png)
+    for notice in rep.notices:
+        click.echo(f"note: {notice}", err=True)
+    click.echo("\n".join(str(p) for p in paths))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -279,5 +279,7 @@ def export_breadth_csv(
     table = table[first + [c for c in table.columns if c not in first]]
     table = table.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
     buf = io.StringIO()
-    table.to_csv(buf, index_label="date", date_format="%Y-%m-%d")
+    from data.csvsafe import safe_frame  # text cells starting with = + - @ neutralised
+
+    safe_frame(table).to_csv(buf, index_label="date", date_format="%Y-%m-%d")
     return buf.getvalue()

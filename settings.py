@@ -40,6 +40,10 @@ class Settings:
     allow_ui_refresh: bool = False
     refresh_token: str = ""
     max_upload_mb: int = 512
+    celery_broker_url: str = ""
+    """Page refreshes run on Celery workers through this Redis URL (else a local diskcache)."""
+    warmup: bool = True
+    """Build the default view in the background at the first request and after a store write."""
 
 
 def _parse_bool(raw: str) -> bool:
@@ -95,6 +99,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "allow_ui_refresh": _parse_bool,
     "refresh_token": str,
     "max_upload_mb": _int_in(1, 100_000),
+    "celery_broker_url": str.strip,
+    "warmup": _parse_bool,
 }
 
 

@@ -371,7 +371,9 @@ RECORDER = """
     return ((gd._fullData || []).length > 0 && traces > 0) || (gd.data && notes > 0);
   };
   const check = () => {
-    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    // charts of hidden tabs never draw: wait for the visible ones
+    const plots = [...document.querySelectorAll('.js-plotly-plot')]
+      .filter(p => p.offsetParent !== null);
     if (plots.length >= expected && plots.every(drawn)
         && !document.querySelector('[data-dash-is-loading="true"]')) {
       window.__drawnAt = performance.now();
@@ -447,7 +449,11 @@ def in_browser(store: Path, work: Path, runs: int) -> dict[str, Any]:
     try:
         wait_until(lambda: healthz(base)[0] == 200, 60, "gunicorn /healthz", proc)
         layout = json.loads(DashClient.over_http(base).get("/_dash-layout"))
-        n_graphs = sum(1 for c in _walk(layout) if c["type"] == "Graph")
+        from components.ids import LINKED_GRAPHS
+
+        linked = {str(i) for i in LINKED_GRAPHS}  # the default (Breadth) tab's charts
+        graphs = [c for c in _walk(layout) if c["type"] == "Graph"]
+        n_graphs = sum(1 for c in graphs if c.get("props", {}).get("id") in linked)
         out["n_graphs"] = n_graphs
         driver = new_driver()
         out["cold"] = navigate(driver, base + "/", n_graphs)

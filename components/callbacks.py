@@ -31,10 +31,13 @@ from dash import (
 from dash import _callback as dash_callbacks
 
 from components import export, views
+from components.figure_cache import cached_benchmark, cached_panels, cached_rotation
 from components.ids import LINKED_GRAPHS, Ids
+from components.tab_callbacks import register_tabs
 from components.tables import notice_list, returns_table, survivorship_alert
 from components.urlforms import controls_query, preset_range, state_from_dict, state_to_dict
 from components.urlstate import ViewState, parse_query, to_query
+from components.urlstate_tabs import keep_tab_fields
 
 _BEFORE_MAP = set(dash_callbacks.GLOBAL_CALLBACK_MAP)
 _BEFORE_LIST = len(dash_callbacks.GLOBAL_CALLBACK_LIST)
@@ -50,6 +53,7 @@ CONTROLS = [
     (Ids.MCCLELLAN, "value"),
 ]
 VIEW_DATA, RANGE_DATA = f"{Ids.VIEW}.data", f"{Ids.RANGE}.data"
+VERSION_DATA = f"{Ids.DATA_VERSION}.data"  # a refresh from the page landed
 CHARTS = (Ids.PARTICIPATION, Ids.HIGHS_LOWS, Ids.ADVANCE_DECLINE, Ids.BENCHMARK)
 
 
@@ -88,6 +92,8 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     if isinstance(trigger, dict):  # a preset button: keep the other controls
         start, end = preset_range(str(trigger.get("preset")), choices)
         state = replace(state, start=start, end=end)
+    if trigger and trigger != Ids.URL:  # the tabs' fields stay as the URL has them
+        state = keep_tab_fields(state, parse_query(search, choices)[0], choices)
     new_view, new_rng = _stores(state)
     heading = "Parts of the link were ignored:" if trigger in (None, "", Ids.URL) else "Ignored:"
     return (
@@ -115,31 +121,35 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     Output(Ids.ROTATION_NOTICE, "children"),
     Input(Ids.VIEW, "data"),
     Input(Ids.RANGE, "data"),
+    Input(Ids.DATA_VERSION, "data"),
 )
-def update_charts(view: dict[str, Any] | None, rng: dict[str, Any] | None) -> tuple[Any, ...]:
+def update_charts(
+    view: dict[str, Any] | None, rng: dict[str, Any] | None, _version: Any = None
+) -> tuple[Any, ...]:
     """Rebuild on a VIEW change; on a RANGE change patch ranges and redo the rotation."""
     svc, state = views.get_service(), _merge(view, rng)
     fired = set(ctx.triggered_prop_ids) - {"."} or {"init"}
+    fired = {"init"} if VERSION_DATA in fired else fired  # new data: rebuild everything
     out: list[Any] = [no_update] * 9
     if fired & {"init", VIEW_DATA}:
-        panels = views.breadth_panels(svc, state)
+        panels = cached_panels(svc, state)
         label, note = views.survivorship(svc, state.universe)
         out[:6] = [
             panels.participation,
             panels.highs_lows,
             panels.advance_decline,
-            views.benchmark(svc, state),
+            cached_benchmark(svc, state),
             panels.coverage,
             survivorship_alert(note, label),
         ]
     elif RANGE_DATA in fired:
         out[:4] = [*views.breadth_patches(svc, state), views.benchmark_patch(svc, state)]
     if fired & {"init", RANGE_DATA}:
-        rot = views.rotation(svc, state, patch="init" not in fired and VIEW_DATA not in fired)
+        rot = cached_rotation(svc, state, patch="init" not in fired and VIEW_DATA not in fired)
         out[6:] = [
             rot.figure,
             returns_table(rot.table, state.start, state.end),
-            notice_list(rot.notices, heading="Rotation legs missing:"),
+            notice_list(rot.notices, heading="Rotation notes:"),
         ]
     return tuple(out)
 
@@ -166,6 +176,8 @@ clientside_callback(
     *[Input(i, "relayoutData") for i in LINKED_GRAPHS],
     prevent_initial_call=True,
 )
+
+register_tabs()  # the tabs' URL sync and views (components.tab_callbacks)
 
 _OWN_MAP = {k: v for k, v in dash_callbacks.GLOBAL_CALLBACK_MAP.items() if k not in _BEFORE_MAP}
 _OWN_LIST = list(dash_callbacks.GLOBAL_CALLBACK_LIST[_BEFORE_LIST:])

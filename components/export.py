@@ -10,6 +10,7 @@ from components.rotation_view import BENCHMARK_ROLE, resolve_pairs, rotation_lin
 from components.urlstate import ViewState
 from components.views import compare_series, market_closes, query
 from data.benchmarks import resolve_role
+from data.csvsafe import safe_frame
 from service import BreadthService
 
 
@@ -69,7 +70,7 @@ def view_csv(svc: BreadthService, state: ViewState) -> str:
         f"mcclellan={'ratio-adjusted' if state.ratio_adjusted else 'classic'}; "
         f"data version={svc.version()}{simulated}\n"
     )
-    frame.to_csv(buf, index_label="date", date_format="%Y-%m-%d", float_format="%.6g")
+    safe_frame(frame).to_csv(buf, index_label="date", date_format="%Y-%m-%d", float_format="%.6g")
     return buf.getvalue()
 
 

@@ -24,6 +24,7 @@ from components.figstyle import (
     f32,
     message_figure,
     ms,
+    y_fit,
     y_range,
 )
 from components.figures_ad import advance_decline_figure, advance_decline_ranges
@@ -256,4 +257,5 @@ def highs_lows_figure(
     base_layout(fig, height=HEIGHTS["highs_lows"], title=title)
     fig.update_yaxes(title_text="% of eligible", ticksuffix="%", row=1, col=1)
     fig.update_yaxes(title_text="Net (count)", row=2, col=1)
+    y_fit(fig, {"yaxis": {"include": [0.0], "floor": -0.5}, "yaxis2": {"include": [0.0]}})
     return apply_view(fig, start, end, highs_lows_ranges(breadth, compare, start, end))

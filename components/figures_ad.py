@@ -16,6 +16,7 @@ from components.figstyle import (
     f32,
     message_figure,
     ms,
+    y_fit,
     y_range,
 )
 
@@ -97,4 +98,5 @@ def advance_decline_figure(
     fig.update_yaxes(title_text="A/D (cum.)", row=1, col=1)
     fig.update_yaxes(title_text=f"Osc. ({unit})", row=2, col=1)
     fig.update_yaxes(title_text="Summation", row=3, col=1)
+    y_fit(fig, {"yaxis": {}, "yaxis2": {"include": [0.0], "symmetric": True}, "yaxis3": {}})
     return apply_view(fig, start, end, advance_decline_ranges(breadth, start, end))

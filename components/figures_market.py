@@ -17,12 +17,15 @@ from components.figstyle import (
     f32,
     message_figure,
     ms,
+    y_fit,
     y_range,
 )
 
 Ranges = dict[str, list[float] | None]
 BENCHMARK_TITLE = "Benchmark index"
 ROTATION_TITLE = "Cap and style rotation"
+CONSTITUENT_MARK = "(equal-weight, from constituents)"
+"""Label suffix of a line built from a universe's constituents (drawn dashed)."""
 
 
 def benchmark_ranges(close: pd.Series | None, start: date | None, end: date | None) -> Ranges:
@@ -62,6 +65,7 @@ def benchmark_figure(
     base_layout(fig, height=HEIGHTS["benchmark"], title=title)
     fig.update_layout(showlegend=False)
     fig.update_yaxes(title_text="Adjusted close", tickformat=",.0f")
+    y_fit(fig, {"yaxis": {}})
     return apply_view(fig, start, end, benchmark_ranges(series, start, end))
 
 
@@ -97,7 +101,11 @@ def rotation_figure(
             title=ROTATION_TITLE,
         )
     fig = go.Figure()
-    for i, label in enumerate(usable):
+    bases: list[str] = []  # an ETF pair and its constituent-built twin share a colour
+    for label in usable:
+        base = label.removesuffix(CONSTITUENT_MARK).rstrip()
+        bases += [] if base in bases else [base]
+        built = label.endswith(CONSTITUENT_MARK)
         series = lines[label].dropna()
         fig.add_trace(
             go.Scatter(
@@ -105,13 +113,19 @@ def rotation_figure(
                 y=f32(series),
                 name=label,
                 mode="lines",
-                line={"color": PAIR_COLORS[i % len(PAIR_COLORS)], "width": 1.6},
+                line={
+                    "color": PAIR_COLORS[bases.index(base) % len(PAIR_COLORS)],
+                    "width": 1.4 if built else 1.6,
+                    "dash": "dash" if built else "solid",
+                },
                 hovertemplate="%{y:.1f}<extra>" + label + "</extra>",
             )
         )
+    notices = [n for n in notices if CONSTITUENT_MARK not in n]  # listed below the chart
     fig.add_hline(y=100, line={"color": COLORS["reference"], "width": 1, "dash": "dot"})
     base_layout(fig, height=HEIGHTS["rotation"], title=title)
     fig.update_yaxes(title_text="Ratio (base = 100)", tickformat=".0f")
+    y_fit(fig, {"yaxis": {"include": [100.0]}})
     if notices:
         fig.add_annotation(
             text="Missing: " + "<br>".join(notices),

@@ -42,6 +42,53 @@ class Ids(StrEnum):
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"
 
+    # load / refresh real data from the page (components/refresh_panel.py)
+    DATA_VERSION = "data-version"
+    DATA_INFO = "data-info"
+    REFRESH_OPEN = "refresh-open"
+    REFRESH_MODAL = "refresh-modal"
+    REFRESH_UNIVERSE = "refresh-universe"
+    REFRESH_HISTORY = "refresh-history"
+    REFRESH_TOKEN = "refresh-token"
+    REFRESH_START = "refresh-start"
+    REFRESH_CANCEL = "refresh-cancel"
+    REFRESH_PROGRESS = "refresh-progress"
+    REFRESH_PROGRESS_TEXT = "refresh-progress-text"
+    REFRESH_PROGRESS_BOX = "refresh-progress-box"
+    REFRESH_STATUS = "refresh-status"
+    REFRESH_RELOAD = "refresh-reload"
+    REFRESH_LEAD = "refresh-lead"
+
+    # report export (components/report_ui.py)
+    REPORT_HTML = "report-html"
+    REPORT_PNG = "report-png"
+    REPORT_DOWNLOAD = "report-download"
+    REPORT_STATUS = "report-status"
+
+    # tabs (components.tabs, view_rrg, view_claims, view_analogs)
+    TABS = "page-tabs"
+    TAB_STATE = "tab-state"
+    RRG = "chart-rrg"
+    RRG_TAIL = "rrg-tail"
+    RRG_FREQ = "rrg-freq"
+    RRG_END = "rrg-end"
+    RRG_END_LABEL = "rrg-end-label"
+    RRG_NOTICE = "rrg-notice"
+    RRG_TABLE = "rrg-table"
+    CLAIM_ASOF = "claim-asof"
+    CLAIM_NOTE_DATE = "claim-note-date"
+    CLAIM_LATEST = "claim-latest"
+    CLAIM_UNIVERSE = "claim-universe"
+    CLAIM_COMPARE = "claim-compare"
+    CLAIM_TABLE = "claim-table"
+    ANALOG_GAP = "analog-gap"
+    ANALOG_NEAR = "analog-near"
+    ANALOG_MARKS = "analog-marks"
+    ANALOG_SETUP = "analog-setup"
+    ANALOG_TABLE = "analog-table"
+    ANALOG_SUMMARY = "analog-summary"
+    ANALOG_FORWARD = "chart-analog-forward"
+
 
 LINKED_GRAPHS: tuple[Ids, ...] = (
     Ids.BENCHMARK,

@@ -11,6 +11,9 @@ from dash.development.base_component import Component
 from components.controls import controls_card
 from components.figstyle import HEIGHTS
 from components.ids import Ids
+from components.refresh_panel import age_text, page_panel
+from components.report_ui import report_controls
+from components.tabs import page_tabs
 from components.views import choices, get_service
 from data.universes import available_universes
 
@@ -92,22 +95,29 @@ def chart_card(graph_id: Ids, header: str, *extra: Component) -> dbc.Card:
     )
 
 
-def data_badge(manifest: dict[str, Any]) -> html.Div:
-    """Source, as-of date and size of what the store holds."""
+def data_info(manifest: dict[str, Any]) -> list[Component]:
+    """Source, as-of date with its age, and size (refreshed in place when new data lands)."""
     src = manifest.get("source", {})
     label = src.get("label", "") if isinstance(src, dict) else str(src)
     kind = src.get("kind", "") if isinstance(src, dict) else ""
     fields = "close only" if manifest.get("close_only") else "OHLC"
+    return [
+        dbc.Badge(f"Source: {kind}", color="dark", className="me-1"),
+        html.Span(label, className="me-2 badge-text"),
+        dbc.Badge(age_text(manifest.get("last_date")), color="primary", className="me-1"),
+        dbc.Badge(
+            f"{manifest.get('n_tickers', 0):,} series · {fields}",
+            color="secondary",
+            className="me-1",
+        ),
+    ]
+
+
+def data_badge(manifest: dict[str, Any]) -> html.Div:
+    """Source, as-of date and age, size of what the store holds; coverage of the view."""
     return html.Div(
         [
-            dbc.Badge(f"Source: {kind}", color="dark", className="me-1"),
-            html.Span(label, className="me-2 badge-text"),
-            dbc.Badge(f"As of {manifest.get('last_date', '?')}", color="primary", className="me-1"),
-            dbc.Badge(
-                f"{manifest.get('n_tickers', 0):,} series · {fields}",
-                color="secondary",
-                className="me-1",
-            ),
+            html.Span(data_info(manifest), id=Ids.DATA_INFO),
             html.Span(id=Ids.COVERAGE, className="badge-text"),
         ],
         id=Ids.BADGE,
@@ -133,7 +143,7 @@ def simulated_banner() -> dbc.Alert:
     )
 
 
-def empty_page(root: str) -> dbc.Container:
+def empty_page(root: str, *extra: Component) -> dbc.Container:
     """What the page says when the store holds nothing yet."""
     return dbc.Container(
         [
@@ -164,6 +174,7 @@ def empty_page(root: str) -> dbc.Container:
                 color="info",
                 id=Ids.BANNER,
             ),
+            *extra,
         ],
         className="py-3",
     )
@@ -174,7 +185,7 @@ def serve_layout() -> Component:
     svc = get_service()
     store = svc.store
     if store.is_empty():
-        return empty_page(str(store.root))
+        return empty_page(str(store.root), page_panel(store, reload=True))
     manifest = store.manifest()
     ch = choices(svc)
     header = html.Header(
@@ -189,18 +200,24 @@ def serve_layout() -> Component:
             dcc.Store(id=Ids.SYNC),
             header,
             simulated_banner() if manifest.get("simulated") else None,
+            page_panel(store),  # "Load real data" / "Refresh data"
             controls_card(ch, available_universes(store)),
+            report_controls(),  # "Export report": HTML and PNGs of this view
             html.Div(id=Ids.NOTICES),
-            html.Div(id=Ids.SURVIVORSHIP),
-            chart_card(Ids.BENCHMARK, "Benchmark (large caps) for context"),
-            chart_card(Ids.PARTICIPATION, "Participation: % of members above their averages"),
-            chart_card(Ids.HIGHS_LOWS, "New 52-week highs and lows"),
-            chart_card(Ids.ADVANCE_DECLINE, "Advance–decline line, McClellan oscillator"),
-            chart_card(
-                Ids.ROTATION,
-                "Cap and style rotation: small vs large, value vs growth, equal vs cap weight",
-                html.Div(id=Ids.ROTATION_NOTICE),
-                html.Div(id=Ids.ROTATION_TABLE, className="table-responsive"),
+            page_tabs(  # Breadth (these charts), Rotation (RRG), Claim check, Analogs
+                html.Div(id=Ids.SURVIVORSHIP),
+                chart_card(Ids.BENCHMARK, "Benchmark (large caps) for context"),
+                chart_card(Ids.PARTICIPATION, "Participation: % of members above their averages"),
+                chart_card(Ids.HIGHS_LOWS, "New 52-week highs and lows"),
+                chart_card(Ids.ADVANCE_DECLINE, "Advance–decline line, McClellan oscillator"),
+                chart_card(
+                    Ids.ROTATION,
+                    "Cap and style rotation: small vs large, value vs growth, equal vs cap weight",
+                    html.Div(id=Ids.ROTATION_NOTICE),
+                    html.Div(id=Ids.ROTATION_TABLE, className="table-responsive"),
+                ),
+                choices=ch,
+                infos=available_universes(store),
             ),
             html.Footer(
                 "Breadth counts only members with a bar and enough history on each date; "

@@ -13,6 +13,8 @@ import pandas as pd
 
 from data.benchmarks import PAIRS, ROLES, resolve_role
 from indicators.rotation import ratio, rebased_ratio, return_since, ytd_return
+from service import BreadthService
+from service_constituents import EW_PREFIX, EW_SUFFIX, ConstituentPair, with_constituents
 
 ROLE_LABELS: dict[str, str] = {
     "large": "Large caps",
@@ -71,6 +73,35 @@ def missing_notices(pairs: list[Pair]) -> list[str]:
     return out
 
 
+def display_ticker(column: str) -> str:
+    """What the table shows for a closes column: the ticker, or the universe of an EW leg."""
+    return column.removeprefix(EW_PREFIX)
+
+
+def leg_name(role: str, column: str) -> str:
+    """The table's name of a leg: its role, marked when built from constituents."""
+    name = ROLE_LABELS.get(role, role)
+    return f"{name} {EW_SUFFIX}" if column.startswith(EW_PREFIX) else name
+
+
+def constituent_rotation_pairs(pairs: list[ConstituentPair]) -> list[Pair]:
+    """Constituent-built pairs as ``Pair``s whose legs are the ``EW:`` columns."""
+    out = []
+    for p in pairs:
+        (num_role, den_role), (num_col, den_col) = p.roles, p.columns
+        out.append(Pair(f"{p.pair_id}_ew", p.label, num_role, den_role, num_col, den_col))
+    return out
+
+
+def add_constituents(
+    svc: BreadthService, closes: pd.DataFrame, pairs: list[Pair], notices: list[str]
+) -> tuple[pd.DataFrame, list[Pair], list[str]]:
+    """The ETF pairs plus the pairs built from stored universes (equal-weight legs), with
+    their columns added to ``closes`` and their notices (pairs skipped, survivorship)."""
+    wide, extra, notes = with_constituents(svc, closes)
+    return wide, [*pairs, *constituent_rotation_pairs(extra)], [*notices, *notes]
+
+
 def rotation_lines(closes: pd.DataFrame, pairs: list[Pair], anchor: date) -> pd.DataFrame:
     """Ratio lines of the complete pairs, rebased to 100 at ``anchor``; columns = labels."""
     lines = {
@@ -99,8 +130,8 @@ def returns_table(closes: pd.DataFrame, pairs: list[Pair], start: date, end: dat
             series = closes[ticker]
             rows.append(
                 {
-                    "name": ROLE_LABELS.get(role, role),
-                    "ticker": ticker,
+                    "name": leg_name(role, ticker),
+                    "ticker": display_ticker(ticker),
                     "since_start": return_since(series, begin, stop),
                     "ytd": ytd_return(series, stop),
                 }
@@ -112,7 +143,7 @@ def returns_table(closes: pd.DataFrame, pairs: list[Pair], start: date, end: dat
         rows.append(
             {
                 "name": f"{p.label} (ratio)",
-                "ticker": f"{p.num_ticker}/{p.den_ticker}",
+                "ticker": "/".join(display_ticker(str(t)) for t in (p.num_ticker, p.den_ticker)),
                 "since_start": return_since(rel, begin, stop),
                 "ytd": ytd_return(rel, stop),
             }

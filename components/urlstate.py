@@ -2,7 +2,8 @@
 
 Keys: ``u`` universe, ``cmp`` comparison universe (for % at 52-week highs), ``start``/``end``
 (ISO dates), ``fast``/``slow`` moving-average windows (5–400 sessions, fast < slow), ``highs``
-(``intraday`` or ``close``), ``mcc`` (``classic`` or ``ratio``). A malformed, unknown,
+(``intraday`` or ``close``), ``mcc`` (``classic`` or ``ratio``); the tabs' keys are
+listed in ``components.urlstate_tabs``. A malformed, unknown,
 repeated or out-of-range value falls back to its default and adds one line to the notices the
 page shows; parsing never raises.
 """
@@ -15,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
+from components import urlstate_tabs as tabs
+
 MIN_WINDOW, MAX_WINDOW = 5, 400
 DEFAULT_FAST, DEFAULT_SLOW = 50, 200
 MAX_QUERY_CHARS = 2000
 MAX_FIELDS = 40
 DEFAULT_YEARS = 3
-KEYS: tuple[str, ...] = ("u", "cmp", "start", "end", "fast", "slow", "highs", "mcc")
+KEYS: tuple[str, ...] = ("u", "cmp", "start", "end", "fast", "slow", "highs", "mcc", *tabs.TAB_KEYS)
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HIGHS = {"intraday": True, "close": False}
 _MCC = {"classic": False, "ratio": True}
@@ -38,6 +41,17 @@ class ViewState:
     intraday: bool = True
     ratio_adjusted: bool = False
     compare: str = ""
+    # the tabs (components.urlstate_tabs): Rotation (RRG), Claim check, Analogs
+    tab: str = "breadth"
+    rrg_tail: int = tabs.DEFAULT_TAIL
+    rrg_freq: str = "W"
+    rrg_end: date | None = None
+    asof: date | None = None
+    claim_universe: str = ""
+    claim_compare: str = ""
+    analog_gap: float = tabs.DEFAULT_GAP
+    analog_near: float = tabs.DEFAULT_NEAR
+    analog_marks: bool = True
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,7 @@ def parse_query(query: str | None, choices: Choices) -> tuple[ViewState, list[st
         "slow": ("slow", _window),
         "highs": ("intraday", _one_of(_HIGHS)),
         "mcc": ("ratio_adjusted", _one_of(_MCC)),
+        **tabs.tab_parsers(choices),
     }
     values: dict[str, object] = {}
     for key, (name, parse) in parsers.items():
@@ -172,7 +187,8 @@ def parse_query(query: str | None, choices: Choices) -> tuple[ViewState, list[st
         except ValueError as exc:
             notices.append(f"{key}={_shown(raw[key])} ignored ({exc})")
     state = replace(default, **values)  # type: ignore[arg-type]
-    return _reconcile(state, default, choices, notices), notices
+    state = _reconcile(state, default, choices, notices)
+    return tabs.reconcile_tabs(state, choices, notices), notices
 
 
 def _reconcile(
@@ -233,4 +249,5 @@ def to_query(state: ViewState) -> str:
         ("highs", "intraday" if state.intraday else "close"),
         ("mcc", "ratio" if state.ratio_adjusted else "classic"),
     ]
+    pairs += tabs.tab_query(state)
     return "?" + urlencode(pairs)

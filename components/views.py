@@ -19,6 +19,7 @@ from components import figures as figs
 from components.figstyle import b64, message_figure, x_range
 from components.rotation_view import (
     BENCHMARK_ROLE,
+    add_constituents,
     candidate_tickers,
     missing_notices,
     resolve_pairs,
@@ -196,6 +197,7 @@ def rotation(svc: BreadthService, state: ViewState, *, patch: bool = False) -> R
     closes = market_closes(svc)
     pairs = resolve_pairs(list(closes.columns))
     notices = missing_notices(pairs)
+    closes, pairs, notices = add_constituents(svc, closes, pairs, notices)
     start = state.start or (closes.index[0].date() if len(closes.index) else None)
     end = state.end or (closes.index[-1].date() if len(closes.index) else None)
     if start is None or end is None:

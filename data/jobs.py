@@ -64,7 +64,12 @@ def import_files(store: Store, paths: Sequence[Path], *, replace: bool) -> str:
     replace_all = replace or was_demo
     label = ", ".join(Path(p).name for p in paths)
     version = store.write_prices(
-        prices, source_kind="files", source_label=label, replace_all=replace_all
+        prices,
+        source_kind="files",
+        source_label=label,
+        replace_all=replace_all,
+        drop_universes=was_demo,  # the demo's universes go with its prices
+        universes=store.real_universes() if was_demo else (),
     )
     d = prices.dates
     kind = "close only" if prices.close_only else "OHLC"

@@ -273,6 +273,8 @@ def _run_refresh_unlocked(
         source_label=SOURCE_LABEL,
         simulated=False,
         replace_all=simulated,
+        drop_universes=simulated,  # the demo's universes go with its prices
+        universes=store.real_universes() if simulated else (),
         replace_tickers=sorted(replace),
         ticker_info=info,
         refresh_summary={**summary.to_dict(), "at": datetime.now().astimezone().isoformat()},

@@ -7,12 +7,17 @@ or after ``a`` (the chart starts there, so the line starts at exactly 100 and th
 measured from the first point drawn). Year to date uses the last close of the previous calendar
 year (the conventional YTD base); a series listed during the year falls back to its first close
 of the year. Returns are in percent. Pure: no Dash, no I/O.
+
+``equal_weight_index`` builds a leg from constituents instead: a wide close panel
+``DataFrame[sessions × tickers]`` (NaN where a ticker has no bar) and an optional boolean
+membership panel of the same shape.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 
@@ -80,3 +85,32 @@ def ytd_return(series: pd.Series, asof: pd.Timestamp) -> float:
     if last_day is None or last_day < year_start or base == 0.0:
         return math.nan
     return 100.0 * (last / base - 1.0)
+
+
+def equal_weight_index(close: pd.DataFrame, member: pd.DataFrame | None = None) -> pd.Series:
+    """Daily-rebalanced equal-weight index of a universe's constituents, 100 at the first session.
+
+    On session t the index moves by the mean simple return of the stocks that are members on
+    t (``member`` True; every column when None) and have a bar on t and a previous bar: each
+    stock's return runs from its *own* previous bar (which may precede a halt; as for the
+    advance/decline counts in docs/INDICATORS.md) to t, so a listing contributes from its
+    second bar and a gap is never filled with a stale price. Non-positive closes are ignored.
+    A session where no stock qualifies carries the level (return 0). Only bars up to t are
+    read (no look-ahead). Vectorised over the panel; output is float64 on ``close.index``.
+    """
+    values = close.to_numpy(dtype="float64")
+    if values.size == 0:
+        return pd.Series(100.0, index=close.index, dtype="float64", name="equal_weight")
+    valid = np.isfinite(values) & (values > 0)
+    clean = np.where(valid, values, np.nan)
+    # the last valid close strictly before each row: forward-fill, then shift down one row
+    prev = pd.DataFrame(clean).ffill().shift(1).to_numpy()
+    ok = valid & np.isfinite(prev)
+    if member is not None:
+        mask = member.reindex(index=close.index, columns=close.columns, fill_value=False)
+        ok &= mask.to_numpy(dtype=bool)
+    rets = np.where(ok, clean / np.where(ok, prev, 1.0) - 1.0, 0.0)
+    counts = ok.sum(axis=1)
+    mean = np.divide(rets.sum(axis=1), counts, out=np.zeros(len(counts)), where=counts > 0)
+    level = 100.0 * np.cumprod(1.0 + mean)
+    return pd.Series(level, index=close.index, dtype="float64", name="equal_weight")

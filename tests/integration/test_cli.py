@@ -131,3 +131,18 @@ def test_cli004_real_r3k_export_matches_independent_computation(
     nh_pct = ((wide >= hi) & hi.notna()).sum(axis=1) / hi.notna().sum(axis=1) * 100
     assert abs(got.loc[day, "pct_new_highs_52w"] - nh_pct.loc[day]) < 0.1
     assert np.isfinite(got["mcclellan_sum"]).all()
+
+
+def test_cli005_import_over_demo_drops_demo_universes_keeps_real(tmp_path: Path) -> None:
+    """Real data replacing the demo takes the demo's universes with it, not the user's."""
+    store = tmp_path / "s"
+    assert run_cli(store, "demo", "--tickers", "120", "--years", "2").returncode == 0
+    lst = tmp_path / "mine.txt"
+    lst.write_text("AAA\nBBB\n")
+    assert run_cli(store, "universe", "add", "mine", str(lst)).returncode == 0
+    csv = tmp_path / "p.csv"
+    csv.write_text("date,ticker,close\n2024-01-02,AAA,10\n2024-01-03,AAA,11\n2024-01-02,BBB,5\n")
+    res = run_cli(store, "import", str(csv))
+    assert res.returncode == 0, res.stderr
+    listing = run_cli(store, "universe", "list").stdout
+    assert "mine" in listing and "sim-large" not in listing

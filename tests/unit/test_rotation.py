@@ -7,9 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators.rotation import (
     base_value,
+    equal_weight_index,
     ratio,
     rebase,
     rebased_ratio,
@@ -112,3 +115,104 @@ def test_rot013_return_does_not_depend_on_history_before_anchor() -> None:
     cut = return_since(closes.iloc[100:], anchor)
     assert full == pytest.approx(cut)
     assert full == pytest.approx(100 * (closes.iloc[-1] / closes.iloc[150] - 1))
+
+
+# -- equal_weight_index ------------------------------------------------------------------------
+
+
+def _naive_equal_weight(close: pd.DataFrame, member: pd.DataFrame | None) -> pd.Series:
+    """Reference: per ticker, its returns from its own previous bar; then a mean per session."""
+    rets: dict[str, dict[pd.Timestamp, float]] = {}
+    for ticker in close.columns:
+        prev = math.nan
+        out: dict[pd.Timestamp, float] = {}
+        for day, px in close[ticker].items():
+            if not (isinstance(px, float) and math.isfinite(px) and px > 0):
+                continue
+            is_member = member is None or bool(member.at[day, ticker])
+            if math.isfinite(prev) and is_member:
+                out[day] = px / prev - 1.0
+            prev = px
+        rets[ticker] = out
+    level, levels = 100.0, []
+    for day in close.index:
+        today = [r[day] for r in rets.values() if day in r]
+        if today:
+            level *= 1.0 + sum(today) / len(today)
+        levels.append(level)
+    return pd.Series(levels, index=close.index)
+
+
+def test_rot020_equal_weight_by_hand() -> None:
+    days = pd.bdate_range("2025-01-06", periods=5)
+    close = pd.DataFrame(
+        {
+            "A": [10.0, 11.0, np.nan, 12.1, 12.1],  # halted on day 2: day 3 is +10% from day 1
+            "B": [20.0, 18.0, 18.0, 19.8, np.nan],  # no bar on day 4
+            "C": [np.nan, np.nan, 50.0, 55.0, 44.0],  # lists on day 2, first return on day 3
+        },
+        index=days,
+    )
+    out = equal_weight_index(close)
+    # day1: (+10% − 10%)/2 = 0; day2: B 0% (A halted, C first bar) = 0;
+    # day3: A +10%, B +10%, C +10% = +10%; day4: A 0%, C −20% = −10%
+    assert out.tolist() == pytest.approx([100.0, 100.0, 100.0, 110.0, 99.0])
+    assert out.name == "equal_weight" and out.dtype == "float64"
+
+
+def test_rot021_equal_weight_membership_and_no_members() -> None:
+    days = pd.bdate_range("2025-01-06", periods=4)
+    close = pd.DataFrame({"A": [10.0, 12.0, 12.0, 6.0], "B": [10.0, 11.0, 12.1, 13.31]}, index=days)
+    member = pd.DataFrame(
+        {"A": [True, True, False, True], "B": [False, False, True, True]}, index=days
+    )
+    out = equal_weight_index(close, member)
+    # day1: only A (+20%); day2: only B (+10%, from its own previous bar);
+    # day3: A −50%, B +10% -> −20%
+    assert out.tolist() == pytest.approx([100.0, 120.0, 132.0, 105.6])
+    none = equal_weight_index(close, member & False)
+    assert none.tolist() == [100.0] * 4  # no member: the level carries
+
+
+def test_rot022_equal_weight_ignores_non_positive_and_needs_no_future() -> None:
+    days = pd.bdate_range("2025-01-06", periods=4)
+    close = pd.DataFrame({"A": [10.0, 0.0, 11.0, 12.1]}, index=days)
+    full = equal_weight_index(close)
+    assert full.tolist() == pytest.approx([100.0, 100.0, 110.0, 121.0])
+    head = equal_weight_index(close.iloc[:3])  # the past does not move with later bars
+    assert head.tolist() == pytest.approx(full.iloc[:3].tolist())
+
+
+def _random_panel(seed: int, n_days: int, n_tickers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    days = pd.bdate_range("2020-01-01", periods=n_days)
+    rets = rng.normal(0.0, 0.02, (n_days, n_tickers))
+    close = 50.0 * np.exp(np.cumsum(rets, axis=0))
+    for j in range(n_tickers):  # listings, delistings, halts
+        first, last = sorted(rng.integers(0, n_days, 2))
+        close[:first, j] = np.nan
+        close[last + 1 :, j] = np.nan
+    close[rng.random(close.shape) < 0.05] = np.nan
+    member = rng.random((n_days, n_tickers)) < 0.7
+    cols = [f"T{j}" for j in range(n_tickers)]
+    return pd.DataFrame(close, days, cols), pd.DataFrame(member, days, cols)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rot023_equal_weight_matches_naive_reference_on_random_panels(seed: int) -> None:
+    close, member = _random_panel(seed, 120, 25)
+    for mem in (member, None):
+        fast = equal_weight_index(close, mem)
+        ref = _naive_equal_weight(close, mem)
+        np.testing.assert_allclose(fast.to_numpy(), ref.to_numpy(), rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), cut=st.integers(2, 59))
+def test_rot024_equal_weight_no_look_ahead(seed: int, cut: int) -> None:
+    """Truncating the panel after any session leaves every earlier level unchanged."""
+    close, member = _random_panel(seed, 60, 8)
+    full = equal_weight_index(close, member)
+    part = equal_weight_index(close.iloc[:cut], member.iloc[:cut])
+    np.testing.assert_allclose(part.to_numpy(), full.iloc[:cut].to_numpy(), rtol=1e-12)
+    assert full.iloc[0] == 100.0
