@@ -222,6 +222,24 @@ def y_fit(fig: go.Figure, rules: Mapping[str, Mapping[str, object]]) -> go.Figur
     return fig
 
 
+def line_trace(
+    x: object,
+    y: object,
+    name: str,
+    color: str,
+    width: float = 1.5,
+    *,
+    dash: str | None = None,
+    hover: str | None = None,
+    **extra: object,
+) -> go.Scatter:
+    """A line trace in the house style; ``hover`` is the whole hovertemplate."""
+    line: dict[str, object] = {"color": color, "width": width}
+    if dash:
+        line["dash"] = dash
+    return go.Scatter(x=x, y=y, name=name, mode="lines", line=line, hovertemplate=hover, **extra)
+
+
 def message_figure(message: str, *, height: int = 260, title: str = "") -> go.Figure:
     """A chart that says why it has nothing to draw (never a blank box)."""
     fig = base_layout(go.Figure(), height=height, title=title)

@@ -22,6 +22,7 @@ from components.figstyle import (
     apply_view,
     base_layout,
     f32,
+    line_trace,
     message_figure,
     ms,
     y_fit,
@@ -133,13 +134,13 @@ def participation_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth[fast_col]),
-            name=f"% above {fast}-day avg",
-            mode="lines",
-            line={"color": COLORS["secondary"], "width": 1.2},
-            hovertemplate="%{y:.1f}%<extra></extra>",
+        line_trace(
+            x,
+            f32(breadth[fast_col]),
+            f"% above {fast}-day avg",
+            COLORS["secondary"],
+            1.2,
+            hover="%{y:.1f}%<extra></extra>",
         )
     )
     value = long_run.get("value")
@@ -203,53 +204,52 @@ def highs_lows_figure(
     )
     count = breadth["new_highs_52w"].to_numpy(dtype="float32")
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth["pct_new_highs_52w"]),
-            name="% at 52-week highs",
-            mode="lines",
-            line={"color": COLORS["up"], "width": 1.5},
+        line_trace(
+            x,
+            f32(breadth["pct_new_highs_52w"]),
+            "% at 52-week highs",
+            COLORS["up"],
             customdata=count,
-            hovertemplate="%{y:.1f}% (%{customdata:,.0f} names)<extra></extra>",
+            hover="%{y:.1f}% (%{customdata:,.0f} names)<extra></extra>",
         ),
         row=1,
         col=1,
     )
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth["pct_new_lows_52w"]),
-            name="% at 52-week lows",
-            mode="lines",
-            line={"color": COLORS["down"], "width": 1.5},
-            hovertemplate="%{y:.1f}%<extra></extra>",
+        line_trace(
+            x,
+            f32(breadth["pct_new_lows_52w"]),
+            "% at 52-week lows",
+            COLORS["down"],
+            hover="%{y:.1f}%<extra></extra>",
         ),
         row=1,
         col=1,
     )
     if compare is not None:
         fig.add_trace(
-            go.Scatter(
-                x=ms(compare.index),
-                y=f32(compare),
-                mode="lines",
-                name=f"% at highs: {compare_label}",
-                line={"color": COLORS["compare"], "width": 1.2, "dash": "dot"},
-                hovertemplate="%{y:.1f}%<extra></extra>",
+            line_trace(
+                ms(compare.index),
+                f32(compare),
+                f"% at highs: {compare_label}",
+                COLORS["compare"],
+                1.2,
+                dash="dot",
+                hover="%{y:.1f}%<extra></extra>",
             ),
             row=1,
             col=1,
         )
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth["net_new_highs"]),
-            name="Net new highs (highs − lows)",
-            mode="lines",
+        line_trace(
+            x,
+            f32(breadth["net_new_highs"]),
+            "Net new highs (highs − lows)",
+            COLORS["neutral"],
+            1,
             fill="tozeroy",
-            line={"color": COLORS["neutral"], "width": 1},
             fillcolor="rgba(73, 80, 87, 0.25)",
-            hovertemplate="%{y:+,.0f} names<extra></extra>",
+            hover="%{y:+,.0f} names<extra></extra>",
         ),
         row=2,
         col=1,

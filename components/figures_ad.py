@@ -14,6 +14,7 @@ from components.figstyle import (
     apply_view,
     base_layout,
     f32,
+    line_trace,
     message_figure,
     ms,
     y_fit,
@@ -56,40 +57,39 @@ def advance_decline_figure(
     )
     net = (breadth["advances"] - breadth["declines"]).to_numpy(dtype="float32")
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth["ad_line"]),
-            name="A/D line",
-            mode="lines",
-            line={"color": COLORS["primary"], "width": 1.5},
+        line_trace(
+            x,
+            f32(breadth["ad_line"]),
+            "A/D line",
+            COLORS["primary"],
             customdata=net,
-            hovertemplate="%{y:,.0f} (day %{customdata:+,.0f})<extra></extra>",
+            hover="%{y:,.0f} (day %{customdata:+,.0f})<extra></extra>",
         ),
         row=1,
         col=1,
     )
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth["mcclellan_osc"]),
-            name=f"McClellan oscillator ({kind})",
-            mode="lines",
+        line_trace(
+            x,
+            f32(breadth["mcclellan_osc"]),
+            f"McClellan oscillator ({kind})",
+            COLORS["compare"],
+            1,
             fill="tozeroy",
-            line={"color": COLORS["compare"], "width": 1},
             fillcolor="rgba(142, 68, 173, 0.2)",
-            hovertemplate="%{y:+,.1f}<extra></extra>",
+            hover="%{y:+,.1f}<extra></extra>",
         ),
         row=2,
         col=1,
     )
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=f32(breadth["mcclellan_sum"]),
-            name="Summation index",
-            mode="lines",
-            line={"color": COLORS["neutral"], "width": 1.2},
-            hovertemplate="%{y:,.0f}<extra></extra>",
+        line_trace(
+            x,
+            f32(breadth["mcclellan_sum"]),
+            "Summation index",
+            COLORS["neutral"],
+            1.2,
+            hover="%{y:,.0f}<extra></extra>",
         ),
         row=3,
         col=1,

@@ -15,6 +15,7 @@ from components.figstyle import (
     apply_view,
     base_layout,
     f32,
+    line_trace,
     message_figure,
     ms,
     y_fit,
@@ -53,13 +54,12 @@ def benchmark_figure(
         )
     series = close.dropna()
     fig = go.Figure(
-        go.Scatter(
-            x=ms(series.index),
-            y=f32(series),
-            name=ticker,
-            mode="lines",
-            line={"color": COLORS["neutral"], "width": 1.5},
-            hovertemplate="%{y:,.2f}<extra>" + ticker + "</extra>",
+        line_trace(
+            ms(series.index),
+            f32(series),
+            ticker,
+            COLORS["neutral"],
+            hover="%{y:,.2f}<extra>" + ticker + "</extra>",
         )
     )
     base_layout(fig, height=HEIGHTS["benchmark"], title=title)
