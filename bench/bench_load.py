@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_app import build_store, machine  # noqa: E402
+from bench.apptools import build_store, machine  # noqa: E402
 from bench.loadgen import mixed_versions, run_load, warm_up  # noqa: E402
 
 LIGHT = ("sync_init", "sync_range", "charts_range", "sync_view")

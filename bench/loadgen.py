@@ -7,7 +7,7 @@ number of requests, never an open-ended loop, and every request has a timeout.
 A user opens a link (``GET /``, ``/_dash-layout``, ``/_dash-dependencies``, then the two
 initial callbacks), then, with a think time between steps, changes the date range, the
 universe, the options (windows, highs, McClellan) or opens another shared link. Payloads are
-built by ``bench.bench_app.DashClient`` from the app's own layout and dependencies, as the
+built by ``bench.apptools.DashClient`` from the app's own layout and dependencies, as the
 renderer builds them.
 
 Every response is recorded with its kind, status, latency and ``X-Data-Version``; a full
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.bench_app import DashClient
+from bench.apptools import DashClient
 
 VERSION_HEADER = "X-Data-Version"
 SYNC = "view-state.data"  # sync_url (its outputs include the VIEW store)

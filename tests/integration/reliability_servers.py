@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bench.bench_app import free_port, healthz, start_gunicorn, stop, wait_until
+from bench.apptools import free_port, healthz, start_gunicorn, stop, wait_until
 
 
 def _redis(port: int, folder: Path) -> subprocess.Popen[bytes]:

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.bench_app import DashClient
+from bench.apptools import DashClient
 from components.urlstate import KEYS, MAX_WINDOW, MIN_WINDOW
 from data.csvsafe import safe_frame, safe_text
 from data.errors import InputError

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from bench.bench_app import DashClient, healthz, wait_until
+from bench.apptools import DashClient, healthz, wait_until
 from data.jobs import load_demo
 from data.store import Store
 from tests.integration.reliability_servers import Served, served

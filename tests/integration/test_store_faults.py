@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from bench.bench_app import DashClient
+from bench.apptools import DashClient
 from data.errors import StoreError
 from data.jobs import load_demo
 from data.store import Store
