@@ -1,10 +1,10 @@
-"""The report of one view: the page's figures for a URL query string, with what they show.
+"""The report of one view: the page's figures and tables for a URL query string.
 
 ``build_report(svc, query)`` parses the query exactly as the page does
-(``components.urlstate.parse_query`` against the store's choices) and builds every chart
-with the page's own builders (``components.views``), so a report equals the view it was
-exported from. Rendering lives in reports/html.py (standalone HTML) and reports/images.py
-(PNG per chart).
+(``components.urlstate.parse_query`` against the store's choices) and builds the sections of
+the view's tab (``state.tab``: breadth, rrg, claims, analogs) with the page's own builders
+(``reports.tabs``), so a report equals the view it was exported from. Rendering lives in
+reports/html.py (standalone HTML) and reports/images.py (PNG per chart and per table).
 """
 
 from __future__ import annotations
@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components import views
-from components.figstyle import HEIGHTS
 from components.refresh_panel import age_text
 from components.urlstate import ViewState, parse_query, to_query
+from components.urlstate_tabs import TAB_LABELS
+from components.view_rrg import HOW_TO_READ
 from data.errors import InputError
+from reports.tabs import TITLES, Chart, Section, Table, tab_view
 from service import BreadthService
+
+__all__ = ["DEFINITIONS", "TITLES", "Chart", "Report", "Section", "Table", "build_report"]
+
+BREADTH_KEYS: tuple[str, ...] = (
+    "benchmark", "participation", "highs_lows", "advance_decline", "rotation",
+)  # fmt: skip
 
 DEFINITIONS: dict[str, str] = {
     "benchmark": "Adjusted close of the large-cap benchmark, for context.",
@@ -42,24 +49,33 @@ DEFINITIONS: dict[str, str] = {
         "Ratio of the first leg's adjusted close to the second's, rebased to 100 at the range "
         "start: rising means the first leg outperforms."
     ),
+    "rrg": HOW_TO_READ,
+    "rrg_positions": (
+        "The head of each tail at the end date: its quadrant, RS-Ratio and RS-Momentum "
+        "(both 100 = the trailing window's average)."
+    ),
+    "claims": (
+        "The note's figures recomputed from the stored data, each beside its long-run "
+        "average and its percentile among all sessions up to the as-of date (only what was "
+        "known on that day). Universes built from current holdings count today's members "
+        "in the past (survivorship bias): breadth then reads higher than it was."
+    ),
+    "analog_forward": (
+        "Past sessions whose setup resembled the as-of date (participation below its "
+        "long-run average while the cap-weighted index sat near its 52-week high), each "
+        "selected with data up to its own date only. Points: each episode's relative return "
+        "over the horizon (open: realised only after the as-of date); bars: the median."
+    ),
+    "analog_summary": (
+        "Median forward relative return, hit rate (% of episodes with a positive return) "
+        "and number of episodes, per pair and horizon (1m = 21 sessions)."
+    ),
+    "analog_episodes": (
+        "One row per episode: first and last signal session, the setup's values, and each "
+        "pair's forward return over the longest horizon any episode has reached."
+    ),
 }
-"""Short forms of docs/INDICATORS.md, one per chart."""
-
-TITLES: dict[str, str] = {
-    "benchmark": "Benchmark (large caps) for context",
-    "participation": "Participation: % of members above their averages",
-    "highs_lows": "New 52-week highs and lows",
-    "advance_decline": "Advance–decline line, McClellan oscillator",
-    "rotation": "Cap and style rotation",
-}
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    figure: go.Figure
-    height: int
+"""Short forms of docs/INDICATORS.md, one per chart or table (keys of ``TITLES``)."""
 
 
 @dataclass
@@ -68,6 +84,7 @@ class Report:
 
     state: ViewState
     query: str
+    universe: str
     universe_label: str
     survivorship: str
     coverage: str
@@ -75,7 +92,9 @@ class Report:
     source: str
     simulated: bool
     version: str
-    charts: list[Chart] = field(default_factory=list)
+    options: str = ""
+    subject: str = ""
+    sections: list[Section] = field(default_factory=list)
     returns: pd.DataFrame = field(default_factory=pd.DataFrame)
     notices: list[str] = field(default_factory=list)
 
@@ -84,14 +103,18 @@ class Report:
         return f"{_day(self.state.start)} to {_day(self.state.end)}"
 
     @property
-    def options(self) -> str:
-        s = self.state
-        return (
-            f"moving averages {s.fast}/{s.slow} days · "
-            f"{'intraday' if s.intraday else 'closing'} 52-week highs · "
-            f"{'ratio-adjusted' if s.ratio_adjusted else 'classic'} McClellan"
-            + (f" · highs compared with {s.compare}" if s.compare else "")
-        )
+    def charts(self) -> list[Chart]:
+        """The interactive figures (tables apart)."""
+        return [s for s in self.sections if isinstance(s, Chart)]
+
+    @property
+    def tab_label(self) -> str:
+        return TAB_LABELS.get(self.state.tab, self.state.tab)
+
+    @property
+    def title(self) -> str:
+        """'Breadth report — sp500, 2023-01-03 to 2026-06-30' (claims/analogs: as of)."""
+        return f"{self.tab_label} report — {self.universe}, {self.subject or self.date_range}"
 
 
 def _day(day: date | None) -> str:
@@ -103,33 +126,25 @@ def build_report(svc: BreadthService, query: str | None) -> Report:
     if svc.store.is_empty():
         raise InputError("the store is empty: load data first (python cli.py demo | refresh)")
     manifest = svc.store.manifest()
-    state, notices = parse_query(query, views.choices(svc))
-    panels = views.breadth_panels(svc, state)
-    rot = views.rotation(svc, state)
-    label, note = views.survivorship(svc, state.universe)
+    choices = views.choices(svc)
+    state, notices = parse_query(query, choices)
+    view = tab_view(svc, state, choices)
+    label, note = views.survivorship(svc, view.universe)
     src = manifest.get("source", {})
-    figures: dict[str, go.Figure] = {
-        "benchmark": views.benchmark(svc, state),
-        "participation": panels.participation,
-        "highs_lows": panels.highs_lows,
-        "advance_decline": panels.advance_decline,
-        "rotation": rot.figure if isinstance(rot.figure, go.Figure) else go.Figure(),
-    }
-    charts = [
-        Chart(key, TITLES[key], fig, int(fig.layout.height or HEIGHTS.get(key, 360)))
-        for key, fig in figures.items()
-    ]
     return Report(
         state=state,
         query=to_query(state),
-        universe_label=f"{label} ({state.universe})",
+        universe=view.universe,
+        universe_label=f"{label} ({view.universe})",
         survivorship=note,
-        coverage=panels.coverage,
+        coverage=view.coverage,
         as_of=age_text(manifest.get("last_date")),
         source=f"{src.get('kind', '')}: {src.get('label', '')}" if isinstance(src, dict) else "",
         simulated=bool(manifest.get("simulated")),
         version=str(manifest.get("version", "")),
-        charts=charts,
-        returns=rot.table,
-        notices=[*notices, *rot.notices],
+        options=view.options,
+        subject=view.subject,
+        sections=view.sections,
+        returns=view.returns,
+        notices=[*notices, *view.notices],
     )

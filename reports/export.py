@@ -17,13 +17,16 @@ HTML_NAME = "report.html"
 
 def report_stem(report: Report) -> str:
     s = report.state
-    return f"breadth-report-{s.universe}-{s.start or 'start'}-{s.end or 'end'}"
+    if s.tab in ("claims", "analogs"):
+        return f"{s.tab}-report-{report.universe}-{(s.asof or 'latest')}"
+    tab = "" if s.tab == "breadth" else f"{s.tab}-"
+    return f"breadth-report-{tab}{s.universe}-{s.start or 'start'}-{s.end or 'end'}"
 
 
 def export_report(
     svc: BreadthService, query: str | None, out_dir: Path, *, png: bool = True
 ) -> tuple[Report, list[Path]]:
-    """report.html and (with ``png``) one PNG per chart in ``out_dir``; their paths."""
+    """report.html and (with ``png``) one PNG per chart and table in ``out_dir``; paths."""
     report = build_report(svc, query)
     out_dir.mkdir(parents=True, exist_ok=True)
     page = out_dir / HTML_NAME

@@ -1,5 +1,6 @@
-"""PNG images of a report's charts with kaleido (1.x drives the system Chromium, which it
-finds by itself at /usr/bin/chromium; one browser session for all charts of a report)."""
+"""PNG images of a report's charts and tables (tables as ``go.Table`` pictures) with
+kaleido (1.x drives the system Chromium, which it finds by itself at /usr/bin/chromium; one
+browser session for all images of a report)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import plotly.io as pio
 
 from data.errors import BreadthError
 from reports.build import Report
+from reports.tabs import REPORT_WIDTH
 
-PNG_WIDTH = 1200
+PNG_WIDTH = REPORT_WIDTH
 PNG_SCALE = 1
 
 
@@ -26,14 +28,15 @@ def png_name(key: str) -> str:
 def write_pngs(
     report: Report, out_dir: Path, *, width: int = PNG_WIDTH, scale: int = PNG_SCALE
 ) -> list[Path]:
-    """One PNG per chart (``width`` × the chart's height, times ``scale``); their paths."""
+    """One PNG per chart and per table (``width`` × its height, times ``scale``); paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / png_name(c.key) for c in report.charts]
-    figs = [_stamped(c.figure, report, width, c.height) for c in report.charts]
+    sections = report.sections
+    paths = [out_dir / png_name(c.key) for c in sections]
+    figs = [_stamped(c.figure, report, width, c.height) for c in sections]
     try:
         pio.write_images(
             figs, paths, format="png", width=width,
-            height=[c.height for c in report.charts], scale=scale, validate=False,
+            height=[c.height for c in sections], scale=scale, validate=False,
         )  # fmt: skip
     except (ImportError, ValueError, RuntimeError, OSError) as exc:
         raise ImageExportError(

@@ -23,7 +23,7 @@ return Array.from(document.querySelectorAll('section.chart')).map(function (s) {
 def test_brr001_html_report_draws_every_chart_offline(dash_duo: Any, tmp_path: Path) -> None:
     from data.jobs import load_demo
     from data.store import Store
-    from reports.build import DEFINITIONS
+    from reports.build import BREADTH_KEYS
     from reports.export import export_report
     from service import BreadthService
 
@@ -39,9 +39,28 @@ def test_brr001_html_report_draws_every_chart_offline(dash_duo: Any, tmp_path: P
             and c
         ),
     )
-    assert [c["key"] for c in charts] == list(DEFINITIONS)
+    assert [c["key"] for c in charts] == list(BREADTH_KEYS)
     assert all(c["traces"] > 0 and c["svg"] > 0 for c in charts)
     assert "Simulated data" in dash_duo.driver.find_element("id", "simulated-data").text
+
+
+def test_brr003_rrg_report_draws_graph_and_table(dash_duo: Any, tmp_path: Path) -> None:
+    from data.jobs import load_demo
+    from data.store import Store
+    from reports.export import export_report
+    from service import BreadthService
+
+    store = Store(tmp_path / "store")
+    load_demo(store, seed=1, n_tickers=120, years=3)
+    _, paths = export_report(BreadthService(store), "?tab=rrg", tmp_path / "r", png=False)
+    dash_duo.driver.get(paths[0].as_uri())
+    charts = wait_for(
+        dash_duo,
+        lambda: (c := dash_duo.driver.execute_script(CHARTS_JS)) and c[0]["traces"] > 5 and c,
+    )
+    assert [c["key"] for c in charts] == ["rrg"] and charts[0]["svg"] > 0
+    rows = dash_duo.driver.find_elements("css selector", "#table-rrg_positions tbody tr")
+    assert len(rows) == charts[0]["traces"]
 
 
 def test_brr002_load_real_data_from_the_page(dash_duo: Any, tmp_path: Path) -> None:
