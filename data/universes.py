@@ -113,9 +113,7 @@ def available_universes(store: Any) -> list[UniverseInfo]:
         return infos
     have = {i.name.lower() for i in infos}
     infos += [
-        _builtin_info(b)
-        for n, b in sorted(BUILTINS.items())
-        if b.point_in_time and n not in have
+        _builtin_info(b) for n, b in sorted(BUILTINS.items()) if b.point_in_time and n not in have
     ]
     return infos
 
