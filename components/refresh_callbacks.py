@@ -25,7 +25,7 @@ from components.controls import universe_options
 from components.ids import Ids
 from components.layout import data_info
 from components.refresh_panel import page_mode
-from data.refresh import RefreshProgress
+from data.refresh_plan import RefreshProgress
 from data.ui_refresh import progress_values, run_ui_refresh, token_ok
 
 DOWNLOAD_KEY = "BREADTH_DOWNLOAD"

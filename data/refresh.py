@@ -15,158 +15,28 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from data.benchmarks import REFRESH_BENCHMARKS, SECTORS
 from data.errors import InputError
 from data.model import TICKER_INFO_COLUMNS, Prices
-from data.sources.yahoo import (
-    Downloader,
-    FetchProgress,
-    batch_count,
-    concat_prices,
-    fetch_bars,
-    last_final_date,
+from data.refresh_plan import (
+    DEFAULT_HISTORY_START,
+    RELATIVE_TOLERANCE,
+    RefreshProgress,
+    RefreshSummary,
+    TickerPlan,
+    _Progress,
+    plan_refresh,
 )
+from data.sources.yahoo import Downloader, batch_count, fetch_bars
+from data.sources.yahoo_frames import concat_prices, last_final_date
 from data.tickers import DEMO_PREFIX, normalize_ticker, validate_ticker_list
 
-DEFAULT_HISTORY_START = date(2000, 1, 1)
-RELATIVE_TOLERANCE = 1e-4
 SOURCE_LABEL = "Yahoo Finance (yfinance, adjusted)"
-Action = Literal["new", "full", "incremental", "up_to_date"]
-
-
-@dataclass(frozen=True)
-class TickerPlan:
-    """What to fetch for one ticker; ``start`` is the first session date asked for."""
-
-    ticker: str
-    action: Action
-    start: date | None
-    last_stored: date | None
-
-
-def last_session(on_or_before: date) -> date:
-    """The last weekday on or before a date (exchange holidays are not modelled)."""
-    stamp = pd.Timestamp(on_or_before)
-    return on_or_before if stamp.weekday() < 5 else (stamp - pd.offsets.BDay(1)).date()
-
-
-def plan_refresh(
-    last_dates: pd.Series,
-    tickers: Iterable[str],
-    today: date,
-    overlap: int = 5,
-    full: bool = False,
-    history_start: date = DEFAULT_HISTORY_START,
-) -> list[TickerPlan]:
-    """A plan per ticker (normalised, deduplicated, in order).
-
-    ``last_dates``: ticker -> last stored session (``Store.last_dates()``); ``today``: the latest
-    date whose bar is final (``last_final_date(now)``); ``overlap``: business days re-fetched
-    before the last stored session, to detect re-adjusted histories. ``full``: every ticker's
-    whole history again (stored ones are then replaced).
-    """
-    latest = last_session(today)
-    plans: list[TickerPlan] = []
-    for ticker in dict.fromkeys(tickers):
-        stamp = last_dates.get(ticker) if len(last_dates) else None
-        last = None if stamp is None or pd.isna(stamp) else pd.Timestamp(stamp).date()
-        if last is None:
-            plans.append(TickerPlan(ticker, "new", history_start, None))
-        elif full:
-            plans.append(TickerPlan(ticker, "full", history_start, last))
-        elif last >= latest:
-            plans.append(TickerPlan(ticker, "up_to_date", None, last))
-        else:
-            start = (pd.Timestamp(last) - pd.offsets.BDay(overlap)).date()
-            plans.append(TickerPlan(ticker, "incremental", start, last))
-    return plans
-
-
-@dataclass(frozen=True)
-class RefreshProgress:
-    """Progress after each download batch; ``eta_s`` in seconds (None before the first)."""
-
-    phase: Literal["download", "refetch"]
-    batches_done: int
-    batches_total: int
-    tickers_failed: int
-    eta_s: float | None
-
-
-@dataclass
-class RefreshSummary:
-    """What a refresh did. Ticker lists are sorted; ``failed`` maps ticker -> reason."""
-
-    fetched: list[str] = field(default_factory=list)
-    up_to_date: list[str] = field(default_factory=list)
-    refetched_full: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-    batches: int = 0
-    cancelled: bool = False
-    version: str | None = None
-    replaced_simulated: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, for the store manifest."""
-        return asdict(self)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every ticker is fine, 1 when some failed or the refresh was cancelled."""
-        return 1 if self.failed or self.cancelled else 0
-
-    def report(self) -> str:
-        """A few lines for the terminal."""
-        lines = [
-            f"fetched: {len(self.fetched)} tickers with new bars"
-            + (
-                f" ({len(self.refetched_full)} whole histories re-fetched)"
-                if self.refetched_full
-                else ""
-            ),
-            f"up to date: {len(self.up_to_date)}",
-            f"failed: {len(self.failed)}",
-        ]
-        lines += [f"  {t}: {r}" for t, r in sorted(self.failed.items())]
-        if self.cancelled:
-            lines.append("cancelled: nothing was written")
-        elif self.version:
-            lines.append(f"store version {self.version}")
-        else:
-            lines.append("nothing new: the store is unchanged")
-        return "\n".join(lines)
-
-
-class _Progress:
-    """Counts batches over both phases and reports RefreshProgress with an ETA."""
-
-    def __init__(
-        self,
-        total: int,
-        report: Callable[[RefreshProgress], None] | None,
-        clock: Callable[[], float],
-    ) -> None:
-        self.total, self.done, self.failed = total, 0, 0
-        self.report, self.clock, self.t0 = report, clock, clock()
-
-    def hook(self, phase: Literal["download", "refetch"]) -> Callable[[FetchProgress], None]:
-        base_failed = self.failed
-
-        def on_batch(p: FetchProgress) -> None:
-            self.done += 1
-            self.failed = base_failed + p.tickers_failed
-            elapsed = self.clock() - self.t0
-            eta = elapsed / self.done * max(self.total - self.done, 0)
-            if self.report is not None:
-                self.report(RefreshProgress(phase, self.done, self.total, self.failed, eta))
-
-        return on_batch
 
 
 def run_refresh(store: Any, tickers: Iterable[str], **options: Any) -> RefreshSummary:

@@ -21,8 +21,10 @@ import pandas as pd
 
 from data.benchmarks import REFRESH_BENCHMARKS
 from data.errors import BreadthError, InputError, SourceError
-from data.refresh import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary, run_refresh
-from data.sources.yahoo import UNREACHABLE, Downloader, fetch_bars, last_final_date
+from data.refresh import run_refresh
+from data.refresh_plan import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary
+from data.sources.yahoo import UNREACHABLE, Downloader, fetch_bars
+from data.sources.yahoo_frames import last_final_date
 
 DEFAULT_UNIVERSE = "sp500"
 DEFAULT_HISTORY = "5y"

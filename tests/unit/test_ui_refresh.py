@@ -11,7 +11,7 @@ import pytest
 from dash import no_update
 
 from data.benchmarks import REFRESH_BENCHMARKS
-from data.refresh import RefreshProgress
+from data.refresh_plan import RefreshProgress
 from data.sources.yahoo import UNREACHABLE
 from data.store import Store
 from data.ui_refresh import refresh_mode, run_ui_refresh, token_ok

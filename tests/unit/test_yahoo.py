@@ -15,10 +15,9 @@ from data.sources.yahoo import (
     backoff_delay,
     classify,
     fetch_bars,
-    last_final_date,
-    normalize_download,
     parse_yfinance_errors,
 )
+from data.sources.yahoo_frames import last_final_date, normalize_download
 from tests.fakes.yahoo import FakeYahoo, assemble, make_history, sessions
 
 AFTER_CLOSE = datetime(2024, 3, 1, 23, 0, tzinfo=UTC)  # Fri 18:00 New York
