@@ -56,6 +56,17 @@ def open_page(duo: Any, app: Any, query: str = "") -> None:
     if query:
         duo.driver.get(duo.server_url + "/" + query)
     wait_for(duo, lambda: all_drawn(duo), timeout=30)
+    # and every page-load callback answered (e.g. the analog shading patch): a figure that
+    # lands later would reset a zoom made before it, so interact as a user would, after load
+    wait_for(
+        duo,
+        lambda: (
+            not duo.driver.execute_script(
+                "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
+            )
+        ),
+        timeout=30,
+    )
 
 
 def starts(duo: Any) -> set[str]:
