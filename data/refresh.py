@@ -215,13 +215,9 @@ def run_refresh_cli(
     Prints a summary; returns 0 (all fine), 1 (some tickers failed). Unknown universes and
     invalid tickers raise ``InputError`` (exit code 2 in the CLI).
     """
-    wanted: list[str] = []
-    for name in universes:
-        if name == "all":
-            wanted += [str(t) for t in store.last_dates().index]
-            continue
-        _, intervals = store.read_universe(name)
-        wanted += [str(t) for t in intervals["ticker"]]
+    from data.universes import universe_members
+
+    wanted = [t for name in universes for t in universe_members(store, name)]
     if tickers:
         wanted += validate_ticker_list(" ".join(tickers))
     wanted += list(REFRESH_BENCHMARKS)

@@ -106,7 +106,7 @@ def history_start(history: str, today: date) -> date:
 def universe_tickers(store: Any, universe: str, start: date, fetch: Any = None) -> list[str]:
     """Members at any time since ``start`` plus REFRESH_BENCHMARKS (holdings fetched first
     for a holdings-based built-in not stored yet: SourceError offline)."""
-    from data.universes import BUILTINS, get_universe, update_universe
+    from data.universes import BUILTINS, universe_members, update_universe
 
     key = universe.strip().lower()
     builtin = BUILTINS.get(key)
@@ -115,9 +115,7 @@ def universe_tickers(store: Any, universe: str, start: date, fetch: Any = None) 
         if store.is_empty():
             raise InputError(f"{builtin.label}: load some prices before fetching its holdings")
         update_universe(store, key, **({"fetch": fetch} if fetch else {}))
-    _, intervals = get_universe(store, key)
-    live = intervals["end_date"].isna() | (intervals["end_date"] >= pd.Timestamp(start))
-    members = sorted({str(t) for t in intervals.loc[live, "ticker"]})
+    members = universe_members(store, key, since=start)
     return members + [t for t in REFRESH_BENCHMARKS if t not in members]
 
 

@@ -10,6 +10,7 @@ and S&P 400/600 and sector universes from ETF holdings once fetched), then ``all
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ __all__ = [
     "membership_panel",
     "normalize_ticker",
     "ticker_sectors",
+    "universe_members",
     "update_universe",
 ]
 
@@ -103,6 +105,16 @@ def _all_universe(store: Any) -> tuple[UniverseInfo, pd.DataFrame]:
         note="each ticker from its first to its last bar; only tickers the store holds",
     )
     return info, normalize_intervals(intervals)
+
+
+def universe_members(store: Any, name: str, since: date | None = None) -> list[str]:
+    """Sorted tickers that are members of ``name`` at any time since ``since`` (all time when
+    None), resolved like ``get_universe`` (stored, built-in point in time, or ``all``)."""
+    _, intervals = get_universe(store, name)
+    if since is not None:
+        end = intervals["end_date"]
+        intervals = intervals[end.isna() | (end >= pd.Timestamp(since))]
+    return sorted({str(t) for t in intervals["ticker"]})
 
 
 def available_universes(store: Any) -> list[UniverseInfo]:

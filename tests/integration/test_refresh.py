@@ -176,6 +176,24 @@ def test_refresh009_cli_universe_tickers_benchmarks(
     assert code == 1 and "NEW:" in capsys.readouterr().out
 
 
+def test_refresh010_cli_resolves_builtin_universes(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cli.py refresh --universe dow30` asks for the built-in point-in-time members (the
+    README's `--universe sp500` once failed with 'unknown universe')."""
+    from data.universes import universe_members
+
+    store, fake = Store(data_dir), _fake()
+    _seed(store, fake)
+    settings = SimpleNamespace(yahoo_batch_size=500, yahoo_max_retries=0, yahoo_backoff=0.0)
+    run_refresh_cli(store, settings, ["dow30"], [], full=False, progress=False, download=fake)
+    asked = {t for call in fake.calls for t in call["tickers"]}
+    dow = universe_members(store, "dow30")
+    assert len(dow) >= 30 and set(dow) <= asked
+    assert "AAPL" in dow
+    capsys.readouterr()
+
+
 def test_refresh_lock001_one_refresh_at_a_time(tmp_path: Path) -> None:
     """A second refresh while one holds the lock fails at once and writes nothing."""
     from data.errors import StoreError
