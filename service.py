@@ -87,7 +87,9 @@ class BreadthService:
         """How each memoized value was served in this process (for /healthz and tests)."""
 
     # -- caching -------------------------------------------------------------------------
-    def _memo(self, name: str, arg_key: str, compute: Callable[[], T]) -> T:
+    def memo(self, name: str, arg_key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per (data version, ``name``, ``arg_key``): from this process's
+        LRU, else the shared cache, else computed and stored in both. Do not mutate it."""
         key = f"{self.store.version}:{name}:{arg_key}"  # the cache adds "breadth:"
         with self._lock:
             if key in self._local:
@@ -142,7 +144,7 @@ class BreadthService:
 
     def breadth(self, query: BreadthQuery) -> pd.DataFrame:
         """Breadth indicators of the query's universe over the whole stored history."""
-        return self._memo("breadth", query.key(), lambda: self._compute_breadth(query))
+        return self.memo("breadth", query.key(), lambda: self._compute_breadth(query))
 
     def _compute_breadth(self, query: BreadthQuery) -> pd.DataFrame:
         from data.universes import get_universe, membership_panel
@@ -198,7 +200,7 @@ class BreadthService:
                 }
             )
 
-        return self._memo("context", f"{query.key()}:{column}", compute)
+        return self.memo("context", f"{query.key()}:{column}", compute)
 
     def long_run(self, query: BreadthQuery, column: str) -> dict[str, Any]:
         """Long-run average of a breadth column over the whole history, with its period."""
@@ -208,7 +210,7 @@ class BreadthService:
     def closes(self, tickers: Sequence[str]) -> pd.DataFrame:
         """Adjusted closes of a few series (benchmarks), float64."""
         key = ",".join(sorted(tickers))
-        return self._memo(
+        return self.memo(
             "closes",
             hashlib.sha1(key.encode()).hexdigest()[:16],
             lambda: self.store.read_prices(sorted(tickers), fields=("close",)).close.astype(

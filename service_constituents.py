@@ -83,7 +83,7 @@ def equal_weight(svc: BreadthService, universe: str) -> pd.Series:
         member = membership_panel(intervals, prices.dates, prices.tickers)
         return equal_weight_index(prices.close, member).rename(ew_column(universe))
 
-    return svc._memo("equal_weight", universe.lower(), compute)
+    return svc.memo("equal_weight", universe.lower(), compute)
 
 
 def constituent_pairs(svc: BreadthService) -> tuple[list[ConstituentPair], list[str]]:

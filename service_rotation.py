@@ -41,7 +41,7 @@ class RotationService:
     # -- tickers -------------------------------------------------------------------------
     def available(self) -> list[str]:
         """Every ticker the store holds (benchmarks included)."""
-        return self.svc._memo("tickers", "all", lambda: self.store.last_dates().index.tolist())
+        return self.svc.memo("tickers", "all", lambda: self.store.last_dates().index.tolist())
 
     def role_ticker(self, role: str) -> str | None:
         """The stored ticker that plays ``role`` (e.g. large -> SPY), or None."""
@@ -93,7 +93,7 @@ class RotationService:
                 raise InputError(f"not in the store: {', '.join(missing)}")
             return relative_rotation(closes[list(tickers)], closes[benchmark], params)
 
-        return self.svc._memo("rrg", _key(tickers, benchmark, params), compute)
+        return self.svc.memo("rrg", _key(tickers, benchmark, params), compute)
 
     def _universe_breadth(self, name: str) -> UniverseBreadth:
         info = self.svc.universe_info(name)
@@ -122,7 +122,7 @@ class RotationService:
             legs = self._legs(("large", "small", "value", "growth"))
             return claim_table(main, other, legs, when)
 
-        return self.svc._memo("claims", _key(when, uni, cmp_), compute)
+        return self.svc.memo("claims", _key(when, uni, cmp_), compute)
 
     def analogs(self, asof: date | None, universe: str, params: AnalogParams) -> AnalogResult:
         """Episodes resembling the setup, with forward returns of PAIRS (indicators.analogs)."""
@@ -147,4 +147,4 @@ class RotationService:
                      for pid in pairs}  # fmt: skip
             return replace(result, pairs=names)
 
-        return self.svc._memo("analogs", _key(when, uni, params), compute)
+        return self.svc.memo("analogs", _key(when, uni, params), compute)

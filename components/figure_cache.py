@@ -36,12 +36,12 @@ def cached_panels(svc: BreadthService, state: ViewState) -> views.BreadthPanels:
             _plain(p.participation), _plain(p.highs_lows), _plain(p.advance_decline), p.coverage
         )
 
-    return svc._memo("panels", _view_key(state), build)
+    return svc.memo("panels", _view_key(state), build)
 
 
 def cached_benchmark(svc: BreadthService, state: ViewState) -> Any:
     """``views.benchmark`` memoized like ``cached_panels``."""
-    return svc._memo("benchmark-fig", _view_key(state), lambda: _plain(views.benchmark(svc, state)))
+    return svc.memo("benchmark-fig", _view_key(state), lambda: _plain(views.benchmark(svc, state)))
 
 
 def cached_rotation(
@@ -55,4 +55,4 @@ def cached_rotation(
         r = views.rotation(svc, state)
         return views.RotationPanel(_plain(r.figure), r.table, list(r.notices))
 
-    return svc._memo("rotation-fig", _view_key(state), build)
+    return svc.memo("rotation-fig", _view_key(state), build)
