@@ -89,9 +89,12 @@ def analogs_tab() -> Component:
     )  # fmt: skip
 
 
-def analog_result(svc: BreadthService, state: ViewState, choices: Choices) -> AnalogResult:
-    """The analogs of the view (claim universe, as-of date, thresholds); cached by the service."""
-    universe, _ = claim_universes(state, choices)
+def analog_result(
+    svc: BreadthService, state: ViewState, choices: Choices, universe: str | None = None
+) -> AnalogResult:
+    """The analogs of the view (as-of date, thresholds) on ``universe``, by default the claim
+    universe; cached by the service."""
+    universe = universe or claim_universes(state, choices)[0]
     params = AnalogParams(breadth_margin=state.analog_gap, near_high_pct=state.analog_near)
     return rotation_service(svc).analogs(state.asof, universe, params)
 
@@ -234,9 +237,11 @@ def episode_patch(svc: BreadthService, state: ViewState, choices: Choices) -> Pa
     shapes: list[dict[str, Any]] = []
     if state.analog_marks:
         try:
-            result = analog_result(svc, state, choices)
-            universe, _ = claim_universes(state, choices)
-            shapes = episode_shapes(result.episodes, f"Analog episodes (setup on {universe})")
+            # selected on the universe the participation chart shows, so the bands sit on
+            # the series that defined them
+            result = analog_result(svc, state, choices, universe=state.universe)
+            label = f"Analog episodes (setup on {state.universe})"
+            shapes = episode_shapes(result.episodes, label)
         except (BreadthError, ValueError):
             shapes = []
     patch["layout"]["shapes"] = shapes

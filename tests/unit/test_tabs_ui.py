@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -257,3 +259,23 @@ def test_tab023_claim_formats() -> None:
     assert [fmt_percentile(v) for v in (1, 2, 3, 11, 12, 22, 99.6)] == [
         "1st", "2nd", "3rd", "11th", "12th", "22nd", "100th",
     ]  # fmt: skip
+
+
+def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
+    """The participation chart's bands are selected on the universe it shows, not on the
+    claim check's universe (they once said 'setup on sim-all' over a sim-large chart)."""
+    from components.view_analogs import analog_result, episode_patch
+    from components.views import choices
+    from data.jobs import load_demo
+    from data.store import Store
+    from service import BreadthService
+
+    store = Store(tmp_path / "s")
+    load_demo(store, seed=1, n_tickers=300, years=4)
+    svc = BreadthService(store)
+    ch = choices(svc)
+    state = replace(ViewState(universe="sim-large"), analog_marks=True, analog_near=20.0)
+    ops = str(episode_patch(svc, state, ch).to_plotly_json())
+    assert "setup on sim-large" in ops and "sim-all" not in ops
+    mine = analog_result(svc, state, ch, universe="sim-large")
+    assert analog_result(svc, state, ch, universe="sim-large") is mine  # memoized
