@@ -109,7 +109,7 @@ def test_lnk003_rotation_section_with_constituent_twin(
     dash_duo: Any, breadth_app: Any, width: int, name: str
 ) -> None:
     """The dashed equal-weight twin, its table rows and the notes, at both sizes."""
-    from tests.browser.test_page import SCREENSHOTS
+    from tests.browser.shots import SCREENSHOTS
 
     dash_duo.driver.set_window_size(max(width, 500), 900)
     dash_duo.driver.execute_cdp_cmd(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -11,8 +10,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from components.ids import LINKED_GRAPHS, Ids
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.browser.shots import SCREENSHOTS
 
 GRAPHS_JS = """
 return Array.from(document.querySelectorAll('.linked-graph')).map(function (el) {

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from components.ids import Ids
-from tests.browser.test_page import SCREENSHOTS, all_drawn, wait_for
+from tests.browser.shots import SCREENSHOTS
+from tests.browser.test_page import all_drawn, wait_for
 
 CHARTS_JS = """
 return Array.from(document.querySelectorAll('section.chart')).map(function (s) {

@@ -15,8 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from components.ids import Ids
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.browser.shots import SCREENSHOTS
 
 GRAPH_JS = """
 var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
