@@ -7,6 +7,7 @@ takes an optional mapping of overrides. A bad value raises ``SettingsError`` nam
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -44,6 +45,21 @@ class Settings:
     """Page refreshes run on Celery workers through this Redis URL (else a local diskcache)."""
     warmup: bool = True
     """Build the default view in the background at the first request and after a store write."""
+    # the hosted stack (scripts/hosted.sh, deploy/): nginx -> gunicorn -> Redis on loopback
+    run_dir: Path = ROOT / ".breadth-run"
+    """scripts/hosted.sh: pid files, logs, generated configs, nginx temp files."""
+    public_host: str = "127.0.0.1"
+    public_port: int = 8080
+    """nginx listens here (the only public port of the stack)."""
+    app_port: int = 8000
+    """gunicorn, always bound to 127.0.0.1."""
+    redis_port: int = 6380
+    """The stack's own redis-server on 127.0.0.1 (not 6379: Debian's service may hold it)."""
+    redis_maxmemory: str = "256mb"
+    web_workers: int = 0
+    """gunicorn workers; 0 = one per CPU."""
+    web_threads: int = 4
+    """Threads per gunicorn (gthread) worker."""
 
 
 def _parse_bool(raw: str) -> bool:
@@ -59,6 +75,17 @@ def _parse_path(raw: str) -> Path:
     if not raw.strip():
         raise ValueError("empty path")
     return Path(raw).expanduser().resolve()
+
+
+def _parse_memory(raw: str) -> str:
+    """A Redis memory size: ``256mb``, ``1gb``, ``500000000`` (at least 1 MB)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(b|kb|mb|gb)?\s*", raw.lower())
+    if not m:
+        raise ValueError(f"expected a size such as 256mb or 1gb, got {raw!r}")
+    scale = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}[m.group(2) or "b"]
+    if int(m.group(1)) * scale < 1024**2:
+        raise ValueError(f"expected at least 1mb, got {raw!r}")
+    return f"{m.group(1)}{m.group(2) or ''}"
 
 
 def _int_in(lo: int, hi: int) -> Callable[[str], int]:
@@ -101,6 +128,14 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_upload_mb": _int_in(1, 100_000),
     "celery_broker_url": str.strip,
     "warmup": _parse_bool,
+    "run_dir": _parse_path,
+    "public_host": str.strip,
+    "public_port": _int_in(1, 65535),
+    "app_port": _int_in(1, 65535),
+    "redis_port": _int_in(1, 65535),
+    "redis_maxmemory": _parse_memory,
+    "web_workers": _int_in(0, 64),
+    "web_threads": _int_in(1, 64),
 }
 
 
