@@ -1,4 +1,4 @@
-.PHONY: run test lint bench demo
+.PHONY: run test lint bench demo screenshots first-run
 run:
 	python app.py
 test:
@@ -9,3 +9,7 @@ bench:
 	python bench/bench_breadth.py && python bench/bench_store.py && python bench/bench_app.py
 demo:
 	python cli.py demo
+screenshots:
+	SCREENSHOT_DIR=docs/screenshots python -m pytest -q tests/browser
+first-run:
+	bash scripts/first_run.sh

@@ -19,12 +19,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "first run: fresh clone of HEAD and a fresh venv in $work"
+ref=${FIRST_RUN_REF:-HEAD}
+echo "first run: fresh clone of $ref and a fresh venv in $work"
 git clone -q "$repo" "$work/clone"
+git -C "$work/clone" checkout -q "$(git rev-parse "$ref")"
 python3 -m venv "$work/venv"
 python3 -m venv "$work/checker"
 "$work/checker/bin/python" -m pip install -q --disable-pip-version-check \
-  "$(grep -E '^selenium==' requirements-dev.txt)"
+  "$(grep -E '^selenium==' requirements-dev.txt)" 2>&1 | { grep -v "WARNING: Location" || true; }
 
 cd "$work/clone"
 # The README's first command, verbatim, in the fresh venv; only the port may differ.
