@@ -118,7 +118,8 @@ def breadth_from_counts(counts: pd.DataFrame, params: BreadthParams) -> pd.DataF
     out["pct_new_lows_52w"] = _pct(nl, c["eligible_52w"])
     out["net_new_highs"] = nh - nl
     out["record_high_pct"] = _pct(nh, nh + nl)
-    out["high_low_index"] = out["record_high_pct"].rolling(p.hl_index_window, min_periods=1).mean()
+    # min_periods = the window: NaN until record_high_pct is defined on all 10 sessions
+    out["high_low_index"] = out["record_high_pct"].rolling(p.hl_index_window).mean()
     adv, dec = c["advances"], c["declines"]
     out["advances"] = adv
     out["declines"] = dec

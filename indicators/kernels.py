@@ -36,6 +36,13 @@ COUNT_COLUMNS: tuple[str, ...] = (
 ABOVE_TOLERANCE = 1e-10
 """close counts as above its SMA when close > SMA·(1 + 1e-10): float ties are not 'above'."""
 
+EXTREME_TOLERANCE = 1e-6
+"""A 52-week high is made or matched when high ≥ max·(1 − 1e-6), max over the ticker's last
+``hl_window`` bars (today included); a low when low ≤ min·(1 + 1e-6). Prices are stored as
+float32 (about 7 significant digits) and adjusted with a per-day factor, so a price that
+matches its old high may come back a few ulps below it: exact equality would be arbitrary.
+1e-6 is 8–17 float32 ulps and far below a cent on any listed price (0.0001 on $100)."""
+
 _N_COUNTS = len(COUNT_COLUMNS)
 
 
@@ -124,8 +131,9 @@ def _one_ticker(
         if k >= hl:
             lo_i = i - hl + 1
             out[t, 6] += 1
-            out[t, 7] += his[i] >= max(smax[lo_i], pmax[i])
-            out[t, 8] += -los[i] >= max(smin[lo_i], pmin[i])
+            # pmin/smin hold max(−low), so −low ≥ −min·(1 + tol) is low ≤ min·(1 + tol)
+            out[t, 7] += his[i] >= max(smax[lo_i], pmax[i]) * (1.0 - EXTREME_TOLERANCE)
+            out[t, 8] += -los[i] >= max(smin[lo_i], pmin[i]) * (1.0 + EXTREME_TOLERANCE)
         if i >= 1:
             prev = bars[i - 1]
             out[t, 9] += xf > prev

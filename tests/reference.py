@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.kernels import ABOVE_TOLERANCE, COUNT_COLUMNS
+from indicators.kernels import ABOVE_TOLERANCE, COUNT_COLUMNS, EXTREME_TOLERANCE
 
 
 def reference_counts(
@@ -55,8 +55,8 @@ def reference_counts(
         flags["eligible_slow"] = n_bars >= slow
         flags["above_slow"] = (n_bars >= slow) & (bars > sma_s * (1 + ABOVE_TOLERANCE))
         flags["eligible_52w"] = n_bars >= hl_window
-        flags["new_highs_52w"] = (n_bars >= hl_window) & (h >= hi_max)
-        flags["new_lows_52w"] = (n_bars >= hl_window) & (lo <= lo_min)
+        flags["new_highs_52w"] = (n_bars >= hl_window) & (h >= hi_max * (1 - EXTREME_TOLERANCE))
+        flags["new_lows_52w"] = (n_bars >= hl_window) & (lo <= lo_min * (1 + EXTREME_TOLERANCE))
         flags["advances"] = prev.notna() & (bars > prev)
         flags["declines"] = prev.notna() & (bars < prev)
         flags["unchanged"] = prev.notna() & (bars == prev)

@@ -47,3 +47,22 @@ def test_real002_headline_matches_independent_calendar_computation(
     assert abs(out.loc[day, "pct_above_200dma"] - 54.5) < 0.1
     assert abs(out.loc[day, "eligible_200dma"] - 2724) <= 3
     assert abs(out.loc[pd.Timestamp("2025-04-08"), "pct_above_200dma"] - 14.1) < 0.1
+
+
+def test_real003_new_highs_match_independent_calendar_computation_with_tolerance(
+    r3k_close: pd.DataFrame,
+) -> None:
+    """% at a 52-week closing high, made or matched within 1e-6 (docs/INDICATORS.md), against
+    pandas calendar windows on every session of 2025 (the calendar is nearly complete)."""
+    out = compute_breadth(r3k_close)
+    wide = r3k_close.astype("float64")
+    hi = wide.rolling(252).max()
+    lo = wide.rolling(252).min()
+    eligible = hi.notna().sum(axis=1)
+    nh = ((wide >= hi * (1 - 1e-6)) & hi.notna()).sum(axis=1)
+    nl = ((wide <= lo * (1 + 1e-6)) & lo.notna()).sum(axis=1)
+    year = slice("2025-01-01", "2025-12-31")
+    assert (out.loc[year, "new_highs_52w"] - nh.loc[year]).abs().max() <= 3
+    assert (out.loc[year, "new_lows_52w"] - nl.loc[year]).abs().max() <= 3
+    naive_pct = 100 * nh / eligible
+    assert (out.loc[year, "pct_new_highs_52w"] - naive_pct.loc[year]).abs().max() < 0.1

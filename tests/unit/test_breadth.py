@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.breadth import BreadthParams, compute_breadth, ema, zweig_signal
-from indicators.kernels import COUNT_COLUMNS, breadth_counts
+from indicators.breadth import (
+    BreadthParams,
+    breadth_from_counts,
+    compute_breadth,
+    ema,
+    zweig_signal,
+)
+from indicators.kernels import COUNT_COLUMNS, EXTREME_TOLERANCE, breadth_counts
 from tests.reference import reference_counts
 
 NAN = np.nan
@@ -138,7 +144,8 @@ def test_bre006_ema_is_pandas_adjust_false() -> None:
 
 @st.composite
 def panels(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Random panels of cent prices with gaps, late listings, delistings, membership."""
+    """Random panels of cent prices with gaps, late listings, delistings, membership; in
+    half of them some prices are nudged by a few 1e-7 (52-week extremes near the tolerance)."""
     n_dates = draw(st.integers(1, 45))
     n_tickers = draw(st.integers(1, 7))
     seed = draw(st.integers(0, 2**32 - 1))
@@ -148,6 +155,9 @@ def panels(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, p
     close = cents / 100.0
     high = close + rng.integers(0, 3, close.shape) / 100.0
     low = close - rng.integers(0, 3, close.shape) / 100.0
+    if draw(st.booleans()):  # near-ties: k·2.5e-7 relative, inside and outside the 1e-6 band
+        for a in (close, high, low):
+            a *= 1 + rng.integers(-8, 9, a.shape) * 2.5e-7 * (rng.random(a.shape) < 0.4)
     gaps = rng.random(close.shape) < draw(st.floats(0, 0.5))
     for j in range(n_tickers):  # listing and delisting
         a, b = sorted(rng.integers(0, n_dates + 1, 2))
@@ -229,3 +239,58 @@ def test_bre010_bad_arguments() -> None:
         BreadthParams(fast=0)
     empty = breadth_counts(np.empty((0, 3)))
     assert empty.shape == (0, len(COUNT_COLUMNS))
+
+
+def test_bre011_matched_extreme_within_tolerance() -> None:
+    """52-week window 3 bars. On d2: A closes at 0.9999995 × its max (a matched high: within
+    1e-6), B at 0.999998 × (not a high); C at 1.0000005 × its min (a matched low), D at
+    1.000002 × (not a low). Exact comparison (the old rule) counted none of the four."""
+    assert EXTREME_TOLERANCE == 1e-6
+    px = pd.DataFrame(
+        {
+            "A": [99.0, 100.0, 100.0 * 0.9999995],
+            "B": [99.0, 100.0, 100.0 * 0.999998],
+            "C": [101.0, 100.0, 100.0 * 1.0000005],
+            "D": [101.0, 100.0, 100.0 * 1.000002],
+        },
+        index=DATES[:3],
+    )
+    expected = {"eligible_52w": [0, 0, 4], "new_highs_52w": [0, 0, 1], "new_lows_52w": [0, 0, 1]}
+    for dtype in ("float64", "float32"):
+        panel = px.astype(dtype)
+        fast = pd.DataFrame(
+            breadth_counts(panel.to_numpy(), fast=1, slow=1, hl_window=3),
+            index=panel.index,
+            columns=COUNT_COLUMNS,
+        )
+        ref = reference_counts(panel, fast=1, slow=1, hl_window=3)
+        for col, values in expected.items():
+            assert fast[col].tolist() == values, (dtype, col)
+            assert ref[col].tolist() == values, (dtype, col)
+    # OHLC: the high and low columns carry the test; the close stays inside the range
+    close = pd.DataFrame({"A": [99.0, 99.5, 99.5]}, index=DATES[:3])
+    high = pd.DataFrame({"A": [99.5, 100.0, 100.0 * 0.9999995]}, index=DATES[:3])
+    low = pd.DataFrame({"A": [99.2, 99.0, 99.0 * 1.0000005]}, index=DATES[:3])
+    got = breadth_counts(close.to_numpy(), high.to_numpy(), low.to_numpy(), hl_window=3)
+    ref = reference_counts(close, high, low, hl_window=3)
+    nh, nl = COUNT_COLUMNS.index("new_highs_52w"), COUNT_COLUMNS.index("new_lows_52w")
+    assert got[:, nh].tolist() == ref["new_highs_52w"].tolist() == [0, 0, 1]
+    assert got[:, nl].tolist() == ref["new_lows_52w"].tolist() == [0, 0, 1]
+
+
+def test_bre012_high_low_index_undefined_until_ten_values() -> None:
+    """record_high_pct = 100·NH/(NH+NL); its 10-session SMA is NaN on sessions 0–8."""
+    idx = pd.bdate_range("2024-01-01", periods=13, name="date")
+    nh = [1, 3, 0, 2, 4, 1, 1, 0, 3, 2, 5, 0, 1]
+    nl = [1, 1, 2, 2, 0, 3, 1, 4, 1, 2, 0, 0, 1]
+    counts = pd.DataFrame(0, index=idx, columns=list(COUNT_COLUMNS), dtype="int64")
+    counts["new_highs_52w"], counts["new_lows_52w"] = nh, nl
+    out = breadth_from_counts(counts, BreadthParams())
+    rhp = [50.0, 75.0, 0.0, 50.0, 100.0, 25.0, 50.0, 0.0, 75.0, 50.0, 100.0, NAN, 50.0]
+    np.testing.assert_allclose(out["record_high_pct"].to_numpy(), rhp, equal_nan=True)
+    hli = out["high_low_index"]
+    assert hli.iloc[:9].isna().all()
+    assert hli.iloc[9] == pytest.approx(47.5)  # (50+75+0+50+100+25+50+0+75+50) / 10
+    assert hli.iloc[10] == pytest.approx(52.5)  # drops 50, adds 100
+    # a session without highs or lows (NH+NL = 0) leaves the next 10 sessions undefined
+    assert hli.iloc[11:].isna().all()
