@@ -41,6 +41,8 @@ def cache_config(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
+    import fair_use
+    import server_http
     import warmup
     from components import refresh_callbacks, report_ui
     from components.background import background_manager
@@ -55,6 +57,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or load_settings()
     app = Dash(
         __name__,
+        server=server_http.flask_server(__name__),  # type: ignore[arg-type]  # compress config first
+        compress=True,  # brotli (or gzip) for the bundles and callback JSON
+        on_error=fair_use.on_callback_error,  # a rate-limited callback says so on the page
         title="Breadth & Rotation Monitor",
         assets_folder=str(ROOT / "assets"),
         suppress_callback_exceptions=True,  # the empty-store page has no charts
@@ -72,7 +77,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     report_ui.install(app)  # "Export report" (HTML, PNG)
     register_routes(app.server)  # GET /healthz
     install(app.server, service.store)  # one data version per request; no traceback leaks
-    warmup.install(app, service)  # default view warmed at first request / after writes
+    warmup.install(app, service)  # default views warmed at first request / after writes
+    fair_use.install(app.server, settings, service)  # per-client budgets (cold views, ...)
+    server_http.install(app, settings)  # body limit, CSP and security headers, lang="en"
     return app
 
 

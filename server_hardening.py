@@ -6,6 +6,9 @@
 - Any exception that escapes a view (a callback bug, an unexpected store error) is logged with
   its traceback on the server and answered with a generic 500 body: no stack trace, no
   exception text, reaches a browser, whatever the debug setting of Flask.
+- A ``/_dash-component-suites/`` path that names no registered file is a plain 404, logged on
+  one line without a traceback (Dash raises ``DependencyException`` with every registered
+  path in its text: ≈3 KB per probe in the log otherwise).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import logging
 from typing import Any
 
 import flask
+from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -22,6 +26,8 @@ log = logging.getLogger(__name__)
 VERSION_HEADER = "X-Data-Version"
 GENERIC_ERROR = "Internal error: the server could not answer this request. It has been logged."
 _PIN = "breadth_store_pin"
+SUITES = "/_dash-component-suites/"
+NOT_FOUND = "Not found."
 
 
 def install(server: flask.Flask, store: Any) -> None:
@@ -54,5 +60,9 @@ def install(server: flask.Flask, store: Any) -> None:
     def _generic_error(exc: Exception) -> Any:
         if isinstance(exc, HTTPException):  # 404, 405, 413...: werkzeug's plain pages
             return exc
+        path = flask.request.path
+        if path.startswith(SUITES) and isinstance(exc, DependencyException | OSError):
+            log.info("404 %s (%s)", path[:200], type(exc).__name__)  # a probe: no traceback
+            return flask.Response(NOT_FOUND, status=404, mimetype="text/plain")
         log.exception("unhandled error in %s %s", flask.request.method, flask.request.path)
         return flask.Response(GENERIC_ERROR, status=500, mimetype="text/plain")

@@ -9,7 +9,8 @@ Fields: ``status``, ``reason`` (503 only), ``version`` (the store's data version
 ``data_age_days`` (calendar days from the store's last session to today, UTC), ``source``
 (``demo`` | ``files`` | ``yahoo``), ``simulated``, ``n_tickers``, ``cache`` (``backend``, ``ok``,
 ``detail``), ``pid`` (this worker) and ``stats`` (how this worker served memoized values:
-``computed``, ``local_hits``, ``shared_hits``).
+``computed``, ``local_hits``, ``shared_hits``) and ``rate_limits`` (fair_use.py: budgets,
+storage, and this worker's ``counted``/``refused`` per budget).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from data.errors import BreadthError
 log = logging.getLogger(__name__)
 
 SERVICE_KEY = "breadth_service"
+FAIR_USE_KEY = "breadth_fair_use"
 """Where ``create_app`` puts the BreadthService in ``server.extensions``."""
 
 HEALTH_PATH = "/healthz"
@@ -135,6 +137,9 @@ def register_routes(server: flask.Flask) -> None:
             body = {"status": "error", "reason": f"health check failed: {type(exc).__name__}",
                     "pid": os.getpid()}  # fmt: skip
             code = 503
+        fair = server.extensions.get(FAIR_USE_KEY)
+        if fair is not None:
+            body["rate_limits"] = fair.status()
         response = flask.jsonify(body)
         response.status_code = code
         response.headers.update(_NO_STORE)

@@ -85,6 +85,9 @@ class BreadthService:
         self._cache_down = False
         self.stats: dict[str, int] = {"computed": 0, "local_hits": 0, "shared_hits": 0}
         """How each memoized value was served in this process (for /healthz and tests)."""
+        self.before_compute: Callable[[str], None] | None = None
+        """Called with the value's name before a cache miss is computed; it may raise to
+        refuse the work (fair_use.py counts cold computations per client this way)."""
 
     # -- caching -------------------------------------------------------------------------
     def memo(self, name: str, arg_key: str, compute: Callable[[], T]) -> T:
@@ -98,6 +101,8 @@ class BreadthService:
                 return self._local[key]
         value = self._shared_get(key)
         if value is None:
+            if self.before_compute is not None:
+                self.before_compute(name)
             value = compute()
             self.stats["computed"] += 1
             self._shared_set(key, value)

@@ -28,7 +28,10 @@ class Settings:
     cache_dir: Path = ROOT / ".breadth-cache"
     redis_url: str = ""
     cache_threshold: int = 5000
-    cache_timeout: int = 0
+    cache_timeout: int = 86_400
+    """Seconds a cached frame or figure lives (every key gets this TTL; 60 s to 30 days).
+    Never 0: with Redis, a key without a TTL stays until eviction, and Redis's default policy
+    (noeviction) then refuses every write once it is full."""
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
@@ -45,6 +48,23 @@ class Settings:
     """Page refreshes run on Celery workers through this Redis URL (else a local diskcache)."""
     warmup: bool = True
     """Build the default view in the background at the first request and after a store write."""
+    # in the app, for hosting (server_http.py, fair_use.py)
+    max_request_kb: int = 1024
+    """Largest request body the app reads (KiB); a larger one is answered 413 unread. The
+    page's callback requests are a few KiB (a refresh token, a view); 1 MiB leaves room."""
+    frame_ancestors: str = "'none'"
+    """The CSP ``frame-ancestors`` sources (``'none'``: no site may frame the page, and
+    X-Frame-Options is DENY; e.g. ``'self' https://intranet.example`` to allow embedding)."""
+    proxy_hops: int = 0
+    """Trusted reverse proxies in front of the app (nginx: 1). The per-client rate limits key
+    on the address the nearest of them puts in X-Forwarded-For; 0 = the socket's peer."""
+    rate_cold_views: str = "20/minute;200/hour"
+    """Per client: callbacks that must compute (a view or indicator nobody has cached yet).
+    ``limits`` notation, ``;`` between several; empty = no limit. Warm views never count."""
+    rate_reports: str = "6/minute;60/hour"
+    """Per client: "Export report" clicks (HTML or PNG; a PNG costs seconds of a worker)."""
+    rate_refresh: str = "5/hour"
+    """Per client: "Load/Refresh data" clicks on the page (also bounds token guessing)."""
     # the hosted stack (scripts/hosted.sh, deploy/): nginx -> gunicorn -> Redis on loopback
     run_dir: Path = ROOT / ".breadth-run"
     """scripts/hosted.sh: pid files, logs, generated configs, nginx temp files."""
@@ -108,12 +128,30 @@ def _float_in(lo: float, hi: float) -> Callable[[str], float]:
     return parse
 
 
+def _parse_rate(raw: str) -> str:
+    """A ``limits`` rate string ("20/minute;200/hour"), checked; "" = no limit."""
+    from limits import parse_many
+
+    text = raw.strip()
+    if text:
+        parse_many(text)  # raises ValueError naming the bad part
+    return text
+
+
+def _parse_sources(raw: str) -> str:
+    """CSP sources: no ``;`` or ``,`` (they would end the directive or the header value)."""
+    text = " ".join(raw.split())
+    if not text or ";" in text or "," in text:
+        raise ValueError(f"expected CSP sources separated by spaces, got {raw!r}")
+    return text
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "data_dir": _parse_path,
     "cache_dir": _parse_path,
     "redis_url": str.strip,
     "cache_threshold": _int_in(10, 10_000_000),
-    "cache_timeout": _int_in(0, 10**9),
+    "cache_timeout": _int_in(60, 30 * 86_400),
     "host": str.strip,
     "port": _int_in(1, 65535),
     "debug": _parse_bool,
@@ -128,6 +166,12 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_upload_mb": _int_in(1, 100_000),
     "celery_broker_url": str.strip,
     "warmup": _parse_bool,
+    "max_request_kb": _int_in(16, 1_048_576),
+    "frame_ancestors": _parse_sources,
+    "proxy_hops": _int_in(0, 5),
+    "rate_cold_views": _parse_rate,
+    "rate_reports": _parse_rate,
+    "rate_refresh": _parse_rate,
     "run_dir": _parse_path,
     "public_host": str.strip,
     "public_port": _int_in(1, 65535),

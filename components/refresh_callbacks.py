@@ -47,7 +47,7 @@ def refresh_job(
     n_clicks: int | None,
     universe: str | None,
     history: str | None,
-    token: str | None,
+    token: Any,
 ) -> tuple[Any, Any]:
     """The background job's body: (status alert, new DATA_VERSION data or no_update)."""
     from data.store import Store
@@ -56,6 +56,8 @@ def refresh_job(
     mode = page_mode(server)
     if not n_clicks:
         return no_update, no_update
+    if not isinstance(token, str | None):  # the UI sends text or null; anything else is crafted
+        return _alert("danger", "Refresh not started: the token must be text."), no_update
     if not token_ok(settings, mode, token):
         why = "the refresh token is wrong" if mode == "token" else "it is turned off here"
         return _alert("danger", f"Refresh not started: {why}."), no_update
@@ -82,11 +84,18 @@ def refresh_job(
     }
 
 
-def cancel_refresh(server: flask.Flask, n_clicks: int | None) -> Any:
+def cancel_refresh(server: flask.Flask, n_clicks: int | None, token: Any = None) -> Any:
     """Ask a running job to stop after its batch (Dash also terminates the job process);
-    the store keeps its version either way, because a refresh commits only at its end."""
+    the store keeps its version either way, because a refresh commits only at its end.
+    Needs the same token as starting one: the flag stops whoever's job is running."""
     if not n_clicks:
         return no_update
+    mode = page_mode(server)
+    if not isinstance(token, str | None) or not token_ok(
+        server.config["BREADTH_SETTINGS"], mode, token
+    ):
+        why = "the refresh token is wrong" if mode == "token" else "refresh is turned off here"
+        return _alert("danger", f"Cancel refused: {why}.")
     flag = _cancel_flag(server)
     flag.parent.mkdir(parents=True, exist_ok=True)
     flag.touch()
@@ -159,10 +168,11 @@ def install(app: Dash) -> None:
     @app.callback(
         Output(Ids.REFRESH_STATUS, "children", allow_duplicate=True),
         Input(Ids.REFRESH_CANCEL, "n_clicks"),
+        State(Ids.REFRESH_TOKEN, "value"),
         prevent_initial_call=True,
     )
-    def cancel(n: int | None) -> Any:
-        return cancel_refresh(server, n)
+    def cancel(n: int | None, tok: Any) -> Any:
+        return cancel_refresh(server, n, tok)
 
     @app.callback(
         Output(Ids.UNIVERSE, "options"),

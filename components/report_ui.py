@@ -63,8 +63,13 @@ def install(app: Dash) -> None:
     def export(_html: int | None, _png: int | None, search: str | None) -> tuple[Any, Any]:
         from dash import ctx
 
+        from fair_use import REPORTS, RateLimited, check
+
         build = png_report if ctx.triggered_id == Ids.REPORT_PNG else html_report
         try:
+            check(REPORTS)  # per-client budget: a PNG report costs seconds of a worker
             return build(get_service(), search)
+        except RateLimited as exc:
+            return no_update, exc.message
         except BreadthError as exc:
             return no_update, f"Export failed: {exc}"

@@ -1,0 +1,178 @@
+"""The HTTP boundary of the app for hosting: compression, a body limit, security headers.
+
+``flask_server(settings)`` makes the Flask server Dash is built on, configured before Dash
+turns on flask-compress (``Dash(compress=True)`` reads ``COMPRESS_*`` once, at init): brotli
+when the ``brotli`` module is installed, gzip otherwise; JSON, JS, CSS and HTML only.
+``install(app, settings)`` then adds, once every callback is registered:
+
+- ``MAX_CONTENT_LENGTH`` (``BREADTH_MAX_REQUEST_KB``): a body announced larger is answered
+  ``413`` in plain text before anything reads it; a chunked one (no Content-Length) is read up
+  to the limit by ``ChunkedBodyLimit`` and answered 413 when it goes past (werkzeug alone
+  would silently truncate it, and Dash would answer 400 on the cut JSON).
+- On every response: ``Content-Security-Policy`` (below), ``X-Content-Type-Options: nosniff``,
+  ``Referrer-Policy: same-origin``, ``X-Frame-Options: DENY`` (when ``frame-ancestors`` is
+  ``'none'``), ``Cross-Origin-Opener-Policy: same-origin``.
+- ``lang="en"`` on the page's ``<html>``.
+- ``ProxyFix`` for ``BREADTH_PROXY_HOPS`` trusted proxies, so ``request.remote_addr`` (the
+  key of the per-client rate limits, fair_use.py) is the client's, not nginx's.
+
+The CSP allows scripts from this origin plus the SHA-256 of Dash's one inline script (``var
+renderer = new DashRenderer();``, from ``Dash.csp_hashes``): no ``'unsafe-inline'`` and no
+``'unsafe-eval'`` for scripts; the charts draw without either (tests/browser/test_csp.py).
+Styles keep ``'unsafe-inline'``: the renderer, dcc and Plotly.js insert ``<style>`` elements
+at run time (tried: ``style-src 'self'`` alone, or with ``style-src-attr 'unsafe-inline'``,
+logs ~40-50 CSP violations from dash_renderer and unstyled widgets); it allows CSS, never script.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from typing import Any
+
+import flask
+from dash import Dash
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from settings import Settings
+
+COMPRESS_MIMETYPES = [
+    "application/json",
+    "application/javascript",
+    "text/javascript",
+    "text/css",
+    "text/html",
+    "text/plain",
+    "image/svg+xml",
+]
+
+
+def compress_algorithms() -> list[str]:
+    """brotli first when its module is installed (≈15 % smaller than gzip on the bundles)."""
+    return ["br", "gzip"] if importlib.util.find_spec("brotli") else ["gzip"]
+
+
+def flask_server(name: str) -> flask.Flask:
+    """The Flask server for ``Dash(server=...)``, with flask-compress configured."""
+    server = flask.Flask(name)
+    server.config.update(
+        COMPRESS_ALGORITHM=compress_algorithms(),
+        COMPRESS_ALGORITHM_STREAMING=compress_algorithms(),  # /assets/ files are streamed
+        COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
+        COMPRESS_BR_LEVEL=5,  # ≈ gzip -9's size on JS at a fraction of the CPU
+        COMPRESS_LEVEL=6,
+        COMPRESS_MIN_SIZE=500,
+    )
+    return server
+
+
+def content_security_policy(app: Dash, settings: Settings) -> str:
+    """The CSP header value (call after every callback is registered)."""
+    scripts = " ".join(["'self'", *app.csp_hashes("sha256")])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {settings.frame_ancestors}",
+        ]
+    )
+
+
+def security_headers(app: Dash, settings: Settings) -> dict[str, str]:
+    """Headers put on every response."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(app, settings),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if settings.frame_ancestors == "'none'":
+        headers["X-Frame-Options"] = "DENY"
+    return headers
+
+
+TOO_LARGE = "breadth.body_too_large"
+"""WSGI environ flag: ``ChunkedBodyLimit`` found a chunked body over the limit."""
+
+
+class ChunkedBodyLimit:
+    """WSGI middleware: a body without Content-Length is read up to ``limit`` + 1 bytes and
+    handed on as a sized body, or flagged (``TOO_LARGE``) and replaced by nothing."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if not environ.get("CONTENT_LENGTH") and (chunked or environ.get("wsgi.input_terminated")):
+            stream = environ["wsgi.input"]
+            data = b""
+            while len(data) <= self.limit:
+                chunk = stream.read(min(65536, self.limit + 1 - len(data)))
+                if not chunk:
+                    break
+                data += chunk
+            if len(data) > self.limit:
+                environ[TOO_LARGE] = True
+                data = b""
+            environ["wsgi.input"] = io.BytesIO(data)
+            environ["CONTENT_LENGTH"] = str(len(data))
+            environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)
+
+
+def too_large_message(settings: Settings) -> str:
+    return f"Request too large: this server reads at most {settings.max_request_kb} KiB."
+
+
+def install(app: Dash, settings: Settings) -> dict[str, str]:
+    """Body limit, security headers, ``lang="en"``, ProxyFix on ``app`` (last in create_app).
+
+    Returns the headers set on every response."""
+    server = app.server
+    limit = settings.max_request_kb * 1024
+    server.config["MAX_CONTENT_LENGTH"] = limit
+    server.wsgi_app = ChunkedBodyLimit(server.wsgi_app, limit)
+    if settings.proxy_hops:
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    headers = security_headers(app, settings)
+    message = too_large_message(settings)
+
+    def _refuse_large_body() -> Any:
+        length = flask.request.content_length
+        if flask.request.environ.get(TOO_LARGE) or (length is not None and length > limit):
+            return _too_large(message)
+        return None
+
+    # first of the request hooks: nothing (store pin, warm-up wait) runs for a refused body
+    server.before_request_funcs.setdefault(None, []).insert(0, _refuse_large_body)
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def _too_large_error(_exc: RequestEntityTooLarge) -> flask.Response:
+        return _too_large(message)  # a chunked body cut off while Dash read it
+
+    @server.after_request
+    def _headers(response: flask.Response) -> flask.Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return headers
+
+
+def _too_large(message: str) -> flask.Response:
+    response = flask.Response(message, status=413, mimetype="text/plain")
+    response.headers["Connection"] = "close"  # the unread body must not be parsed as a request
+    return response
