@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,10 @@ class Settings:
     allow_ui_refresh: bool = False
     refresh_token: str = ""
     max_upload_mb: int = 512
+    import_min_date: date = date(1900, 1, 1)
+    """`cli.py import` refuses a file holding a date before this (YYYY-MM-DD)."""
+    import_max_days_ahead: int = 7
+    """... or a date more than this many days after today."""
     celery_broker_url: str = ""
     """Page refreshes run on Celery workers through this Redis URL (else a local diskcache)."""
     warmup: bool = True
@@ -89,6 +94,14 @@ def _parse_bool(raw: str) -> bool:
     if low in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _parse_import_date(raw: str) -> date:
+    """A YYYY-MM-DD date from 1678 on (the store's nanosecond dates start in 1677)."""
+    value = date.fromisoformat(raw.strip())
+    if value < date(1678, 1, 1):
+        raise ValueError(f"expected a date from 1678-01-01 on, got {value}")
+    return value
 
 
 def _parse_path(raw: str) -> Path:
@@ -164,6 +177,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "allow_ui_refresh": _parse_bool,
     "refresh_token": str,
     "max_upload_mb": _int_in(1, 100_000),
+    "import_min_date": _parse_import_date,
+    "import_max_days_ahead": _int_in(0, 3660),
     "celery_broker_url": str.strip,
     "warmup": _parse_bool,
     "max_request_kb": _int_in(16, 1_048_576),

@@ -2,17 +2,22 @@
 
 Long: ``date,ticker,open,high,low,close[,adj_close],volume`` or ``date,ticker,close|adj_close``.
 Wide: ``date`` + one close column per ticker. With ``adj_close``, close := adj_close and
-open/high/low are scaled by adj_close/close (split and dividend adjustment). Every problem
-raises InputError naming the file, the data row (1-based, header not counted; CSV messages
-also give the line) and the column. Pivoting uses integer codes (no string pivot), so the
-9.4 M-row close file becomes a 3,400 × 3,500 panel in about a second.
+open/high/low are scaled by adj_close/close (split and dividend adjustment). A long file may
+carry a ``kind`` column (stock, etf, index), returned as ticker info. Every problem raises
+InputError naming the file, the data row (1-based, header not counted; CSV messages also give
+the line) and the column. The file is refused rather than stored unfaithfully: dates as in
+data/sources/file_dates.py; prices finite, > 0, a normal float32 (the store's type) and at
+most MAX_VALUE; column names unique ignoring case; no list or struct cells. Pivoting uses
+integer codes (no string pivot), so the 9.4 M-row close file becomes a 3,400 × 3,500 panel
+in about a second.
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +28,24 @@ import pyarrow.parquet as pq
 
 from data.errors import InputError
 from data.model import Prices
+from data.sources.file_dates import default_bounds, session_days
 from data.tickers import normalize_ticker
 
 PRICE_COLS = ("open", "high", "low", "close", "adj_close")
-NS_PER_DAY = 86_400 * 10**9
+KINDS = ("stock", "etf", "index")
+MAX_VALUE = 1e15
+"""Largest price or volume taken: above any real back-adjusted price (the shared close file's
+largest is 1.2e10) and below sentinels such as int64 max (9.2e18)."""
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+LONG_ONLY = frozenset({*PRICE_COLS, "volume", "kind"})
+
+
+@dataclass(frozen=True)
+class PriceFile:
+    """A validated file: its panels and, from a ``kind`` column, ticker info (ticker, kind)."""
+
+    prices: Prices
+    info: pd.DataFrame | None = None
 
 
 class _File:
@@ -34,6 +53,7 @@ class _File:
 
     def __init__(self, path: Path, csv: bool) -> None:
         self.path, self.csv = path, csv
+        self.header: list[str] = []
 
     def error(self, msg: str, row: int | None = None, column: str | None = None) -> InputError:
         where = [str(self.path)]
@@ -80,9 +100,22 @@ def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, _File]:
             table = pq.read_table(path)
     except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise where.error(f"cannot read the file: {exc}") from exc
-    table = table.rename_columns([str(c).strip().lower() for c in table.column_names])
+    where.header = [str(c).strip() for c in table.column_names]
+    lower = [c.lower() for c in where.header]
+    for k, name in enumerate(lower):
+        if name in lower[:k]:
+            j = lower.index(name)
+            raise where.error(
+                f"columns {j + 1} ({where.header[j]!r}) and {k + 1} ({where.header[k]!r}) have "
+                "the same name (case is ignored): rename or drop one", None, where.header[k]
+            )  # fmt: skip
+    table = table.rename_columns(lower)
     if table.num_rows == 0:
         raise where.error("file has no data rows")
+    for name, col in zip(lower, table.columns, strict=True):
+        if pa.types.is_nested(col.type) or pa.types.is_binary(col.type):
+            raise where.error(f"holds {col.type} values, expected numbers, dates or text",
+                              None, name)  # fmt: skip
     return table, where
 
 
@@ -90,55 +123,55 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
-def _one_date_format(raw: pd.Series) -> np.ndarray:
-    """Dates in ONE format for the whole column: ISO 8601, else the format of the first value
-    (so 03/01/2024 is never read as March in one row and January in another); other rows NaT."""
-    iso = pd.to_datetime(raw, errors="coerce", format="ISO8601").to_numpy("datetime64[ns]")
-    if not np.isnat(iso).any():
-        return iso
-    inferred = pd.to_datetime(raw, errors="coerce").to_numpy("datetime64[ns]")
-    return inferred if np.isnat(inferred).sum() < np.isnat(iso).sum() else iso
+def _no_ticker_hint(where: _File) -> str:
+    """Added to "is not a number" when a wide file may be a long file whose 'ticker' is lost."""
+    seen = ", ".join(where.header)
+    return (f": the file has no 'ticker' column (columns seen: {seen}), so it was read as a "
+            "wide file (date + one close column per ticker)")  # fmt: skip
 
 
-def _dates(col: pa.ChunkedArray, where: _File) -> np.ndarray:
-    """Session dates as int64 days since 1970 (time of day dropped)."""
-    if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
-        ns = col.cast(pa.timestamp("ns")).to_numpy().astype("datetime64[ns]")
-        bad = np.isnat(ns)
-        raw: Any = None
-    else:
-        raw = col.cast(pa.string()).to_pandas()
-        ns = _one_date_format(raw)
-        bad = np.isnat(ns)
-    if bad.any():
-        i = _first_bad(bad)
-        shown = "empty" if raw is None or raw.iloc[i] is None else repr(raw.iloc[i])
-        first = "" if raw is None else f" (the file's dates are written like {raw.iloc[0]!r})"
-        raise where.error(f"cannot read {shown} as a date{first}", i, "date")
-    return ns.astype(np.int64) // NS_PER_DAY
-
-
-def _numbers(col: pa.ChunkedArray, name: str, where: _File) -> np.ndarray:
-    """A numeric column as float64 (empty cells NaN); positive prices, volume >= 0."""
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-        values = col.cast(pa.float64()).to_numpy(zero_copy_only=False)
+def _numbers(col: pa.ChunkedArray, name: str, where: _File, wide: bool = False) -> np.ndarray:
+    """A numeric column as float64 (empty cells NaN); every value finite and at most
+    MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
+    if (
+        pa.types.is_integer(col.type)
+        or pa.types.is_floating(col.type)
+        or (pa.types.is_decimal(col.type) or pa.types.is_boolean(col.type))
+    ):
+        values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     else:
         raw = col.cast(pa.string()).to_pandas()
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = np.isnan(values) & raw.notna().to_numpy() & (raw.str.strip() != "").to_numpy()
+        filled = raw.notna().to_numpy() & (raw.str.strip() != "").to_numpy()
+        bad = np.isnan(values) & filled
         if bad.any():
             i = _first_bad(bad)
-            raise where.error(f"{raw.iloc[i]!r} is not a number", i, name)
-    nonpos = values < 0 if name == "volume" else values <= 0
-    if nonpos.any():
-        i = _first_bad(nonpos)
-        what = "negative volume" if name == "volume" else "price must be positive"
-        raise where.error(f"{what}, got {values[i]:g}", i, name)
-    huge = ~(values <= 1e30) & ~np.isnan(values)  # the store keeps float32 (max 3.4e38)
-    if huge.any():
-        i = _first_bad(huge)
-        raise where.error(f"implausibly large value {values[i]:g} (inf in the store)", i, name)
+            text_column = (bad == filled).all()  # not one number: not a price column
+            long_names = LONG_ONLY & {c.lower() for c in where.header}
+            hint = _no_ticker_hint(where) if wide and (text_column or long_names) else ""
+            raise where.error(f"{raw.iloc[i]!r} is not a number{hint}", i, name)
+    _check_values(values, name, where)
     return values
+
+
+def _check_values(values: np.ndarray, name: str, where: _File, note: str = "") -> None:
+    """Finite, at most MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
+    nan = np.isnan(values)
+    checks = [
+        (np.isinf(values), "not a finite number"),
+        (values < 0 if name == "volume" else values <= 0,
+         "negative volume" if name == "volume" else "price must be positive"),
+        (values > MAX_VALUE, f"implausibly large value (over {MAX_VALUE:g})"),
+    ]  # fmt: skip
+    if name != "volume":
+        with np.errstate(over="ignore", under="ignore"):
+            stored = values.astype(np.float32)
+        tiny = ~nan & (stored < FLOAT32_TINY)
+        checks.append((tiny, "too small to store: float32 would round it to 0 or a subnormal"))
+    for bad, what in checks:
+        if bad.any():
+            i = _first_bad(bad)
+            raise where.error(f"{what}, got {values[i]:g}{note}", i, name)
 
 
 def _codes(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,7 +217,36 @@ def _check_duplicates(key: np.ndarray, cols: dict[str, np.ndarray], where: _File
                               r1, col)  # fmt: skip
 
 
-def _long(table: pa.Table, where: _File) -> Prices:
+def _kinds(
+    col: pa.ChunkedArray, tickers: list[str], tcode: np.ndarray, where: _File
+) -> pd.DataFrame | None:
+    """The optional ``kind`` column as one (ticker, kind) row per ticker that has one."""
+    raw = col.cast(pa.string()).to_pandas()
+    text = raw.str.strip().str.lower()
+    filled = (text.notna() & (text != "")).to_numpy()
+    bad = filled & ~text.isin(KINDS).to_numpy()
+    if bad.any():
+        i = _first_bad(bad)
+        raise where.error(f"kind {raw.iloc[i]!r} is not one of {', '.join(KINDS)}", i, "kind")
+    if not filled.any():
+        return None
+    rows = np.flatnonzero(filled)
+    frame = pd.DataFrame({"code": tcode[rows], "kind": text.to_numpy()[rows], "row": rows})
+    first = frame.groupby("code")[["kind", "row"]].transform("first")
+    differs = (frame["kind"] != first["kind"]).to_numpy()
+    if differs.any():
+        k = _first_bad(differs)
+        ticker = tickers[int(frame["code"].iloc[k])]
+        raise where.error(
+            f"kind {frame['kind'].iloc[k]!r} for {ticker}, but row {first['row'].iloc[k] + 1} "
+            f"says {first['kind'].iloc[k]!r}", int(frame["row"].iloc[k]), "kind"
+        )  # fmt: skip
+    once = frame.drop_duplicates("code")
+    return pd.DataFrame({"ticker": [tickers[c] for c in once["code"]],
+                         "kind": once["kind"].to_list()})  # fmt: skip
+
+
+def _long(table: pa.Table, where: _File, dates: tuple[str | None, tuple[date, date]]) -> PriceFile:
     names = set(table.column_names)
     if "date" not in names:
         raise where.error("missing column 'date'")
@@ -195,9 +257,10 @@ def _long(table: pa.Table, where: _File) -> Prices:
     has_ohl = names & {"open", "high", "low"}
     if has_ohl and "adj_close" in names and "close" not in names:
         raise where.error("missing column 'close' (needed to scale open/high/low by adj_close)")
-    days = _dates(table.column("date"), where)
+    days = session_days(table.column("date"), where, *dates)
     tickers, tcode = _tickers(table.column("ticker"), where)
     cols = {c: _numbers(table.column(c), c, where) for c in (*PRICE_COLS, "volume") if c in names}
+    info = _kinds(table.column("kind"), tickers, tcode, where) if "kind" in names else None
     if "high" in cols:
         bad = cols["high"] < cols["low"]
         if bad.any():
@@ -209,6 +272,7 @@ def _long(table: pa.Table, where: _File) -> Prices:
             for c in ("open", "high", "low"):
                 if c in cols:
                     cols[c] = cols[c] * factor
+                    _check_values(cols[c], c, where, " after scaling by adj_close/close")
         cols["close"] = cols.pop("adj_close")
     uniq_days, dcode = _codes(days)
     key = dcode.astype(np.int64) * len(tickers) + tcode
@@ -223,13 +287,13 @@ def _long(table: pa.Table, where: _File) -> Prices:
         flat[key] = values
         panels[c] = pd.DataFrame(flat.reshape(len(uniq_days), len(tickers)), index=index,
                                  columns=pd.Index(tickers, name="ticker"))  # fmt: skip
-    return Prices(**panels)
+    return PriceFile(Prices(**panels), info)
 
 
-def _wide(table: pa.Table, where: _File) -> Prices:
+def _wide(table: pa.Table, where: _File, dates: tuple[str | None, tuple[date, date]]) -> PriceFile:
     if "date" not in table.column_names:
         raise where.error("missing column 'date' (or 'date,ticker,close' for a long file)")
-    days = _dates(table.column("date"), where)
+    days = session_days(table.column("date"), where, *dates)
     columns = {}
     for name in table.column_names:
         if name == "date":
@@ -240,7 +304,7 @@ def _wide(table: pa.Table, where: _File) -> Prices:
             raise where.error(str(exc), None, name) from None
         if ticker in columns:
             raise where.error(f"two columns are the ticker {ticker}", None, name)
-        columns[ticker] = _numbers(table.column(name), name, where)
+        columns[ticker] = _numbers(table.column(name), name, where, wide=True)
     if not columns:
         raise where.error("no ticker columns next to 'date'")
     tickers = sorted(columns)
@@ -253,17 +317,40 @@ def _wide(table: pa.Table, where: _File) -> Prices:
     index = pd.DatetimeIndex(
         uniq_days.astype("datetime64[D]").astype("datetime64[ns]"), name="date"
     )
-    return Prices(close=pd.DataFrame(close, index=index, columns=pd.Index(tickers, name="ticker")))
+    frame = pd.DataFrame(close, index=index, columns=pd.Index(tickers, name="ticker"))
+    return PriceFile(Prices(close=frame))
 
 
-def read_price_file(path: Path | str, *, max_bytes: int | None = None) -> Prices:
+def read_import_file(
+    path: Path | str,
+    *,
+    max_bytes: int | None = None,
+    date_format: str | None = None,
+    date_bounds: tuple[date, date] | None = None,
+) -> PriceFile:
     """Read and validate one price file; InputError (file, row, column) on any problem.
 
-    ``max_bytes`` defaults to settings ``max_upload_mb`` MiB.
+    ``max_bytes`` defaults to settings ``max_upload_mb`` MiB; ``date_format`` (strptime codes)
+    overrides the date detection; ``date_bounds`` (first, last accepted date) defaults to
+    settings ``import_min_date`` .. today + ``import_max_days_ahead``.
     """
     path = Path(path)
     limit = _default_max_bytes() if max_bytes is None else max_bytes
     table, where = _read_table(path, limit)
+    dates = (date_format, default_bounds() if date_bounds is None else date_bounds)
     if "ticker" in table.column_names:
-        return _long(table, where)
-    return _wide(table, where)
+        return _long(table, where, dates)
+    return _wide(table, where, dates)
+
+
+def read_price_file(
+    path: Path | str,
+    *,
+    max_bytes: int | None = None,
+    date_format: str | None = None,
+    date_bounds: tuple[date, date] | None = None,
+) -> Prices:
+    """The panels of read_import_file (ticker info dropped)."""
+    return read_import_file(
+        path, max_bytes=max_bytes, date_format=date_format, date_bounds=date_bounds
+    ).prices

@@ -109,11 +109,13 @@ def test_files007_parquet_row_numbers(tmp_path: Path) -> None:
 
 
 def test_files_dates001_one_format_per_file(tmp_path: Path) -> None:
-    """Consistent US dates are read in that format; a file mixing formats is refused at the
-    first row that differs (03/01/2024 is never silently 1 March next to ISO dates)."""
+    """Consistent US dates are read in that format (every one could be day-first too, so
+    the format is given: test_import_policy covers the refusal without it); a file mixing
+    formats is refused at the first row that differs (03/01/2024 is never silently 1 March
+    next to ISO dates)."""
     us = tmp_path / "us.csv"
     us.write_text("date,ticker,close\n01/03/2024,AAA,1\n01/04/2024,AAA,2\n01/05/2024,AAA,3\n")
-    got = read_price_file(us)
+    got = read_price_file(us, date_format="%m/%d/%Y")
     assert list(got.dates.strftime("%Y-%m-%d")) == ["2024-01-03", "2024-01-04", "2024-01-05"]
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("date,ticker,close\n2024-01-02,AAA,1\n2024-01-03,AAA,2\n03/01/2024,AAA,3\n")
