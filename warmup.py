@@ -12,8 +12,11 @@ worker is ready for its first visitor without touching the store at start-up. It
 Flask ``before_request`` hook. On the first request that is not a
 health probe or a static file, and again on the first request after the store's data version
 changes (a refresh or an import), it starts one daemon thread that builds the default view
-exactly as the page's callbacks do (``components.views``): the service caches its frames
-(locally and in the shared cache) and the code paths are loaded. A ``/_dash-update-component``
+exactly as the page's callbacks do (``components.figure_cache``): the service caches its frames
+and finished figures (locally and in the shared cache) and the code paths are loaded. Then, in
+the same thread, the default view of every other stored universe (at most ``MAX_UNIVERSES``),
+so that a visitor who picks one reads it warm: a warm view costs no one's cold-view budget
+(fair_use.py). A ``/_dash-update-component``
 request that arrives while the thread runs waits for it (at most ``WAIT_S``) instead of
 computing the same frames a second time on the same cores. Workers on one host take turns
 through a lock file (the second one then reads the first one's frames from the shared cache).
@@ -28,7 +31,7 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,8 @@ WAIT_S = 10.0
 SKIP_PREFIXES = ("/healthz", "/assets/", "/_dash-component-suites/", "/_favicon")
 """Requests that never start a warm-up (probes and static files)."""
 KEY = "breadth_warmup"
+MAX_UNIVERSES = 24
+"""Universes warmed after the default one (bounded: each costs a breadth frame)."""
 
 
 class Warmer:
@@ -51,6 +56,9 @@ class Warmer:
         self.warmed = ""
         self.done = threading.Event()
         self.done.set()
+        self.default_done = threading.Event()
+        """Set once the default view is warm (callbacks wait for this, not the universes)."""
+        self.default_done.set()
         self._lock = threading.Lock()
         self.seconds: dict[str, float] = {}
         """Duration of the last warm-up per data version (for tests and /healthz readers)."""
@@ -66,6 +74,7 @@ class Warmer:
                 return False
             self.warmed = version
             self.done.clear()
+            self.default_done.clear()
         threading.Thread(target=self._run, args=(version,), name="warmup", daemon=True).start()
         return True
 
@@ -77,11 +86,12 @@ class Warmer:
         t0 = time.perf_counter()
         try:
             with host_lock(self.svc.store.root), _pinned(self.svc.store):
-                warm_default_view(self.svc)
+                warm_default_view(self.svc, on_default=self.default_done.set)
         except Exception as exc:  # never fatal: the page computes on demand as before
             log.warning("warm-up of the default view failed: %s", exc)
         finally:
             self.seconds[version] = time.perf_counter() - t0
+            self.default_done.set()
             self.done.set()
 
 
@@ -114,20 +124,36 @@ def warm_code() -> float:
     return time.perf_counter() - t0
 
 
-def warm_default_view(svc: Any) -> None:
-    """Build what ``update_charts`` builds for a link without a query string."""
+def warm_default_view(
+    svc: Any, max_universes: int = MAX_UNIVERSES, on_default: Callable[[], None] | None = None
+) -> list[str]:
+    """Build what ``update_charts`` builds for a link without a query string, then for
+    ``?u=<name>`` of each other stored universe; returns the universes warmed, in order."""
+    from urllib.parse import quote
+
     from plotly.io.json import to_json_plotly
 
     from components import views
+    from components.figure_cache import cached_benchmark, cached_panels, cached_rotation
     from components.urlstate import parse_query
 
     if svc.store.is_empty():
-        return
-    state, _ = parse_query("", views.choices(svc))
-    panels = views.breadth_panels(svc, state)
-    views.benchmark(svc, state)
-    views.rotation(svc, state)
-    to_json_plotly(panels.participation)  # the JSON encoder's first use
+        return []
+    choices = views.choices(svc)
+    state, _ = parse_query("", choices)
+    others = [u for u in choices.universes if u != state.universe][:max_universes]
+    warmed: list[str] = []
+    for search in ["", *(f"?u={quote(u)}" for u in others)]:
+        state, _ = parse_query(search, choices)
+        panels = cached_panels(svc, state)
+        cached_benchmark(svc, state)
+        cached_rotation(svc, state)
+        if not warmed:
+            to_json_plotly(panels.participation)  # the JSON encoder's first use
+            if on_default is not None:
+                on_default()
+        warmed.append(state.universe)
+    return warmed
 
 
 @contextlib.contextmanager
@@ -177,7 +203,7 @@ def install(app: Any, svc: Any) -> Warmer:
         if path.startswith(SKIP_PREFIXES):
             return
         warmer.maybe_start()
-        if path.startswith("/_dash-update-component") and not warmer.done.is_set():
-            warmer.wait()
+        if path.startswith("/_dash-update-component") and not warmer.default_done.is_set():
+            warmer.default_done.wait(WAIT_S)
 
     return warmer

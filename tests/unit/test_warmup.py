@@ -71,11 +71,13 @@ def test_wu002_same_version_warms_once_and_a_store_write_warms_again(
 
 def test_wu003_callback_waits_for_a_running_warmup(app: Any) -> None:
     warmer = _warmer(app)
-    warmer.done.clear()  # as if a warm-up were running
+    warmer.done.clear()  # as if a warm-up were running, the default view not yet warm
+    warmer.default_done.clear()
     seen: list[bool] = []
 
-    def release() -> None:  # ends the pretend warm-up after 0.3 s
-        seen.append(warmer.done.is_set())
+    def release() -> None:  # the pretend warm-up has the default view after 0.3 s
+        seen.append(warmer.default_done.is_set())
+        warmer.default_done.set()
         warmer.done.set()
 
     timer = threading.Timer(0.3, release)
