@@ -100,12 +100,18 @@ def demo(seed: int | None, n_tickers: int | None, years: int | None) -> None:
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace/--merge", default=False, help="Replace the store, or merge (default).")
+@click.option("--overwrite", is_flag=True, help="Let the files change bars already stored.")
+@click.option("--date-format", default=None, help="strptime codes of the dates, e.g. %d/%m/%Y.")
 @user_errors
-def import_(paths: tuple[Path, ...], replace: bool) -> None:
+def import_(
+    paths: tuple[Path, ...], replace: bool, overwrite: bool, date_format: str | None
+) -> None:
     """Store price files (CSV or Parquet, long or wide)."""
     from data.jobs import import_files
 
-    summary = import_files(_store(), list(paths), replace=replace)
+    summary = import_files(
+        _store(), list(paths), replace=replace, overwrite=overwrite, date_format=date_format
+    )
     click.echo(summary)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from data.errors import InputError
 from data.model import Prices
 from data.store import Store
+from data.store_write import Changes
 
 STALE_SESSIONS = 5
 """A ticker is stale when its last bar is more than this many sessions before the store's last."""
@@ -49,20 +50,51 @@ def _combine(parts: Sequence[Prices]) -> Prices:
     return Prices(**out)
 
 
-def import_files(store: Store, paths: Sequence[Path], *, replace: bool) -> str:
+def _refuse_overwrite(label: str, changes: Changes) -> None:
+    names = changes.changed_tickers
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    a, b = changes.first_changed, changes.last_changed
+    raise InputError(
+        f"{label}: would change {changes.changed_bars} stored bar(s) of {len(names)} ticker(s) "
+        f"({shown}) from {a:%Y-%m-%d} to {b:%Y-%m-%d}; nothing was imported. Pass --overwrite "
+        "to change them, or --replace to replace the whole store"
+    )
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    replace: bool,
+    overwrite: bool = False,
+    date_format: str | None = None,
+) -> str:
     """Validate every file, then store them all in one write; returns a one-paragraph summary.
 
-    A store holding the simulated demo is replaced rather than mixed with real data.
+    New tickers and sessions are added; a stored bar whose value a file changes is refused
+    (InputError, store untouched) unless ``overwrite``. ``replace`` replaces the whole store.
+    A store holding the simulated demo is replaced rather than mixed with real data. A file's
+    ``kind`` column is stored as ticker info.
     """
-    from data.sources.files import read_price_file
+    from data.sources.files import read_import_file
 
     if not paths:
         raise InputError("no files to import")
-    parts = [read_price_file(Path(p)) for p in paths]  # all must validate before any write
-    prices = _combine(parts)
+    # all must validate before any write
+    files = [read_import_file(Path(p), date_format=date_format) for p in paths]
+    prices = _combine([f.prices for f in files])
+    infos = [f.info for f in files if f.info is not None]
+    info = pd.concat(infos).drop_duplicates("ticker", keep="last") if infos else None
     was_demo = bool(store.manifest().get("simulated"))
     replace_all = replace or was_demo
     label = ", ".join(Path(p).name for p in paths)
+    seen: list[Changes] = []
+
+    def check(changes: Changes) -> None:
+        seen.append(changes)
+        if changes.changed_bars and not (overwrite or replace_all):
+            _refuse_overwrite(label, changes)
+
     version = store.write_prices(
         prices,
         source_kind="files",
@@ -70,15 +102,20 @@ def import_files(store: Store, paths: Sequence[Path], *, replace: bool) -> str:
         replace_all=replace_all,
         drop_universes=was_demo,  # the demo's universes go with its prices
         universes=store.real_universes() if was_demo else (),
+        ticker_info=info,
+        on_changes=check,
     )
     d = prices.dates
     kind = "close only" if prices.close_only else "OHLC"
     how = "replaced the simulated demo data" if was_demo else (
         "replaced the store" if replace else "merged into the store"
     )  # fmt: skip
+    done = seen[-1] if seen else Changes()
     return (
         f"Imported {len(paths)} file(s) ({label}): {len(prices.tickers)} tickers, {len(d)} "
-        f"sessions {d[0]:%Y-%m-%d}..{d[-1]:%Y-%m-%d}, {kind}; {how}. "
+        f"sessions {d[0]:%Y-%m-%d}..{d[-1]:%Y-%m-%d}, {kind}; {how}: "
+        f"{len(done.new_tickers)} new ticker(s), {done.new_sessions} new session(s), "
+        f"{done.changed_bars} bar(s) changed. "
         f"The store now holds {store.manifest().get('n_tickers', 0)} tickers, version {version}."
     )
 

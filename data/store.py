@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ from data import store_io as io
 from data.errors import InputError, StoreError
 from data.model import FIELDS, INTERVAL_COLUMNS, TICKER_INFO_COLUMNS, Prices, UniverseInfo
 from data.store_panels import assemble, dtype_of
+
+if TYPE_CHECKING:
+    from data.store_write import Changes
 
 PUBLIC_KEYS = ("version", "written_at", "source", "simulated", "close_only", "fields",
                "first_date", "last_date", "n_tickers", "refresh")  # fmt: skip
@@ -198,12 +201,15 @@ class Store:
         universes: Sequence[tuple[UniverseInfo, pd.DataFrame]] = (),
         drop_universes: bool = False,
         refresh_summary: dict[str, Any] | None = None,
+        on_changes: Callable[[Changes], None] | None = None,
     ) -> str:
         """Merge ``prices`` (and info, universes) into the store as one new version.
 
         Non-NaN cells given overwrite stored cells; ``replace_tickers`` lose their stored
         history first; ``replace_all`` starts from an empty store (universes kept unless
-        ``drop_universes``). Returns the new version.
+        ``drop_universes``). ``on_changes`` is called under the writer lock, before any file
+        is written, with what the write would change (data.store_write.Changes); an exception
+        it raises leaves the store as it was. Returns the new version.
         """
         from data.store_write import build_prices
 
@@ -213,6 +219,7 @@ class Store:
                 source_label=source_label, simulated=simulated, replace_all=replace_all,
                 replace_tickers=replace_tickers, ticker_info=ticker_info, universes=universes,
                 drop_universes=drop_universes, refresh_summary=refresh_summary,
+                on_changes=on_changes,
             )  # fmt: skip
 
         return self._commit(build)

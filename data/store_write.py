@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from data import store_io as io
 from data.errors import StoreError
 from data.model import FIELDS, Prices, UniverseInfo
+from data.store_io import Block
 from data.store_panels import first_last, merge_year, split_years
 
 if TYPE_CHECKING:
@@ -32,12 +35,87 @@ def _source(old: dict[str, Any], kind: str, label: str, replace_all: bool) -> di
     return {"kind": new_kind, "label": "; ".join(labels)[-500:]}
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What a price write does to the stored bars, found under the writer lock before any file
+    is written. A bar is changed when a given value differs from a stored one (same ticker,
+    session and field; values equal as float32 are the same); NaN given changes nothing."""
+
+    new_tickers: tuple[str, ...] = ()
+    new_sessions: int = 0
+    changed_bars: int = 0
+    changed_tickers: tuple[str, ...] = ()
+    first_changed: pd.Timestamp | None = None
+    last_changed: pd.Timestamp | None = None
+
+
+def _year_changes(
+    stored: Mapping[str, Block], given: Mapping[str, Block], drop: Collection[str]
+) -> tuple[set[str], int, np.ndarray, list[str]]:
+    """One year: tickers and session count given with a close, and the changed bars' dates
+    (one per bar) and tickers (one per bar)."""
+    close = given["close"]
+    has = ~np.isnan(close.values)
+    tickers = {t for t, any_ in zip(close.tickers, has.any(axis=0), strict=True) if any_}
+    dates = close.dates[has.any(axis=1)]
+    old = stored.get("close")
+    if old is None:
+        return tickers, len(dates), np.array([], "M8[ns]"), []
+    new_sessions = int((~np.isin(dates, old.dates)).sum())
+    rows_g = np.flatnonzero(np.isin(close.dates, old.dates))
+    rows_s = np.searchsorted(old.dates, close.dates[rows_g])
+    index = pd.Index(old.tickers)
+    cols_s = index.get_indexer(close.tickers)
+    keep = (cols_s >= 0) & ~np.isin(np.asarray(close.tickers, dtype=object), list(drop))
+    cols_g, cols_s = np.flatnonzero(keep), cols_s[keep]
+    changed = np.zeros((len(rows_g), len(cols_g)), dtype=bool)
+    for field, block in given.items():
+        if field not in stored or not len(cols_g) or not len(rows_g):
+            continue
+        new = block.values[np.ix_(rows_g, cols_g)].astype(np.float32)
+        was = stored[field].values[np.ix_(rows_s, cols_s)].astype(np.float32)
+        changed |= ~np.isnan(new) & ~np.isnan(was) & (new != was)
+    r, c = np.nonzero(changed)
+    return tickers, new_sessions, close.dates[rows_g[r]], [close.tickers[k] for k in cols_g[c]]
+
+
+def _changes(
+    stored: Mapping[int, Mapping[str, Block]],
+    given: Mapping[int, Mapping[str, Block]],
+    drop: Collection[str],
+    known: Collection[str],
+) -> Changes:
+    tickers: set[str] = set()
+    sessions = 0
+    dates, names = [], []
+    for year, blocks in given.items():
+        t, n, d, c = _year_changes(stored.get(year, {}), blocks, drop)
+        tickers |= t
+        sessions += n
+        dates.append(d)
+        names += c
+    when = np.concatenate(dates) if dates else np.array([], "M8[ns]")
+    return Changes(
+        new_tickers=tuple(sorted(tickers - set(known))),
+        new_sessions=sessions,
+        changed_bars=len(names),
+        changed_tickers=tuple(sorted(set(names))),
+        first_changed=pd.Timestamp(when.min()) if len(when) else None,
+        last_changed=pd.Timestamp(when.max()) if len(when) else None,
+    )
+
+
 def _upsert_info(old: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame | None:
+    """New rows replace a ticker's old row; columns the new frame lacks keep their old value."""
     if new is None:
         return old
     if "ticker" not in new.columns:
         raise StoreError("ticker_info has no 'ticker' column")
     new = new.reset_index(drop=True).assign(ticker=new["ticker"].astype(str).to_numpy())
+    lacking = [] if old is None else [c for c in old.columns if c not in new.columns]
+    if old is not None and lacking:
+        carried = old.drop_duplicates("ticker", keep="last").set_index("ticker")[lacking]
+        new = new.join(carried, on="ticker")
     both = new if old is None or old.empty else pd.concat([old, new], ignore_index=True)
     return both.drop_duplicates("ticker", keep="last").sort_values("ticker").reset_index(drop=True)
 
@@ -58,8 +136,12 @@ def build_prices(
     universes: Sequence[tuple[UniverseInfo, pd.DataFrame]],
     drop_universes: bool,
     refresh_summary: dict[str, Any] | None,
+    on_changes: Callable[[Changes], None] | None = None,
 ) -> dict[str, Any]:
-    """The new manifest after writing the touched year files, ticker index, info, universes."""
+    """The new manifest after writing the touched year files, ticker index, info, universes.
+
+    ``on_changes`` sees the write's Changes before any file is written and may raise to
+    refuse it."""
     parts = store.parts
     old_files = old.get("files", {}) if not replace_all else {}
     old_prices: dict[str, dict[str, str]] = old_files.get("prices", {})
@@ -75,11 +157,17 @@ def build_prices(
         affected.update(range(row["first_date"].year, row["last_date"].year + 1))
     fields = [f for f in FIELDS if f in old_prices or f in prices.panels()]
     new_prices = {f: dict(old_prices.get(f, {})) for f in fields}
+    stored_years = {
+        year: {f: io.read_block(parts / old_prices[f][str(year)]) for f in fields
+               if str(year) in old_prices.get(f, {})}
+        for year in affected
+    }  # fmt: skip
+    if on_changes is not None:
+        on_changes(_changes(stored_years, given, drop, index["ticker"].astype(str)))
     ranges = []
     for year in sorted(affected):
         y = str(year)
-        stored = {f: io.read_block(parts / old_prices[f][y]) for f in fields
-                  if y in old_prices.get(f, {})}  # fmt: skip
+        stored = stored_years.pop(year)
         merged = merge_year(stored, given.get(year, {}), drop, fields)
         for f in fields:
             new_prices[f].pop(y, None)
