@@ -1,8 +1,19 @@
-"""Command line: ``python cli.py demo | import | refresh | universe | export | status``.
+"""Command line: ``python cli.py demo | import | status | refresh | universe | export | report``.
 
 Thin: each command parses typed arguments, calls one function of data/ or service, prints.
-Heavy imports live inside the commands. Exit codes: 0 ok, 1 partial (some tickers failed,
-reported), 2 usage or input error.
+Heavy imports live inside the commands. A user error never shows a traceback: it is one
+``error: ...`` line on stderr and an exit code:
+
+- 0 ok;
+- 1 partial: some tickers failed (listed), or a refresh was cancelled; also a store that
+  cannot be read or written (``StoreError``);
+- 2 usage or input error: bad option or date, unknown universe, bad ticker or file, empty
+  store, an ``--out`` that cannot be written (``InputError``, click's usage errors);
+- 3 source unreachable or failed as a whole (``SourceError``): e.g. ``refresh`` offline
+  stops within seconds, nothing changed.
+
+``--out`` paths and ``--start``/``--end``/``--asof`` dates follow the rules in cli_args.py
+(checked before any work; a date past the stored sessions is clamped with a ``note:`` line).
 """
 
 from __future__ import annotations
@@ -16,9 +27,11 @@ from typing import Any, TypeVar
 
 import click
 
+import cli_args
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
 
 class DateParam(click.ParamType):
@@ -39,17 +52,20 @@ DATE = DateParam()
 
 
 def user_errors(func: F) -> F:
-    """Turn BreadthError into one line on stderr and exit code 2 (input) or 1 (other)."""
+    """Turn BreadthError into one line on stderr and exit code 2 (input), 3 (source) or 1."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from data.errors import BreadthError, InputError
+        from data.errors import BreadthError, InputError, SourceError
 
         try:
             return func(*args, **kwargs)
         except InputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except SourceError as exc:
+            click.echo(f"error: {str(exc).rstrip('. ')}; nothing changed", err=True)
+            sys.exit(EXIT_UNREACHABLE)
         except BreadthError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_PARTIAL)
@@ -71,6 +87,17 @@ def _store() -> Any:
     from data.store import Store
 
     return Store(_settings().data_dir)
+
+
+def _note(text: str) -> None:
+    click.echo(f"note: {text}", err=True)
+
+
+OUT_OPTION = click.option(
+    "--out", default="-", show_default=True, callback=cli_args.check_out_file,
+    help="CSV path, or - for stdout.",
+)  # fmt: skip
+"""Every export's --out: checked before any work (cli_args.check_out_file)."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -192,7 +219,7 @@ def export() -> None:
 @click.option("--tickers-file", type=click.Path(path_type=Path), default=None)
 @click.option("--start", type=DATE, default=None)
 @click.option("--end", type=DATE, default=None)
-@click.option("--out", default="-", show_default=True, help="CSV path, or - for stdout.")
+@OUT_OPTION
 @click.option("--fast", "sma_fast", type=click.IntRange(5, 400), default=50, show_default=True)
 @click.option("--slow", "sma_slow", type=click.IntRange(5, 400), default=200, show_default=True)
 @user_errors
@@ -206,13 +233,13 @@ def export_breadth(
     sma_slow: int,
 ) -> None:
     """Breadth indicators per session of a universe (or of a ticker list)."""
-    from data.errors import InputError
+    from export_rotation import write_output
     from service import export_breadth_csv
 
-    if start and end and start > end:
-        raise InputError(f"--start {start} is after --end {end}")
+    store = _store()
+    start, end = cli_args.clamp_window(store, start, end, _note)
     text = export_breadth_csv(
-        _store(),
+        store,
         universe=universe,
         tickers_file=tickers_file,
         start=start,
@@ -220,17 +247,10 @@ def export_breadth(
         sma_fast=sma_fast,
         sma_slow=sma_slow,
     )
-    if out == "-":
-        sys.stdout.write(text)
-    else:
-        Path(out).write_text(text)
-        click.echo(f"wrote {out}", err=True)
+    write_output(text, out)
 
 
 # -- rotation exports (issue 6; tables and columns: export_rotation.py, docs/INDICATORS.md) --
-OUT_OPTION = click.option(
-    "--out", default="-", show_default=True, help="CSV path, or - for stdout."
-)
 
 
 @export.command("rotation")
@@ -242,7 +262,9 @@ def export_rotation_cmd(start: date | None, end: date | None, out: str) -> None:
     """Ratio lines: small vs large, value vs growth, equal vs cap weight."""
     from export_rotation import rotation_csv, write_output
 
-    write_output(rotation_csv(_store(), start, end), out)
+    store = _store()
+    start, end = cli_args.clamp_window(store, start, end, _note)
+    write_output(rotation_csv(store, start, end), out)
 
 
 @export.command("rrg")
@@ -263,7 +285,9 @@ def export_rrg_cmd(tickers: str, benchmark: str | None, freq: str, window: int, 
 
     bench = parse_tickers(benchmark)[0] if benchmark else None
     params = RrgParams(window=window, momentum=momentum, freq=freq)
-    write_output(rrg_csv(_store(), parse_tickers(tickers), bench, params, start, end), out)
+    store = _store()
+    start, end = cli_args.clamp_window(store, start, end, _note)
+    write_output(rrg_csv(store, parse_tickers(tickers), bench, params, start, end), out)
 
 
 @export.command("claims")
@@ -276,7 +300,9 @@ def export_claims_cmd(asof: date | None, universe: str, compare: str, out: str) 
     """Claim check: breadth and index figures behind "narrow rally, then broadening"."""
     from export_rotation import claims_csv, write_output
 
-    write_output(claims_csv(_store(), asof, universe, compare), out)
+    store = _store()
+    asof = cli_args.clamp_asof(store, asof, _note)
+    write_output(claims_csv(store, asof, universe, compare), out)
 
 
 @export.command("analogs")
@@ -298,22 +324,29 @@ def export_analogs_cmd(asof: date | None, universe: str, table: str, near_high: 
     from indicators.analogs import AnalogParams
 
     params = AnalogParams(near_high_pct=near_high, breadth_margin=margin, gap=gap)
-    write_output(analogs_csv(_store(), asof, universe, params, table), out)
+    store = _store()
+    asof = cli_args.clamp_asof(store, asof, _note)
+    write_output(analogs_csv(store, asof, universe, params, table), out)
 
 
 @cli.command()
 @click.option("--url-query", default="", help="The page's query string, e.g. '?u=sp500&start=…'.")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              callback=cli_args.check_out_dir,
               help="Folder for report.html and one PNG per chart.")  # fmt: skip
 @click.option("--png/--no-png", default=True, show_default=True, help="PNGs (kaleido).")
 @user_errors
 def report(url_query: str, out_dir: Path, png: bool) -> None:
     """A view's report: standalone HTML (interactive, offline) and PNG images per chart."""
+    from data.errors import InputError
     from reports.export import export_report
     from service import BreadthService
 
     query = url_query.split("?", 1)[1] if "?" in url_query else url_query
-    rep, paths = export_report(BreadthService(_store()), query, out_dir, png=png)
+    try:
+        rep, paths = export_report(BreadthService(_store()), query, out_dir, png=png)
+    except OSError as exc:  # the folder cannot be made or written (checked: not a file)
+        raise InputError(f"{out_dir}: cannot write the report ({exc.strerror or exc})") from exc
     for notice in rep.notices:
         click.echo(f"note: {notice}", err=True)
     click.echo("\n".join(str(p) for p in paths))

@@ -16,4 +16,9 @@ class StoreError(BreadthError):
 
 
 class SourceError(BreadthError):
-    """A data source failed as a whole (e.g. Yahoo Finance not reachable)."""
+    """A data source failed as a whole; nothing was changed. CLI exit code 3."""
+
+
+class SourceUnreachable(SourceError):
+    """The source cannot be reached at all (DNS failure, connection refused, no route), found
+    before any request got an answer: the run stops at once instead of retrying."""
