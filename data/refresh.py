@@ -32,7 +32,7 @@ from data.refresh_plan import (
     _Progress,
     plan_refresh,
 )
-from data.sources.yahoo import Downloader, batch_count, fetch_bars
+from data.sources.yahoo import UNREACHABLE_SINCE, Downloader, batch_count, fetch_bars
 from data.sources.yahoo_frames import concat_prices, last_final_date
 from data.tickers import DEMO_PREFIX, normalize_ticker, validate_ticker_list
 
@@ -68,7 +68,10 @@ def _run_refresh_unlocked(
 ) -> RefreshSummary:
     """Refresh ``tickers`` in ``store`` (see module docstring); returns what happened.
 
-    Raises ``SourceError`` when Yahoo is not reachable at all; nothing is written then.
+    Raises ``SourceUnreachable`` (a ``SourceError``) when Yahoo is not reachable at all,
+    within the first download attempt; nothing is written then. When the source stops
+    answering later in the run, the remaining tickers are failed, not tried, and what was
+    fetched is written.
     """
     summary = RefreshSummary()
     names: list[str] = []
@@ -102,8 +105,14 @@ def _run_refresh_unlocked(
     )
     parts: list[Prices] = []
     for start in sorted(groups):
+        if summary.lost_contact:  # the source stopped answering: the rest is not tried
+            summary.failed.update({t: f"not tried: {UNREACHABLE_SINCE}" for t in groups[start]})
+            continue
         got = fetch_bars(groups[start], start, None, on_batch=tracker.hook("download"), **kw)
+        kw["reached"] = got.reached
         summary.failed.update(got.failed)
+        summary.add_warnings(got.warnings)
+        summary.lost_contact = got.lost_contact
         parts.append(got.prices)
         if got.cancelled:
             summary.cancelled = True
@@ -116,6 +125,7 @@ def _run_refresh_unlocked(
     if changed:
         tracker.total += batch_count(len(changed), batch_size)
         again = fetch_bars(changed, history_start, None, on_batch=tracker.hook("refetch"), **kw)
+        summary.add_warnings(again.warnings)
         if again.cancelled:
             summary.cancelled = True
             return summary
@@ -212,8 +222,11 @@ def run_refresh_cli(
 ) -> int:
     """``cli.py refresh``: universes' members ∪ ``tickers`` ∪ REFRESH_BENCHMARKS.
 
-    Prints a summary; returns 0 (all fine), 1 (some tickers failed). Unknown universes and
-    invalid tickers raise ``InputError`` (exit code 2 in the CLI).
+    Prints a summary (and, on stderr, one ``note:`` line counting the library warnings that
+    were captured during the download); returns 0 (all fine), 1 (some tickers failed).
+    Unknown universes and invalid tickers raise ``InputError`` (exit code 2 in the CLI); an
+    unreachable Yahoo raises ``SourceUnreachable`` within seconds (exit code 3). The progress
+    bar appears after the first batch, i.e. once the source has answered.
     """
     from data.universes import universe_members
 
@@ -221,13 +234,14 @@ def run_refresh_cli(
     if tickers:
         wanted += validate_ticker_list(" ".join(tickers))
     wanted += list(REFRESH_BENCHMARKS)
-    bar: Any = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=0, unit="batch", desc="refresh", file=sys.stderr)
+    bars: list[Any] = []
 
     def show(p: RefreshProgress) -> None:
+        if not bars:
+            from tqdm import tqdm
+
+            bars.append(tqdm(total=0, unit="batch", desc="refresh", file=sys.stderr))
+        bar = bars[0]
         bar.total = p.batches_total
         bar.set_postfix(failed=p.tickers_failed, refresh=False)
         bar.update(p.batches_done - bar.n)
@@ -241,10 +255,13 @@ def run_refresh_cli(
             max_retries=settings.yahoo_max_retries,
             backoff_s=settings.yahoo_backoff,
             full=full,
-            progress=show if bar is not None else None,
+            progress=show if progress else None,
         )
     finally:
-        if bar is not None:
+        for bar in bars:
             bar.close()
+    note = summary.warnings_note()
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     print(summary.report())
     return summary.exit_code

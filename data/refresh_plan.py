@@ -5,7 +5,7 @@ Pure types and functions used by data/refresh.py (the run) and the UI's backgrou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -90,6 +90,26 @@ class RefreshSummary:
     cancelled: bool = False
     version: str | None = None
     replaced_simulated: bool = False
+    lost_contact: bool = False
+    """Yahoo stopped answering during the run; the tickers not tried are in ``failed``."""
+    warnings: dict[str, int] = field(default_factory=dict)
+    """Library warnings captured during the downloads (first line -> count), at most 10."""
+
+    def add_warnings(self, counts: Mapping[str, int]) -> None:
+        """Add captured warning counts (keeps at most 10 distinct messages)."""
+        for key, n in counts.items():
+            if key in self.warnings or len(self.warnings) < 10:
+                self.warnings[key] = self.warnings.get(key, 0) + n
+
+    def warnings_note(self) -> str:
+        """One line counting the captured warnings, most frequent first; "" when none."""
+        if not self.warnings:
+            return ""
+        ranked = sorted(self.warnings.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = "; ".join(f"{n}x {text[:90]}" for text, n in ranked[:2])
+        more = f"; {len(ranked) - 2} more kinds" if len(ranked) > 2 else ""
+        total = sum(self.warnings.values())
+        return f"{total} library warnings captured during the download ({shown}{more})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for the store manifest."""

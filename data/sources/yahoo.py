@@ -11,12 +11,28 @@ What yfinance 1.7 does on failure, and how it is handled here:
   error, logs ``['T1', 'T2']: <reason>`` on the ``yfinance`` logger and returns all-NaN columns
   (including an ``Adj Close`` column) for it. We detect failures per ticker from the frame
   (missing column, or no row with a close) and read the reasons from those log records.
-- Reasons are classified: rate limit and connection/timeout errors (and failures without a
-  reason) are retried, only for the tickers that failed, with bounded exponential backoff plus
-  jitter; "possibly delisted / no price data found" is final. An exception out of
-  ``download()`` itself is retried the same way and, after the last retry, marks the whole
-  batch failed. ``SourceError`` is raised only when nothing at all was fetched and every
-  failure was a connection error: Yahoo is not reachable from this machine.
+- Offline, yfinance 1.7 fails each ticker within milliseconds to ~2 s: curl_cffi raises
+  ``DNSError`` (curl 6, "Could not resolve host"), ``ConnectionError`` (curl 7, "Failed to
+  connect ... Could not connect to server": refused, no route) or ``ProxyError`` (curl 5),
+  which yfinance logs as ``Failed to get ticker 'T' reason: Failed to perform, curl: (6) ...``
+  and ``['T']: DNSError('Failed to perform, curl: (6) ...')``. Those are kind
+  ``unreachable``. Until the source has answered once in a run ("reached": a bar, a rate
+  limit or a "no data" answer), an attempt in which every ticker failed ``unreachable`` raises
+  ``SourceUnreachable`` at once, without retries or back-off. Such a run of more than
+  ``PROBE_ABOVE`` tickers starts with its first ticker alone (offline, a threaded download
+  of 100 tickers takes ~20 s to fail in yfinance 1.7, one ticker ~0.1 s). Once reached, a
+  batch that ends ``unreachable`` after its retries stops the run (``lost_contact``): the
+  rest is not tried.
+- Otherwise reasons are classified: rate limits and timeouts/resets (``network``), and
+  failures without a reason, are retried, only for the tickers that failed, with bounded
+  exponential backoff plus jitter; "possibly delisted / no price data found" is final. An
+  exception out of ``download()`` itself is classified and retried the same way and, after
+  the last retry, marks the whole batch failed. ``SourceUnreachable`` is also raised when
+  nothing at all was fetched, the source never answered and every failure was a connection
+  error.
+- yfinance's WARNING log records and Python warnings raised during a download (e.g. pandas'
+  deprecations inside yfinance) are captured, not printed, and counted in
+  ``FetchResult.warnings`` so a caller can summarise them after its progress bar.
 """
 
 from __future__ import annotations
@@ -25,7 +41,10 @@ import logging
 import math
 import random
 import re
+import socket
 import time
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +53,7 @@ from typing import Literal
 
 import pandas as pd
 
-from data.errors import InputError, SourceError
+from data.errors import InputError, SourceUnreachable
 from data.model import Prices
 from data.sources.yahoo_frames import (
     concat_prices,
@@ -44,19 +63,36 @@ from data.sources.yahoo_frames import (
 from data.tickers import DEMO_PREFIX, normalize_ticker
 
 Downloader = Callable[..., pd.DataFrame]
-FailureKind = Literal["rate_limit", "network", "missing", "invalid", "unknown"]
+FailureKind = Literal["rate_limit", "network", "unreachable", "missing", "invalid", "unknown"]
 
 """New York wall-clock time after which the day's bar is treated as final (close + 15 min)."""
 MAX_BACKOFF_S = 60.0
 JITTER = 0.25
 UNREACHABLE = "Yahoo Finance is not reachable from this machine"
+UNREACHABLE_SINCE = "Yahoo Finance stopped answering (connection lost during the run)"
 _RATE = re.compile(r"YFRateLimitError|Too Many Requests|Rate limited", re.I)
+_TIMEOUT = re.compile(r"curl: \(28\)|Timeout|timed out", re.I)
+_UNREACHABLE = re.compile(
+    r"DNSError|curl: \((?:5|6|7)\)|Could not resolve (?:host|proxy)|"
+    r"Could(?: not|n't) connect to server|Failed to connect to|Connection refused|"
+    r"No route to host|Network is unreachable|Name or service not known|"
+    r"Temporary failure in name resolution|nodename nor servname|getaddrinfo failed",
+    re.I,
+)
+_CURL_NOISE = re.compile(r"^.*?curl: \(\d+\) |\. See https://curl\.se\S*.*$|['\")]+$", re.S)
 _NETWORK = re.compile(
     r"DNSError|ConnectionError|Timeout|timed out|curl: \(|Failed to perform|"
     r"Could not resolve host|Connection (?:refused|reset|aborted)|SSLError|ProxyError",
     re.I,
 )
-_PRECEDENCE: tuple[FailureKind, ...] = ("rate_limit", "network", "missing")
+_PRECEDENCE: tuple[FailureKind, ...] = ("rate_limit", "network", "unreachable", "missing")
+_ANSWERED: frozenset[FailureKind] = frozenset({"rate_limit", "missing"})
+"""Failure kinds that prove the source answered (the run has "reached" it)."""
+MAX_WARNING_KINDS = 10
+PROBE_ABOVE = 8
+"""A run that has not reached the source and asks for more tickers than this starts with its
+first ticker alone: offline, yfinance 1.7's threaded download takes ~0.2 s per ticker to fail
+(21 s for 100 tickers here; 0.1 s for one)."""
 _MISSING = re.compile(r"possibly delisted|no price data found|no timezone found|delisted", re.I)
 _SUMMARY_LINE = re.compile(r"^\[(?P<syms>[^\]]*)\]: (?P<reason>.*)$", re.S)
 _TICKER_LINE = re.compile(r"^Failed to get ticker '(?P<sym>[^']+)' reason: (?P<reason>.*)$", re.S)
@@ -88,21 +124,44 @@ class FetchResult:
     failure_kinds: dict[str, FailureKind] = field(default_factory=dict)
     attempts: int = 0
     cancelled: bool = False
+    reached: bool = False
+    """The source answered at least once (a bar, a rate limit, a "no data" answer)."""
+    lost_contact: bool = False
+    """The source answered, then a batch failed ``unreachable`` after its retries: the run
+    stopped there and the tickers not tried are in ``failed``."""
+    warnings: Counter[str] = field(default_factory=Counter)
+    """Library warnings captured during the downloads: first line -> count."""
 
 
 def classify(reason: str | BaseException) -> FailureKind:
-    """The kind of a failure, from an exception or a yfinance log message."""
+    """The kind of a failure, from an exception or a yfinance log message.
+
+    ``unreachable``: DNS failure, connection refused, no route, proxy not resolved (curl 5, 6,
+    7); ``network``: timeouts, resets and other connection errors (retried)."""
     if isinstance(reason, BaseException):
         if type(reason).__name__ == "YFRateLimitError":
             return "rate_limit"
-        if isinstance(reason, OSError):  # requests, curl_cffi and socket errors all are
-            return "network"
-        reason = f"{type(reason).__name__}({reason})"
+        if isinstance(reason, ConnectionRefusedError | socket.gaierror):
+            return "unreachable"
+        kind = classify(f"{type(reason).__name__}({reason})")
+        if kind in ("missing", "unknown") and isinstance(reason, OSError):
+            return "network"  # requests, curl_cffi and socket errors all are OSErrors
+        return kind
     if _RATE.search(reason):
         return "rate_limit"
+    if _TIMEOUT.search(reason):
+        return "network"
+    if _UNREACHABLE.search(reason):
+        return "unreachable"
     if _NETWORK.search(reason):
         return "network"
     return "missing" if _MISSING.search(reason) else "unknown"
+
+
+def short_reason(reason: str) -> str:
+    """A curl/yfinance error without its wrapping: "Could not resolve host: query2...."."""
+    text = reason.strip().splitlines()[0] if reason.strip() else reason
+    return _CURL_NOISE.sub("", text).strip() or text
 
 
 def backoff_delay(attempt: int, backoff_s: float, rng: random.Random) -> float:
@@ -113,24 +172,41 @@ def backoff_delay(attempt: int, backoff_s: float, rng: random.Random) -> float:
 
 
 class _Capture(logging.Handler):
+    """ERROR messages of the yfinance logger, and its WARNINGs counted (first line)."""
+
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
+        self.warnings: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.messages.append(message)
+        else:
+            self.warnings[f"yfinance: {message.strip().splitlines()[0][:160]}"] += 1
 
 
 @contextmanager
-def _yfinance_errors() -> Iterator[list[str]]:
-    """The ERROR messages yfinance logs while the block runs."""
+def _captured(result: FetchResult) -> Iterator[list[str]]:
+    """While the block runs: yfinance's ERROR messages (yielded) and, counted into
+    ``result.warnings``, its WARNING records and Python warnings. Nothing reaches stderr: with
+    a handler on the ``yfinance`` logger, logging's last-resort handler is not used."""
     handler = _Capture()
     logger = logging.getLogger("yfinance")
     logger.addHandler(handler)
     try:
-        yield handler.messages
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield handler.messages
     finally:
         logger.removeHandler(handler)
+        counts = handler.warnings + Counter(
+            f"{w.category.__name__}: {str(w.message).strip().splitlines()[0][:160]}" for w in caught
+        )
+        for key, n in counts.items():
+            if key in result.warnings or len(result.warnings) < MAX_WARNING_KINDS:
+                result.warnings[key] += n
 
 
 def parse_yfinance_errors(messages: Sequence[str]) -> dict[str, list[str]]:
@@ -162,18 +238,20 @@ def fetch_bars(
     cancel: Callable[[], bool] | None = None,
     now: datetime | None = None,
     rng: random.Random | None = None,
+    reached: bool = False,
 ) -> FetchResult:
     """Daily adjusted bars of ``tickers`` from ``start`` (inclusive) to ``end`` (exclusive).
 
     ``batch_size`` tickers per download call; each batch is tried at most
     ``1 + max_retries`` times, waiting ``backoff_delay`` seconds (``backoff_s`` base) before a
     retry. ``on_batch`` is called after each batch; ``cancel`` is polled before each download
-    call (a cancelled result keeps what was fetched so far). Raises ``SourceError`` when Yahoo
-    is unreachable (see module docstring).
+    call (a cancelled result keeps what was fetched so far). ``reached``: an earlier call of
+    the same run already got an answer from the source. Raises ``SourceUnreachable`` when
+    Yahoo cannot be reached (see module docstring).
     """
     fetch = download or default_downloader()
     rng = rng or random.Random()
-    result = FetchResult(prices=empty_prices())
+    result = FetchResult(prices=empty_prices(), reached=reached)
     symbols: list[str] = []
     for raw in dict.fromkeys(tickers):
         try:
@@ -189,10 +267,16 @@ def fetch_bars(
     batches = [symbols[i : i + batch_size] for i in range(0, len(symbols), batch_size)]
     parts: list[Prices] = []
     done = 0
+    retry = _Retry(max_retries, backoff_s, sleep, cancel, rng)
+    probed = not reached and len(symbols) > PROBE_ABOVE
     for number, batch in enumerate(batches, start=1):
-        got, cancelled = _fetch_batch(
-            fetch, batch, start, end, result, max_retries, backoff_s, sleep, cancel, now, rng
-        )
+        if number == 1 and probed:  # one ticker alone first: offline it fails in ~0.1 s
+            got, cancelled = _fetch_batch(fetch, batch[:1], start, end, result, retry, now)
+            if not cancelled and batch[1:]:
+                more, cancelled = _fetch_batch(fetch, batch[1:], start, end, result, retry, now)
+                got += more
+        else:
+            got, cancelled = _fetch_batch(fetch, batch, start, end, result, retry, now)
         parts.extend(got)
         if cancelled:
             result.cancelled = True
@@ -200,11 +284,37 @@ def fetch_bars(
         done += len(batch)
         if on_batch is not None:
             on_batch(FetchProgress(number, len(batches), done, len(result.failed)))
+        if result.reached and all(result.failure_kinds.get(t) == "unreachable" for t in batch):
+            result.lost_contact = True
+            for t in symbols[done:]:
+                result.failed[t] = f"not tried: {UNREACHABLE_SINCE}"
+                result.failure_kinds[t] = "unreachable"
+            break
     result.prices = concat_prices(parts)
     kinds = {result.failure_kinds.get(t) for t in symbols}
-    if symbols and not result.prices.tickers and not result.cancelled and kinds == {"network"}:
-        raise SourceError(UNREACHABLE)
+    if (
+        symbols
+        and not result.reached
+        and not result.cancelled
+        and kinds <= {"network", "unreachable"}
+    ):
+        raise SourceUnreachable(_unreachable_message(result.failed.get(symbols[0], "")))
     return result
+
+
+@dataclass(frozen=True)
+class _Retry:
+    max_retries: int
+    backoff_s: float
+    sleep: Callable[[float], None]
+    cancel: Callable[[], bool] | None
+    rng: random.Random
+
+
+def _unreachable_message(reason: str) -> str:
+    """One line: UNREACHABLE, with curl's reason when there is one."""
+    detail = short_reason(reason.split(" (after ")[0]) if reason else ""
+    return f"{UNREACHABLE} ({detail})" if detail else UNREACHABLE
 
 
 def _fetch_batch(
@@ -213,24 +323,27 @@ def _fetch_batch(
     start: date | None,
     end: date | None,
     result: FetchResult,
-    max_retries: int,
-    backoff_s: float,
-    sleep: Callable[[float], None],
-    cancel: Callable[[], bool] | None,
+    retry: _Retry,
     now: datetime | None,
-    rng: random.Random,
 ) -> tuple[list[Prices], bool]:
-    """One batch with retries of its failed tickers; records failures in ``result``."""
+    """One batch with retries of its failed tickers; records failures in ``result``.
+
+    Raises ``SourceUnreachable`` after the first attempt in which every ticker failed
+    ``unreachable`` while the run has not reached the source yet."""
     pending, got = list(batch), list[Prices]()
     reasons: dict[str, tuple[FailureKind, str]] = {}
-    for attempt in range(max_retries + 1):
-        if cancel is not None and cancel():
+    for attempt in range(retry.max_retries + 1):
+        if retry.cancel is not None and retry.cancel():
             return got, True
         if attempt:
-            sleep(backoff_delay(attempt, backoff_s, rng))
+            retry.sleep(backoff_delay(attempt, retry.backoff_s, retry.rng))
         result.attempts += 1
-        prices, missing, reasons = _attempt(fetch, pending, start, end, now)
+        prices, missing, reasons = _attempt(fetch, pending, start, end, now, result)
         got.append(prices)
+        kinds = {reasons[t][0] for t in missing}
+        result.reached = result.reached or bool(prices.tickers) or bool(kinds & _ANSWERED)
+        if not result.reached and missing and kinds == {"unreachable"}:
+            raise SourceUnreachable(_unreachable_message(reasons[missing[0]][1]))
         pending = [t for t in missing if reasons[t][0] not in ("missing", "invalid")]
         for t in missing:
             if t not in pending:
@@ -240,7 +353,7 @@ def _fetch_batch(
     for t in pending:
         kind, reason = reasons[t]
         result.failure_kinds[t] = kind
-        result.failed[t] = f"{reason} (after {max_retries + 1} attempts)"
+        result.failed[t] = f"{reason} (after {retry.max_retries + 1} attempts)"
     return got, False
 
 
@@ -250,9 +363,10 @@ def _attempt(
     start: date | None,
     end: date | None,
     now: datetime | None,
+    result: FetchResult,
 ) -> tuple[Prices, list[str], dict[str, tuple[FailureKind, str]]]:
     """One download call: (bars, tickers without bars, ticker -> (kind, reason))."""
-    with _yfinance_errors() as messages:
+    with _captured(result) as messages:
         try:
             raw = fetch(
                 tickers,
@@ -278,7 +392,8 @@ def _attempt(
             if candidate in kinds:
                 kind = candidate
                 break
-        reasons[t] = (kind, texts[-1][:300] if texts else "no data returned")
+        of_kind = [text for text in texts if classify(text) == kind] or texts
+        reasons[t] = (kind, of_kind[-1][:300] if of_kind else "no data returned")
     return prices, missing, reasons
 
 

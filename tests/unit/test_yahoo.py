@@ -163,7 +163,7 @@ def test_yahoo010_all_attempts_fail_with_connection_errors(mode: str) -> None:
     fake = _fake(**{mode: True})
     with pytest.raises(SourceError, match="not reachable"):
         _fetch(fake, ["AAA", "BRK-B", "^GSPC"], max_retries=1, batch_size=2)
-    assert len(fake.calls) == 4  # 2 batches × 2 attempts
+    assert len(fake.calls) == 1  # unreachable before any answer: no retry (test_yahoo_offline)
 
 
 def test_yahoo011_whole_batch_exception_not_fatal_for_other_batches() -> None:
@@ -183,7 +183,7 @@ def test_yahoo012_parse_and_classify_yfinance_logs() -> None:
         ]
     )
     assert set(logged) == {"AAPL", "BRK-B", "MSFT"}
-    assert classify(logged["AAPL"][0]) == "network" and classify(logged["MSFT"][0]) == "network"
+    assert classify(logged["AAPL"][0]) == "unreachable" and classify(logged["MSFT"][0]) == "network"
     assert classify("YFRateLimitError('Too Many Requests.')") == "rate_limit"
     assert classify("possibly delisted; no price data found") == "missing"
     assert classify(TimeoutError("x")) == "network"
