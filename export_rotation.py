@@ -111,8 +111,20 @@ def rrg_csv(
 def claims_csv(
     store: Store, asof: date | None = None, universe: str = "", compare: str = ""
 ) -> str:
-    """The claim table (indicators.claims.CLAIM_COLUMNS) for the as-of session."""
-    return to_csv(_service(store).claims(asof, universe, compare))
+    """The claim table (indicators.claims.CLAIM_COLUMNS) for the as-of session; when no
+    universe is given and russell3000 is not stored, stderr names the stand-in (``all``)."""
+    svc = _service(store)
+    _say_fallback(svc, universe)
+    return to_csv(svc.claims(asof, universe, compare))
+
+
+def _say_fallback(svc: RotationService, universe: str) -> None:
+    """One ``note:`` line on stderr when the default universe falls back."""
+    import sys
+
+    note = svc.universe_fallback(universe)
+    if note:
+        sys.stderr.write(f"note: {note}\n")
 
 
 def analogs_csv(
@@ -126,7 +138,9 @@ def analogs_csv(
     or ``summary`` (pair × horizon: median, mean, hit_rate, n)."""
     if table not in ANALOG_TABLES:
         raise InputError(f"--table must be one of {', '.join(ANALOG_TABLES)}")
-    result = _service(store).analogs(asof, universe, params or AnalogParams())
+    svc = _service(store)
+    _say_fallback(svc, universe)
+    result = svc.analogs(asof, universe, params or AnalogParams())
     if table == "episodes":
         return to_csv(result.episodes)
     if table == "summary":

@@ -224,16 +224,12 @@ class BreadthService:
         )
 
 
-NON_STOCK_KINDS = frozenset({"benchmark", "index", "etf"})
-
-
 def stock_tickers(store: Store) -> list[str]:
-    """Every stored ticker except benchmark series, indexes and ETFs (universe "all")."""
-    info = store.read_ticker_info()
-    if info.empty or "kind" not in info.columns:
-        return [str(t) for t in info.get("ticker", [])]
-    keep = ~info["kind"].fillna("stock").astype(str).str.lower().isin(NON_STOCK_KINDS)
-    return sorted(info.loc[keep, "ticker"].astype(str))
+    """Every stored ticker except funds, indexes and benchmark series (universe "all"),
+    classified by ``data.tickers.ticker_kind`` (``data.universes.stock_tickers``)."""
+    from data.universes import stock_tickers as stocks
+
+    return stocks(store)
 
 
 def read_tickers_file(path: Path) -> tuple[str, ...]:

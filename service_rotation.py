@@ -16,6 +16,7 @@ import pandas as pd
 
 from data.benchmarks import PAIRS, ROLES, SECTORS, resolve_role
 from data.errors import InputError
+from data.universes import ALL
 from indicators.analogs import AnalogParams, AnalogResult, find_analogs
 from indicators.claims import Leg, UniverseBreadth, claim_table
 from indicators.rrg import RrgParams, RrgResult, relative_rotation
@@ -25,6 +26,13 @@ STYLE_ETFS: tuple[str, ...] = ("IWD", "IWF", "IWN", "IWO", "IJH", "IJR")
 """Style and size ETFs the RRG shows beside the sector SPDRs."""
 
 DEFAULT_COMPARE = "sp500"
+PREFERRED_UNIVERSE = "russell3000"
+"""The claims' and analogs' default universe; ``all`` stands in when it is not stored."""
+
+
+def fallback_note(used: str, label: str) -> str:
+    """What to show when the default universe is not stored and ``used`` stands in."""
+    return f"no {PREFERRED_UNIVERSE} universe is stored: universe {used} ({label}) used instead"
 
 
 def _key(*parts: object) -> str:
@@ -76,9 +84,19 @@ class RotationService:
         return pd.Timestamp(upto[-1])
 
     def default_universe(self) -> str:
-        """russell3000 when stored, else every ticker in the store ("all")."""
+        """russell3000 when stored, else every stock in the store ("all")."""
         stored = {u.name.lower() for u in self.store.list_universes()}
-        return "russell3000" if "russell3000" in stored else "all"
+        return PREFERRED_UNIVERSE if PREFERRED_UNIVERSE in stored else ALL
+
+    def universe_fallback(self, universe: str) -> str:
+        """The note naming the stand-in when ``universe`` is empty and the preferred default
+        is not stored; "" otherwise (a universe the user chose needs no note)."""
+        if universe:
+            return ""
+        used = self.default_universe()
+        if used == PREFERRED_UNIVERSE:
+            return ""
+        return fallback_note(used, self.svc.universe_info(used).label)
 
     # -- queries -------------------------------------------------------------------------
     def rrg(self, tickers: tuple[str, ...], benchmark: str, params: RrgParams) -> RrgResult:
@@ -115,14 +133,17 @@ class RotationService:
         when = self.resolve_asof(asof)
         uni = universe or self.default_universe()
         cmp_ = compare or DEFAULT_COMPARE
+        fallback = self.universe_fallback(universe)
 
         def compute() -> pd.DataFrame:
             main = self._universe_breadth(uni)
+            if fallback:  # the caveat of the universe's rows names the stand-in first
+                main = replace(main, note="; ".join(p for p in (fallback, main.note) if p))
             other = self._universe_breadth(cmp_) if cmp_.lower() != uni.lower() else None
             legs = self._legs(("large", "small", "value", "growth"))
             return claim_table(main, other, legs, when)
 
-        return self.svc.memo("claims", _key(when, uni, cmp_), compute)
+        return self.svc.memo("claims", _key(when, uni, cmp_, fallback), compute)
 
     def analogs(self, asof: date | None, universe: str, params: AnalogParams) -> AnalogResult:
         """Episodes resembling the setup, with forward returns of PAIRS (indicators.analogs)."""

@@ -16,6 +16,7 @@ from components.ids import Ids
 from components.urlforms import PRESETS
 from components.urlstate import MAX_WINDOW, MIN_WINDOW, Choices, default_state
 from data.model import UniverseInfo
+from data.universes import ALL, ALL_LABEL
 
 
 def _iso(day: date | None) -> str | None:
@@ -27,9 +28,9 @@ def _label(text: str, target: str | None = None) -> html.Label:
 
 
 def universe_options(infos: list[UniverseInfo]) -> list[dict[str, Any]]:
-    """Dropdown options: stored universes by label, then every ticker in the store."""
+    """Dropdown options: stored universes by label, then every stock in the store."""
     opts = [{"label": f"{u.label} · {u.name}", "value": u.name} for u in infos]
-    return [*opts, {"label": "All tickers in the store · all", "value": "all"}]
+    return [*opts, {"label": f"{ALL_LABEL} · {ALL}", "value": ALL}]
 
 
 def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:

@@ -24,7 +24,9 @@ from components.urlstate import Choices, ViewState
 from components.urlstate_tabs import NOTE_DATE, claim_universes, from_store
 from data.errors import BreadthError
 from data.model import UniverseInfo
+from data.universes import ALL, ALL_LABEL
 from service import BreadthService
+from service_rotation import PREFERRED_UNIVERSE, fallback_note
 
 CLAIM_LABELS: dict[str, str] = {
     "pct_above_200dma": "% of members above their 200-day average",
@@ -180,7 +182,10 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
 
 
 def claims_panel(svc: BreadthService, state: ViewState, choices: Choices) -> Component:
-    """The heading line and the claims table for ``state`` (a message when it fails)."""
+    """The heading line and the claims table for ``state`` (a message when it fails).
+
+    When the page picked the universe itself and it is not russell3000, a line under the
+    heading and the caveat of that universe's rows name the stand-in."""
     universe, compare = claim_universes(state, choices)
     try:
         table = rotation_service(svc).claims(state.asof, universe, compare)
@@ -193,14 +198,31 @@ def claims_panel(svc: BreadthService, state: ViewState, choices: Choices) -> Com
         if isinstance(asked, date) and asked.isoformat() != asof
         else ""
     )
-    labels = {i.name: i.label for i in svc.store.list_universes()}
+    labels = {ALL: ALL_LABEL, **{i.name: i.label for i in svc.store.list_universes()}}
+    heading = [
+        html.P(
+            [html.Strong(f"Figures as of {asof}"), shifted],
+            className="mb-1 claims-asof",
+            **_data_attr("data-asof", asof),
+        )
+    ]
+    if not state.claim_universe and universe != PREFERRED_UNIVERSE:
+        fallback = fallback_note(universe, labels.get(universe, universe))
+        notes = [
+            "; ".join(p for p in (fallback, str(n or "")) if p) if u == universe else n
+            for u, n in zip(table["universe"], table["note"], strict=True)
+        ]
+        table = table.assign(note=notes)  # a copy: the cached table is not mutated
+        heading.append(
+            html.P(
+                f"Universe: {fallback}.",
+                className="small mb-1 claims-fallback",
+                **_data_attr("data-universe", universe),
+            )
+        )
     return html.Div(
         [
-            html.P(
-                [html.Strong(f"Figures as of {asof}"), shifted],
-                className="mb-1 claims-asof",
-                **_data_attr("data-asof", asof),
-            ),
+            *heading,
             html.Div(claims_table(table, labels), className="table-responsive"),
             html.P(
                 "Caveat: universes built from current holdings count today's members in the "

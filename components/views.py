@@ -29,7 +29,7 @@ from components.rotation_view import (
 from components.urlstate import Choices, ViewState
 from data.benchmarks import resolve_role
 from data.errors import BreadthError
-from data.universes import available_universes
+from data.universes import ALL_LABEL, ALL_NOTE, available_universes
 from service import BreadthQuery, BreadthService
 
 PREFERRED_DEFAULTS = ("sp500", "sim-large")
@@ -215,16 +215,10 @@ def rotation(svc: BreadthService, state: ViewState, *, patch: bool = False) -> R
     return RotationPanel(fig, table, notices)
 
 
-ALL_NOTE = (
-    "every ticker the store holds, each from its first to its last bar: names the source "
-    "never had (most delisted stocks on Yahoo) are missing, so history is survivorship-biased"
-)
-
-
 def survivorship(svc: BreadthService, universe: str) -> tuple[str, str]:
     """(label, caveat) of a universe; the caveat is empty when membership is point in time."""
     if universe == "all":
-        return "All tickers in the store", ALL_NOTE
+        return ALL_LABEL, ALL_NOTE
     for info in available_universes(svc.store):
         if info.name == universe:
             return info.label, info.survivorship_note

@@ -72,6 +72,27 @@ REFRESH_BENCHMARKS: tuple[str, ...] = (
 """Tickers every yahoo refresh includes."""
 
 
+OTHER_FUNDS: frozenset[str] = frozenset(
+    """
+    SPLG RSP QQQE QQQM DIA IWB IWV IWN IWO IWR IWS IWP IWC MDY ITOT VB VO VV VTV VUG VTI VOO
+    SPYG SPYV IVW IVE MTUM QUAL USMV VLUE SPHB SPLV LRGF VIG VYM VGT VNQ SCHD SCHB SCHX
+    SMH SOXX KRE KBE XBI IBB ITB XHB XRT XOP OIH GDX GDXJ XME KWEB ARKK IPO
+    TLT IEF SHY HYG LQD TIP AGG BND GLD SLV USO UNG UUP DBC EFA EEM ACWI VEA VWO VXUS IEFA IEMG
+    TQQQ SQQQ SPXL SPXS UPRO SSO QLD SH PSQ UVXY VIXY
+    """.split()  # noqa: SIM905 (a word list reads better than 100 quoted strings)
+)
+"""Exchange-traded funds the project knows besides the role and sector ETFs above: style,
+size, factor, industry, bond, commodity, currency, international and leveraged funds."""
+
+FUNDS: frozenset[str] = frozenset(
+    {t for tickers in ROLES.values() for t in tickers if not t.startswith(("^", DEMO_PREFIX))}
+    | {t for t in REFRESH_BENCHMARKS if not t.startswith("^")}
+    | OTHER_FUNDS
+)
+"""Every ticker the project knows to be a fund (ETF): ``data.tickers.ticker_kind`` classifies
+these as "etf" on any store, whatever kind (if any) the store recorded."""
+
+
 def resolve_role(role: str, available: Iterable[str]) -> str | None:
     """The first candidate for ``role`` that is in ``available``, or None."""
     have = set(available)

@@ -34,7 +34,7 @@ from data.refresh_plan import (
 )
 from data.sources.yahoo import UNREACHABLE_SINCE, Downloader, batch_count, fetch_bars
 from data.sources.yahoo_frames import concat_prices, last_final_date
-from data.tickers import DEMO_PREFIX, normalize_ticker, validate_ticker_list
+from data.tickers import DEMO_PREFIX, normalize_ticker, ticker_kind, validate_ticker_list
 
 SOURCE_LABEL = "Yahoo Finance (yfinance, adjusted)"
 
@@ -202,7 +202,7 @@ def _new_ticker_info(store: Any, tickers: Sequence[str], fresh: bool) -> pd.Data
             "ticker": t,
             "name": "",
             "sector": sector_of.get(t, ""),
-            "kind": "index" if t.startswith("^") else "etf" if t in REFRESH_BENCHMARKS else "stock",
+            "kind": ticker_kind(t),  # no quoteType is fetched: the project's fund list
         }
         for t in tickers
         if t not in known

@@ -1,4 +1,5 @@
-"""One spelling of a ticker everywhere: files, universes, the store and Yahoo Finance.
+"""One spelling of a ticker everywhere: files, universes, the store and Yahoo Finance; and one
+answer to what a ticker is (``ticker_kind``: stock, ETF, index, benchmark).
 
 The canonical form is Yahoo's: upper case, share classes with a dash (``BRK-B``), index
 tickers with their caret (``^GSPC``), futures and currencies with ``=`` (``ES=F``), and the
@@ -20,7 +21,12 @@ Share classes arrive spelled many ways and are all mapped to the dash form:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from typing import Any
 
+import pandas as pd
+
+from data.benchmarks import FUNDS
 from data.errors import InputError
 
 MAX_TICKER_LENGTH = 15
@@ -116,3 +122,67 @@ def validate_ticker_list(text: str) -> list[str]:
     if len(seen) > MAX_LIST_LENGTH:
         raise InputError(f"{len(seen)} tickers given; at most {MAX_LIST_LENGTH} are allowed")
     return list(seen)
+
+
+STOCK = "stock"
+NON_STOCK_KINDS: frozenset[str] = frozenset({"etf", "fund", "index", "benchmark"})
+"""Ticker kinds that universe ``all`` leaves out (funds, indexes, built benchmark series)."""
+
+_KIND_ALIASES: dict[str, str] = {
+    "equity": STOCK,
+    "stocks": STOCK,
+    "common stock": STOCK,
+    "mutualfund": "fund",
+    "mutual fund": "fund",
+    "etn": "etf",
+}
+"""Spellings of a kind as files and yfinance's ``quoteType`` give them -> ours."""
+
+
+def ticker_kind(ticker: str, kind: Any = None, funds: Collection[str] = ()) -> str:
+    """What a ticker is: "stock", "etf", "fund", "index" or "benchmark".
+
+    The one classification the project uses (universe ``all``, ``service.stock_tickers``,
+    the kind a refresh records). In order:
+
+    1. a recorded non-stock ``kind`` (an imported file's ``kind`` column, a demo market's
+       benchmarks, a refresh's guess; yfinance ``quoteType`` spellings such as ``ETF`` or
+       ``MUTUALFUND`` are understood);
+    2. a caret ticker (``^GSPC``) is an index; a demo series with no kind (``SIM:LARGE``) a
+       benchmark (the simulated market's built indexes);
+    3. a fund the project knows (``data.benchmarks.FUNDS``) or one of ``funds`` (the ETFs whose
+       holdings the store's universes came from) is an ETF, even where "stock" was recorded:
+       a guess made without information must not put SPY among stocks;
+    4. otherwise a stock (a missing or empty kind included: imported files carry none).
+    """
+    text = "" if kind is None or (not isinstance(kind, str) and pd.isna(kind)) else str(kind)
+    text = text.strip().lower()
+    text = _KIND_ALIASES.get(text, text)
+    if text in NON_STOCK_KINDS:
+        return text
+    if ticker.startswith("^"):
+        return "index"
+    if ticker.startswith(DEMO_PREFIX) and not text:
+        return "benchmark"
+    if ticker in FUNDS or ticker in funds:
+        return "etf"
+    if text and text != STOCK:
+        return text  # a kind we do not know: keep it, and it is not a stock
+    return STOCK
+
+
+def is_stock(ticker: str, kind: Any = None, funds: Collection[str] = ()) -> bool:
+    """True when ``ticker_kind`` says "stock" (universe ``all`` holds exactly these)."""
+    return ticker_kind(ticker, kind, funds) == STOCK
+
+
+def stock_tickers(
+    tickers: Collection[str], info: pd.DataFrame | None = None, funds: Collection[str] = ()
+) -> list[str]:
+    """The sorted ``tickers`` that are stocks (``ticker_kind``), kinds read from ``info``
+    (columns ticker, kind) where it has a row for them."""
+    kinds: dict[str, Any] = {}
+    if info is not None and len(info) and "kind" in info.columns:
+        kinds = dict(zip(info["ticker"].astype(str), info["kind"], strict=True))
+    fund_set = frozenset(funds)
+    return sorted(str(t) for t in tickers if is_stock(str(t), kinds.get(str(t)), fund_set))

@@ -4,12 +4,15 @@ A universe is a ``UniverseInfo`` plus membership *intervals* (``ticker, start_da
 end_date``, inclusive, NaT end = still a member; see ``data.universes_core``). Names resolve,
 in order: universes stored in the store (custom files and updated downloads), built-ins
 (S&P 500 / NASDAQ-100 / Dow 30 from index-constitution, point in time and offline; Russell
-and S&P 400/600 and sector universes from ETF holdings once fetched), then ``all``.
+and S&P 400/600 and sector universes from ETF holdings once fetched), then ``all``: every
+stock in the store (funds, indexes and benchmark series left out by
+``data.tickers.ticker_kind``, on stores whose tickers carry no kind too).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ import pandas as pd
 
 from data.errors import BreadthError, InputError
 from data.model import UniverseInfo
+from data.tickers import stock_tickers as classify_stocks
 from data.universes_core import (
     RENAMES,
     apply_renames,
@@ -39,22 +43,32 @@ from data.universes_sources import (
 
 __all__ = [
     "ALL",
+    "ALL_LABEL",
+    "ALL_NOTE",
     "BUILTINS",
     "RENAMES",
     "add_universe_file",
     "apply_renames",
     "available_universes",
     "describe_universes",
+    "fund_tickers",
     "get_universe",
     "known_names",
     "membership_panel",
     "normalize_ticker",
+    "stock_tickers",
     "ticker_sectors",
     "universe_members",
     "update_universe",
 ]
 
 ALL = "all"
+ALL_LABEL = "All stocks in the store"
+ALL_NOTE = (
+    "every stock the store holds, each from its first to its last bar; funds (ETFs), indexes "
+    "and benchmark series are left out (data.tickers.ticker_kind); names the source never "
+    "had (most delisted stocks on Yahoo) are missing, so history is survivorship-biased"
+)
 NAME_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
 SURVIVORSHIP_NOTE = (
     "Current holdings applied to all history: survivorship bias (names that left the index "
@@ -88,8 +102,25 @@ def _builtin_info(builtin: Builtin) -> UniverseInfo:
     )  # fmt: skip
 
 
+def fund_tickers(store: Any) -> frozenset[str]:
+    """ETFs whose holdings the project parses (built-in holdings universes and the ETF of
+    every stored holdings universe): funds, wherever they appear as tickers."""
+    codes = {b.code for b in BUILTINS.values() if not b.point_in_time}
+    codes |= {str(u.extra["etf"]) for u in store.list_universes() if u.extra.get("etf")}
+    return frozenset(codes)
+
+
+def stock_tickers(store: Any, tickers: Iterable[str] | None = None) -> list[str]:
+    """The stored tickers (or ``tickers``) that are stocks: funds, indexes and benchmark
+    series left out by ``data.tickers.ticker_kind`` with the store's recorded kinds."""
+    info = store.read_ticker_info()
+    names = [str(t) for t in (info["ticker"] if tickers is None else tickers)]
+    return classify_stocks(names, info, fund_tickers(store))
+
+
 def _all_universe(store: Any) -> tuple[UniverseInfo, pd.DataFrame]:
     close = store.read_prices(fields=("close",)).close
+    close = close[stock_tickers(store, [str(t) for t in close.columns])]
     valid = close.notna()
     has_bar = valid.any(axis=0).to_numpy()
     index = pd.DatetimeIndex(close.index)
@@ -97,13 +128,7 @@ def _all_universe(store: Any) -> tuple[UniverseInfo, pd.DataFrame]:
     last = index[len(index) - 1 - valid.to_numpy()[::-1].argmax(axis=0)[has_bar]]
     tickers = [str(t) for t in close.columns[has_bar]]
     intervals = pd.DataFrame({"ticker": tickers, "start_date": first, "end_date": last})
-    info = UniverseInfo(
-        ALL,
-        "All tickers in the store",
-        point_in_time=False,
-        source="store",
-        note="each ticker from its first to its last bar; only tickers the store holds",
-    )
+    info = UniverseInfo(ALL, ALL_LABEL, point_in_time=False, source="store", note=ALL_NOTE)
     return info, normalize_intervals(intervals)
 
 
@@ -240,7 +265,7 @@ def describe_universes(store: Any) -> str:
             info, members = _builtin_info(BUILTINS[name]), "-"
         history = "point in time" if info.point_in_time else "survivorship bias"
         rows.append((name, info.label, members, history, info.source))
-    rows.append((ALL, "All tickers in the store", str(len(_stored_tickers(store))), "-", "store"))
+    rows.append((ALL, ALL_LABEL, str(len(_stored_stocks(store))), "-", "store"))
     header = ("name", "label", "now", "history", "source")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=False)) + "  " + r[4]
@@ -248,11 +273,12 @@ def describe_universes(store: Any) -> str:
     return "\n".join(lines)
 
 
-def _stored_tickers(store: Any) -> list[str]:
+def _stored_stocks(store: Any) -> list[str]:
     try:
-        return [str(t) for t in store.read_prices(fields=("close",)).close.columns]
+        close = store.read_prices(fields=("close",)).close
     except BreadthError:  # an empty or unreadable store holds no tickers
         return []
+    return stock_tickers(store, [str(t) for t in close.columns])
 
 
 def ticker_sectors(store: Any) -> pd.Series:

@@ -3,13 +3,16 @@
 Tickers are 3–4 upper-case letters drawn partly with English letter frequencies, so they look
 plausible, but every name is "Simulated Co NNNN" and famous real codes are excluded by a hand
 list (the ~200 best-known US stocks and ETFs, every code starting with "XL" and every code
-starting with "SIM"). Codes are random, so a few may still coincide with some real listing:
-they name simulated companies only.
+starting with "SIM") and every fund in ``data.benchmarks.FUNDS`` (universe ``all`` would drop
+it). Codes are random, so a few may still coincide with some real listing: they name
+simulated companies only.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from data.benchmarks import FUNDS
 
 FAMOUS_TICKERS: frozenset[str] = frozenset(
     """
@@ -41,7 +44,8 @@ _FREQ = np.array(
 
 
 def _allowed(code: str) -> bool:
-    return code not in FAMOUS_TICKERS and not code.startswith(("XL", "SIM"))
+    """Not a famous ticker, nor a fund the project knows (``all`` would drop it as a fund)."""
+    return code not in FAMOUS_TICKERS and code not in FUNDS and not code.startswith(("XL", "SIM"))
 
 
 def make_tickers(rng: np.random.Generator, n: int) -> list[str]:

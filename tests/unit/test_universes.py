@@ -22,6 +22,7 @@ from data.universes import (
     describe_universes,
     get_universe,
     membership_panel,
+    stock_tickers,
     ticker_sectors,
     update_universe,
 )
@@ -338,7 +339,7 @@ def test_univ012_get_universe_resolution_order() -> None:
     )
     store = FakeStore(close=close)
     info, iv = get_universe(store, "all")
-    assert info.label == "All tickers in the store" and iv["ticker"].tolist() == ["AAA", "BBB"]
+    assert info.label == "All stocks in the store" and iv["ticker"].tolist() == ["AAA", "BBB"]
     assert iv["start_date"].tolist() == [dates[0], dates[1]]
     assert iv["end_date"].tolist() == [dates[2], dates[4]]
     info, iv = get_universe(store, "Dow30")
@@ -417,3 +418,74 @@ def test_univ_avail001_builtins_offered_on_real_data_not_on_demo(tmp_path: Path)
     infos = {u.name: u for u in available_universes(real)}
     assert {"sp500", "nasdaq100", "dow30"} <= set(infos)
     assert all(infos[n].point_in_time for n in ("sp500", "nasdaq100", "dow30"))
+
+
+def test_univ030_all_is_stocks_on_a_store_without_kinds() -> None:
+    """Imported tickers carry no kind: funds are known from the project's fund list (SPY),
+    indexes by their caret (^GSPC), and the ETF of a stored holdings universe (ZZZE) is a
+    fund too; a recorded kind (QQQQ: etf) is honoured. Only AAA and BBB are stocks."""
+    dates = pd.bdate_range("2024-01-01", periods=4)
+    close = pd.DataFrame(
+        {
+            "AAA": [1.0, 2, 3, np.nan],
+            "BBB": [np.nan, 1, 1, 1],
+            "QQQQ": [5.0, 5, 5, 5],
+            "SPY": [400.0, 401, 402, 403],
+            "ZZZE": [10.0, 10, 11, 11],
+            "^GSPC": [4000.0, 4010, 4020, 4030],
+        },
+        index=dates,
+    )
+    info = pd.DataFrame(
+        {
+            "ticker": list(close.columns),
+            "name": "",
+            "sector": "",
+            "kind": [None, None, "etf", None, None, None],
+        }
+    )
+    store = FakeStore(close=close, info=info)
+    holdings = UniverseInfo("zzz", "ZZZ holdings", point_in_time=False, extra={"etf": "ZZZE"})
+    store.write_universe(holdings, intervals([("AAA", "1990-01-01", None)]))
+    uni, iv = get_universe(store, "all")
+    assert iv["ticker"].tolist() == ["AAA", "BBB"]
+    assert iv["start_date"].tolist() == [dates[0], dates[1]]
+    assert iv["end_date"].tolist() == [dates[2], dates[3]]
+    assert uni.label == "All stocks in the store" and "funds (ETFs)" in uni.note
+    assert stock_tickers(store) == ["AAA", "BBB"]
+    from service import stock_tickers as service_stocks  # the service's "all" reads the same
+
+    assert service_stocks(store) == ["AAA", "BBB"]  # type: ignore[arg-type]
+    last = describe_universes(store).splitlines()[-1].split()
+    assert last == ["all", "All", "stocks", "in", "the", "store", "2", "-", "store"]
+
+
+def test_univ031_all_on_an_imported_store_with_and_without_kind(tmp_path: Path) -> None:
+    """Through the real import and store: a file's ``kind`` column names an unknown fund
+    (ZZZF, etf), and SPY stays a fund though the file says stock (the fund list wins); a
+    file without the column still loses SPY and ^GSPC."""
+    from data.jobs import import_files
+    from data.store import Store
+    from service import BreadthQuery, BreadthService
+
+    rows = [("AAA", "stock", 10.0), ("ZZZF", "etf", 20.0), ("SPY", "stock", 400.0)]
+    with_kind = tmp_path / "kinds.csv"
+    with_kind.write_text(
+        "date,ticker,close,kind\n"
+        + "".join(f"2024-01-0{d},{t},{c + d},{k}\n" for d in (2, 3, 4) for t, k, c in rows)
+    )
+    store = Store(tmp_path / "a")
+    import_files(store, [with_kind], replace=False)
+    assert get_universe(store, "all")[1]["ticker"].tolist() == ["AAA"]
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "date,ticker,close\n"
+        + "".join(f"2024-01-0{d},{t},{c + d}\n" for d in (2, 3, 4)
+                  for t, c in (("BBB", 5.0), ("SPY", 400.0), ("^GSPC", 4000.0)))
+    )  # fmt: skip
+    other = Store(tmp_path / "b")
+    import_files(other, [plain], replace=False)
+    assert other.read_ticker_info()["kind"].isna().all()
+    assert get_universe(other, "all")[1]["ticker"].tolist() == ["BBB"]
+    frame = BreadthService(other).breadth(BreadthQuery(universe="all", intraday=False))
+    assert frame["members"].tolist() == [1, 1, 1]
