@@ -72,6 +72,10 @@ def served(tmp_path: Path, store_dir: Path, workers: int = 2,
         wait_until(lambda: bool(srv.client().ping()), 10, "redis-server", srv.redis_proc)
         env = {"BREADTH_DATA_DIR": str(store_dir), "BREADTH_CACHE_DIR": str(tmp_path / "cache"),
                "BREADTH_REDIS_URL": f"redis://127.0.0.1:{rport}/0", "NUMBA_NUM_THREADS": "1",
+               # the load generator's simulated users all come from 127.0.0.1 and would share
+               # one fair-use budget: its refusals ("too many new views") are tested on their
+               # own (test_rate_limits, test_hosted_stack), not here
+               "BREADTH_RATE_COLD_VIEWS": "", "BREADTH_RATE_REPORTS": "",
                **(extra_env or {})}  # fmt: skip
         srv.gunicorn = start_gunicorn(port, env, tmp_path, workers=workers, log=log)
         wait_until(lambda: healthz(srv.base)[0] == 200, 60, "gunicorn /healthz", srv.gunicorn)
