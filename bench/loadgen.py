@@ -12,7 +12,10 @@ renderer builds them.
 
 Every response is recorded with its kind, status, latency and ``X-Data-Version``; a full
 chart response also keeps a digest of the participation figure's data and the view it shows,
-so ``mixed_versions`` can check that one version never came with two different data.
+so ``mixed_versions`` can check that one version never came with two different data. Only
+responses that carry chart data are digested: a date-range change answers with a Patch (no
+``data``), and a callback refused by the fair-use budget (``X-Breadth-Rate-Limited``, status
+200) answers with a message chart; neither says anything about the data of its version.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -32,6 +35,7 @@ import numpy as np
 from bench.apptools import DashClient
 
 VERSION_HEADER = "X-Data-Version"
+LIMITED_HEADER = "X-Breadth-Rate-Limited"  # fair_use.HEADER: a refused callback (status 200)
 SYNC = "view-state.data"  # sync_url (its outputs include the VIEW store)
 CHARTS = "chart-participation.figure"  # update_charts
 OPTION_SETS: tuple[tuple[int, int, str, str], ...] = (
@@ -51,6 +55,8 @@ class Record:
     digest: str = ""
     error: str = ""
     t: float = 0.0
+    limited: str = ""
+    """The budget that refused this request (its message chart carries no data), or ""."""
 
 
 @dataclass
@@ -83,11 +89,20 @@ class LoadResult:
 
 
 def figure_digest(values: dict[str, Any]) -> str:
-    """sha1 of the participation figure's traces (data only, not the layout)."""
+    """sha1 of the participation figure's traces (data only, not the layout); "" when the
+    response carries no figure data (a Patch of the date range has no ``data``)."""
     fig = values.get("chart-participation", {}).get("figure")
-    if not isinstance(fig, dict):
+    if not isinstance(fig, dict) or "data" not in fig:
         return ""
     return hashlib.sha1(json.dumps(fig.get("data"), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def response_digest(headers: Mapping[str, str], content: bytes) -> str:
+    """``figure_digest`` of a 200 callback response; "" for one refused by a fair-use budget
+    (its charts are messages, whatever the data of its version)."""
+    if headers.get(LIMITED_HEADER):
+        return ""
+    return figure_digest(json.loads(content).get("response", {}))
 
 
 def view_key(client: DashClient) -> str:
@@ -137,9 +152,9 @@ class _User:
         r = self.http.post(self.base + path, json=body, timeout=self.timeout)
         rec = Record(self._kind, r.status_code, time.perf_counter() - t,
                      r.headers.get(VERSION_HEADER, ""))  # fmt: skip
+        rec.limited = r.headers.get(LIMITED_HEADER, "")
         if r.status_code == 200 and self._kind.startswith("charts"):
-            values = json.loads(r.content).get("response", {})
-            rec.digest = figure_digest(values)
+            rec.digest = response_digest(r.headers, r.content)
             rec.view = self._view_key()
         elif r.status_code not in (200, 204):
             rec.error = r.text[:200]
@@ -237,17 +252,28 @@ def run_load(base: str, *, users: int, actions: int, universes: Sequence[str],
     return LoadResult(out, time.monotonic() - t0)
 
 
-def warm_up(base: str, universes: Sequence[str], timeout: float = 120.0) -> dict[str, str]:
+def warm_up(base: str, universes: Sequence[str], timeout: float = 120.0,
+            client: Callable[[str], DashClient] | None = None) -> dict[str, str]:  # fmt: skip
     """Open every (universe, option set) view once so the shared cache holds its frames.
 
     Returns {view: digest of its participation figure} (``Record.view`` / ``Record.digest``).
+    ``client(search)`` makes the DashClient of a view (default: over HTTP from this host).
+    Raises RuntimeError when a view answers without chart data (a message chart, e.g. the
+    fair-use budget of the caller's address was spent): it would be no reference digest.
     """
+    make = client or (lambda search: DashClient.over_http(base, search, timeout=timeout))
     out: dict[str, str] = {}
     for u in universes:
         for fast, slow, highs, mcc in OPTION_SETS:
             search = f"?u={u}&fast={fast}&slow={slow}&highs={highs}&mcc={mcc}"
-            c = DashClient.over_http(base, search, timeout=timeout)
+            c = make(search)
             c.fire(SYNC)
             view = view_key(c)
-            out[view] = figure_digest(c.fire(CHARTS).values)
+            values = c.fire(CHARTS).values
+            fig = values.get("chart-participation", {}).get("figure")
+            if not isinstance(fig, dict) or not fig.get("data"):
+                shown = json.dumps(fig.get("layout", {}).get("annotations") if isinstance(
+                    fig, dict) else fig)[:300]  # fmt: skip
+                raise RuntimeError(f"warm_up {search}: the chart carries no data: {shown}")
+            out[view] = figure_digest(values)
     return out
