@@ -41,18 +41,17 @@ def cache_config(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
-    import fair_use
-    import server_http
-    import warmup
     from components import refresh_callbacks, report_ui
     from components.background import background_manager
     from components.callbacks import attach
     from components.layout import serve_layout
     from components.views import SERVICE_KEY
-    from data.store_guard import GuardedStore
-    from server_hardening import install
-    from server_routes import register_routes
-    from service import BreadthService
+    from data.store.guard import GuardedStore
+    from server import fair_use, warmup
+    from server import http as server_http
+    from server.guards import install
+    from server.routes import register_routes
+    from service.breadth import BreadthService
 
     settings = settings or load_settings()
     app = Dash(

@@ -12,8 +12,11 @@ Heavy imports live inside the commands. A user error never shows a traceback: it
 - 3 source unreachable or failed as a whole (``SourceError``): e.g. ``refresh`` offline
   stops within seconds, nothing changed.
 
-``--out`` paths and ``--start``/``--end``/``--asof`` dates follow the rules in cli_args.py
-(checked before any work; a date past the stored sessions is clamped with a ``note:`` line).
+``--out`` paths are checked when parsed, before any work (``check_out_file``,
+``check_out_dir``): an export's is ``-`` (stdout) or a file whose folder exists and that is
+not itself a folder; ``report``'s is a folder, or a path where one can be made (not a file).
+``--start``/``--end``/``--asof`` dates follow the rule in service/windows.py (a date past the
+stored sessions is clamped with a ``note:`` line).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any, TypeVar
 
 import click
 
-import cli_args
+from service import windows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,6 +86,34 @@ def _settings() -> Any:
         sys.exit(EXIT_USAGE)
 
 
+def check_out_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--out`` of an export: ``-`` or a writable-looking file path (click callback)."""
+    if value == "-":
+        return value
+    if not value.strip():
+        raise click.BadParameter("empty path: give a file path, or - for stdout")
+    path = Path(value)
+    if path.is_dir():
+        raise click.BadParameter(f"{value} is a folder: give a file path inside it")
+    parent = path.parent
+    if not parent.exists():
+        raise click.BadParameter(f"folder {parent} does not exist")
+    if not parent.is_dir():
+        raise click.BadParameter(f"{parent} is a file, not a folder")
+    return value
+
+
+def check_out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """``--out`` of ``report``: an existing folder or a new one's path (click callback)."""
+    for part in (value, *value.parents):
+        if part.exists():
+            if not part.is_dir():
+                what = "" if part == value else f" (in {value})"
+                raise click.BadParameter(f"{part} is a file, not a folder{what}")
+            break
+    return value
+
+
 def _store() -> Any:
     from data.store import Store
 
@@ -94,10 +125,10 @@ def _note(text: str) -> None:
 
 
 OUT_OPTION = click.option(
-    "--out", default="-", show_default=True, callback=cli_args.check_out_file,
+    "--out", default="-", show_default=True, callback=check_out_file,
     help="CSV path, or - for stdout.",
 )  # fmt: skip
-"""Every export's --out: checked before any work (cli_args.check_out_file)."""
+"""Every export's --out: checked before any work (check_out_file)."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,7 +179,7 @@ def status() -> None:
     """Say what the store holds."""
     from data.errors import StoreError
     from data.jobs import status_report
-    from data.store_guard import integrity_report
+    from data.store.guard import integrity_report
 
     try:
         click.echo(status_report(_store()))
@@ -233,11 +264,11 @@ def export_breadth(
     sma_slow: int,
 ) -> None:
     """Breadth indicators per session of a universe (or of a ticker list)."""
-    from export_rotation import write_output
-    from service import export_breadth_csv
+    from service.breadth import export_breadth_csv
+    from service.exports import write_output
 
     store = _store()
-    start, end = cli_args.clamp_window(store, start, end, _note)
+    start, end = windows.clamp_window(store, start, end, _note)
     text = export_breadth_csv(
         store,
         universe=universe,
@@ -250,7 +281,7 @@ def export_breadth(
     write_output(text, out)
 
 
-# -- rotation exports (issue 6; tables and columns: export_rotation.py, docs/INDICATORS.md) --
+# -- rotation exports (issue 6; tables and columns: service/exports.py, docs/INDICATORS.md) --
 
 
 @export.command("rotation")
@@ -260,10 +291,10 @@ def export_breadth(
 @user_errors
 def export_rotation_cmd(start: date | None, end: date | None, out: str) -> None:
     """Ratio lines: small vs large, value vs growth, equal vs cap weight."""
-    from export_rotation import rotation_csv, write_output
+    from service.exports import rotation_csv, write_output
 
     store = _store()
-    start, end = cli_args.clamp_window(store, start, end, _note)
+    start, end = windows.clamp_window(store, start, end, _note)
     write_output(rotation_csv(store, start, end), out)
 
 
@@ -280,13 +311,13 @@ def export_rotation_cmd(start: date | None, end: date | None, out: str) -> None:
 def export_rrg_cmd(tickers: str, benchmark: str | None, freq: str, window: int, momentum: int,
                    start: date | None, end: date | None, out: str) -> None:  # fmt: skip
     """Relative rotation graph: RS-Ratio, RS-Momentum and quadrant per period and ticker."""
-    from export_rotation import parse_tickers, rrg_csv, write_output
     from indicators.rrg import RrgParams
+    from service.exports import parse_tickers, rrg_csv, write_output
 
     bench = parse_tickers(benchmark)[0] if benchmark else None
     params = RrgParams(window=window, momentum=momentum, freq=freq)
     store = _store()
-    start, end = cli_args.clamp_window(store, start, end, _note)
+    start, end = windows.clamp_window(store, start, end, _note)
     write_output(rrg_csv(store, parse_tickers(tickers), bench, params, start, end), out)
 
 
@@ -298,10 +329,10 @@ def export_rrg_cmd(tickers: str, benchmark: str | None, freq: str, window: int, 
 @user_errors
 def export_claims_cmd(asof: date | None, universe: str, compare: str, out: str) -> None:
     """Claim check: breadth and index figures behind "narrow rally, then broadening"."""
-    from export_rotation import claims_csv, write_output
+    from service.exports import claims_csv, write_output
 
     store = _store()
-    asof = cli_args.clamp_asof(store, asof, _note)
+    asof = windows.clamp_asof(store, asof, _note)
     write_output(claims_csv(store, asof, universe, compare), out)
 
 
@@ -320,19 +351,19 @@ def export_claims_cmd(asof: date | None, universe: str, compare: str, out: str) 
 def export_analogs_cmd(asof: date | None, universe: str, table: str, near_high: float,
                        margin: float, gap: int, out: str) -> None:  # fmt: skip
     """Historical analogs of the setup, with forward returns of the rotation pairs."""
-    from export_rotation import analogs_csv, write_output
     from indicators.analogs import AnalogParams
+    from service.exports import analogs_csv, write_output
 
     params = AnalogParams(near_high_pct=near_high, breadth_margin=margin, gap=gap)
     store = _store()
-    asof = cli_args.clamp_asof(store, asof, _note)
+    asof = windows.clamp_asof(store, asof, _note)
     write_output(analogs_csv(store, asof, universe, params, table), out)
 
 
 @cli.command()
 @click.option("--url-query", default="", help="The page's query string, e.g. '?u=sp500&start=…'.")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              callback=cli_args.check_out_dir,
+              callback=check_out_dir,
               help="Folder for report.html and one PNG per chart.")  # fmt: skip
 @click.option("--png/--no-png", default=True, show_default=True, help="PNGs (kaleido).")
 @user_errors
@@ -340,7 +371,7 @@ def report(url_query: str, out_dir: Path, png: bool) -> None:
     """A view's report: standalone HTML (interactive, offline) and PNG images per chart."""
     from data.errors import InputError
     from reports.export import export_report
-    from service import BreadthService
+    from service.breadth import BreadthService
 
     query = url_query.split("?", 1)[1] if "?" in url_query else url_query
     try:

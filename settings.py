@@ -53,7 +53,7 @@ class Settings:
     """Page refreshes run on Celery workers through this Redis URL (else a local diskcache)."""
     warmup: bool = True
     """Build the default view in the background at the first request and after a store write."""
-    # in the app, for hosting (server_http.py, fair_use.py)
+    # in the app, for hosting (server/http.py, server/fair_use.py)
     max_request_kb: int = 1024
     """Largest request body the app reads (KiB); a larger one is answered 413 unread. The
     page's callback requests are a few KiB (a refresh token, a view); 1 MiB leaves room."""

@@ -220,7 +220,7 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str, proc: Any =
 HOOK = """
 def post_worker_init(worker):
     # /healthz for create_app versions that do not register it yet (a no-op once they do)
-    from server_routes import register_routes
+    from server.routes import register_routes
     if "healthz" not in worker.wsgi.view_functions:
         register_routes(worker.wsgi)
 """

@@ -61,7 +61,7 @@ def in_process(store: Path, cache_dir: Path, runs: int) -> dict[str, Any]:
     """(a) and (b) through Flask's test client (FileSystemCache in a temp folder)."""
     from app import create_app
     from components.ids import Ids
-    from server_routes import register_routes
+    from server.routes import register_routes
     from settings import load_settings
 
     app = create_app(load_settings(data_dir=store, cache_dir=cache_dir, redis_url=""))

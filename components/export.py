@@ -11,7 +11,7 @@ from components.urlstate import ViewState
 from components.views import compare_series, market_closes, query
 from data.benchmarks import resolve_role
 from data.csvsafe import safe_frame
-from service import BreadthService
+from service.breadth import BreadthService
 
 
 def view_frame(svc: BreadthService, state: ViewState) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from typing import Any
 
 from components import views
 from components.urlstate import ViewState
-from service import BreadthService
+from service.breadth import BreadthService
 
 
 def _view_key(state: ViewState) -> str:

@@ -25,8 +25,8 @@ from components.controls import universe_options
 from components.ids import Ids
 from components.layout import data_info
 from components.refresh_panel import page_mode
-from data.refresh_plan import RefreshProgress
-from data.ui_refresh import progress_values, run_ui_refresh, token_ok
+from data.refresh.plan import RefreshProgress
+from service.refresh import progress_values, run_ui_refresh, token_ok
 
 DOWNLOAD_KEY = "BREADTH_DOWNLOAD"
 """app.server.config key: a yfinance.download stand-in (tests), None for the real one."""

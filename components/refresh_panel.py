@@ -14,7 +14,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from components.ids import Ids
-from data.ui_refresh import (
+from service.refresh import (
     DEFAULT_HISTORY,
     DEFAULT_UNIVERSE,
     HISTORY_CHOICES,
@@ -154,7 +154,7 @@ def refresh_panel(
 def page_mode(server: Any) -> Mode:
     """The refresh mode of an app (data.ui_refresh.refresh_mode; ``BREADTH_LOCAL`` is set in
     the Flask config by ``python app.py``)."""
-    from data.ui_refresh import refresh_mode
+    from service.refresh import refresh_mode
 
     settings = server.config["BREADTH_SETTINGS"]
     return refresh_mode(settings, local=bool(server.config.get("BREADTH_LOCAL")))
@@ -164,7 +164,7 @@ def page_panel(store: Any, *, reload: bool = False) -> html.Div:
     """The panel for the current app and store (called by the layout, per request)."""
     import flask
 
-    from data.ui_refresh import universe_choices
+    from service.refresh import universe_choices
 
     manifest = {} if store.is_empty() else store.manifest()
     mode = page_mode(flask.current_app)

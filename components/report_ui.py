@@ -63,7 +63,7 @@ def install(app: Dash) -> None:
     def export(_html: int | None, _png: int | None, search: str | None) -> tuple[Any, Any]:
         from dash import ctx
 
-        from fair_use import REPORTS, RateLimited, check
+        from server.fair_use import REPORTS, RateLimited, check
 
         build = png_report if ctx.triggered_id == Ids.REPORT_PNG else html_report
         try:

@@ -19,8 +19,8 @@ from components.urlstate import ViewState
 from data.benchmarks import ROLES, SECTORS, resolve_role
 
 if TYPE_CHECKING:
-    from service import BreadthService
-    from service_rotation import RotationService
+    from service.breadth import BreadthService
+    from service.rotation import RotationService
 
 BENCHMARK_ROLE = "large"
 STYLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -94,7 +94,7 @@ def labels(members: list[Member]) -> dict[str, str]:
 
 def rotation_service(svc: BreadthService) -> RotationService:
     """The rotation read API over the app's breadth service (same cache, same store)."""
-    from service_rotation import RotationService
+    from service.rotation import RotationService
 
     return RotationService(svc)
 

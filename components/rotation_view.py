@@ -13,8 +13,8 @@ import pandas as pd
 
 from data.benchmarks import PAIRS, ROLES, resolve_role
 from indicators.rotation import ratio, rebased_ratio, return_since, ytd_return
-from service import BreadthService
-from service_constituents import EW_PREFIX, EW_SUFFIX, ConstituentPair, with_constituents
+from service.breadth import BreadthService
+from service.constituents import EW_PREFIX, EW_SUFFIX, ConstituentPair, with_constituents
 
 ROLE_LABELS: dict[str, str] = {
     "large": "Large caps",

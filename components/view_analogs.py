@@ -25,7 +25,7 @@ from components.urlstate_tabs import MAX_GAP, MAX_NEAR, claim_universes, from_st
 from data.benchmarks import PAIRS
 from data.errors import BreadthError
 from indicators.analogs import AnalogParams, AnalogResult
-from service import BreadthService
+from service.breadth import BreadthService
 
 NOTE_YEARS = (2015, 2023)
 """The years the note cited as precedents."""

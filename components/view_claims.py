@@ -25,8 +25,8 @@ from components.urlstate_tabs import NOTE_DATE, claim_universes, from_store
 from data.errors import BreadthError
 from data.model import UniverseInfo
 from data.universes import ALL, ALL_LABEL
-from service import BreadthService
-from service_rotation import PREFERRED_UNIVERSE, fallback_note
+from service.breadth import BreadthService
+from service.rotation import PREFERRED_UNIVERSE, fallback_note
 
 CLAIM_LABELS: dict[str, str] = {
     "pct_above_200dma": "% of members above their 200-day average",

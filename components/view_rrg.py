@@ -23,7 +23,7 @@ from components.tables import notice_list
 from components.urlstate import ViewState
 from components.urlstate_tabs import DEFAULT_TAIL, MAX_TAIL, MIN_TAIL, from_store
 from data.errors import BreadthError
-from service import BreadthService
+from service.breadth import BreadthService
 
 HOW_TO_READ = (
     "Each series is compared with the large-cap benchmark. RS-Ratio (x) measures the trend of "

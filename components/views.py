@@ -30,7 +30,7 @@ from components.urlstate import Choices, ViewState
 from data.benchmarks import resolve_role
 from data.errors import BreadthError
 from data.universes import ALL_LABEL, ALL_NOTE, available_universes
-from service import BreadthQuery, BreadthService
+from service.breadth import BreadthQuery, BreadthService
 
 PREFERRED_DEFAULTS = ("sp500", "sim-large")
 SERVICE_KEY = "breadth_service"

@@ -10,7 +10,7 @@ import pandas as pd
 from data.errors import InputError
 from data.model import Prices
 from data.store import Store
-from data.store_write import Changes
+from data.store.write import Changes
 
 STALE_SESSIONS = 5
 """A ticker is stale when its last bar is more than this many sessions before the store's last."""

@@ -21,7 +21,7 @@ from components.urlstate_tabs import TAB_LABELS
 from components.view_rrg import HOW_TO_READ
 from data.errors import InputError
 from reports.tabs import TITLES, Chart, Section, Table, tab_view
-from service import BreadthService
+from service.breadth import BreadthService
 
 __all__ = ["DEFINITIONS", "TITLES", "Chart", "Report", "Section", "Table", "build_report"]
 

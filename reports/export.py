@@ -10,7 +10,7 @@ from pathlib import Path
 from reports.build import Report, build_report
 from reports.html import render_html
 from reports.images import write_pngs
-from service import BreadthService
+from service.breadth import BreadthService
 
 HTML_NAME = "report.html"
 

@@ -28,7 +28,7 @@ from components.urlstate import Choices, ViewState
 from components.urlstate_tabs import claim_universes
 from data.errors import BreadthError
 from reports.dashhtml import find_table, table_figure, text, to_html
-from service import BreadthQuery, BreadthService
+from service.breadth import BreadthQuery, BreadthService
 
 REPORT_WIDTH = 1200
 """Width of every PNG (px); table pictures wrap their cells to it."""

@@ -26,7 +26,7 @@ def test_brr001_html_report_draws_every_chart_offline(dash_duo: Any, tmp_path: P
     from data.store import Store
     from reports.build import BREADTH_KEYS
     from reports.export import export_report
-    from service import BreadthService
+    from service.breadth import BreadthService
 
     store = Store(tmp_path / "store")
     load_demo(store, seed=3, n_tickers=120, years=3)
@@ -49,7 +49,7 @@ def test_brr003_rrg_report_draws_graph_and_table(dash_duo: Any, tmp_path: Path) 
     from data.jobs import load_demo
     from data.store import Store
     from reports.export import export_report
-    from service import BreadthService
+    from service.breadth import BreadthService
 
     store = Store(tmp_path / "store")
     load_demo(store, seed=1, n_tickers=120, years=3)

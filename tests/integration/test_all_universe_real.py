@@ -11,9 +11,9 @@ import pytest
 from data.jobs import import_files
 from data.store import Store
 from data.universes import get_universe
-from export_rotation import claims_csv
-from service import BreadthQuery, BreadthService
-from service_rotation import RotationService
+from service.breadth import BreadthQuery, BreadthService
+from service.exports import claims_csv
+from service.rotation import RotationService
 
 pytestmark = pytest.mark.realdata
 

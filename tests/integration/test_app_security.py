@@ -1,4 +1,4 @@
-"""The app's HTTP boundary (server_http.py, server_hardening.py, fair_use.py's token guard):
+"""The app's HTTP boundary (server/http.py, server/guards.py, server/fair_use.py's token guard):
 security headers on every kind of response, compressed bundles and callbacks within a first-page
 budget, a 413 for a large body that nobody reads, 400 for a refresh token of the wrong JSON
 type, Cancel needing the token, a plain 404 without traceback for unknown component paths.

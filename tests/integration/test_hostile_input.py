@@ -29,7 +29,7 @@ from data.errors import InputError
 from data.jobs import import_files, load_demo
 from data.store import Store
 from data.tickers import MAX_LIST_LENGTH, validate_ticker_list
-from server_hardening import GENERIC_ERROR
+from server.guards import GENERIC_ERROR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -128,14 +128,14 @@ def test_hostile003_forced_callback_exception_returns_a_generic_error(
 def test_hostile004_no_request_value_reaches_the_file_system() -> None:
     """Audit: the modules that handle requests never open files or build paths.
 
-    components/ (callbacks, views), server_routes.py and server_hardening.py may not call
+    components/ (callbacks, views), server/routes.py and server/guards.py may not call
     open/Path/os.* file functions or readers; the store is reached only through the service,
     whose universe names are looked up in the manifest, never joined into a path.
     """
     banned = {"open", "Path", "read_csv", "read_parquet", "read_table", "send_file",
               "send_from_directory", "listdir", "remove", "unlink", "rmtree"}  # fmt: skip
-    files = [*(ROOT / "components").glob("*.py"), ROOT / "server_routes.py",
-             ROOT / "server_hardening.py"]  # fmt: skip
+    files = [*(ROOT / "components").glob("*.py"), ROOT / "server" / "routes.py",
+             ROOT / "server" / "guards.py"]  # fmt: skip
     hits = []
     for path in files:
         for node in ast.walk(ast.parse(path.read_text())):
@@ -146,7 +146,7 @@ def test_hostile004_no_request_value_reaches_the_file_system() -> None:
                     hits.append(f"{path.name}:{node.lineno} {name}")
     # reviewed: paths built from settings and constants only, never from a request value
     allowed = {
-        ("server_routes.py", "Path"),  # /healthz: the store root and the manifest's own names
+        ("routes.py", "Path"),  # /healthz: the store root and the manifest's own names
         ("refresh_callbacks.py", "Path"),  # settings.cache_dir / CANCEL_FILE
         ("refresh_callbacks.py", "unlink"),  # that same cancel flag
     }
@@ -265,7 +265,7 @@ def test_hostile009_exported_text_cells_cannot_be_formulas(tmp_path: Path) -> No
     assert "-2.5" in cells  # numbers stay numbers
     assert safe_text("=1") == "'=1" and safe_text(-1.0) == -1.0
     # the service's export applies it
-    from service import export_breadth_csv
+    from service.breadth import export_breadth_csv
 
     store = Store(tmp_path / "s")
     load_demo(store, seed=1, n_tickers=30, years=2)

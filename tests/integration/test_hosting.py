@@ -34,7 +34,7 @@ from bench.apptools import (
 from components.ids import Ids
 from data.jobs import load_demo
 from data.store import Store
-from server_routes import health, register_routes
+from server.routes import health, register_routes
 
 CHARTS = f"{Ids.PARTICIPATION}.figure"
 SLOW_TRACE = "% above 200-day avg"
@@ -107,7 +107,7 @@ def _slow_series(resp_values: dict[str, dict[str, Any]]) -> np.ndarray:
 def _expected_slow(store_dir: Path, view: dict[str, Any]) -> np.ndarray:
     from components.urlforms import state_from_dict
     from components.views import query
-    from service import BreadthService
+    from service.breadth import BreadthService
 
     frame = BreadthService(Store(store_dir)).breadth(query(state_from_dict(view)))
     return frame["pct_above_200dma"].to_numpy("float32")

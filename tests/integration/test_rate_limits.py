@@ -1,4 +1,4 @@
-"""Fair use (fair_use.py): per-client budgets of cold views, reports and refresh clicks; the
+"""Fair use (server/fair_use.py): per-client budgets of cold views, reports and refresh clicks; the
 message the page gets instead of a broken chart; cache keys with a TTL in Redis.
 
 ``create_app`` over Flask's test client with a client address per "browser" (REMOTE_ADDR), the
@@ -124,7 +124,7 @@ def test_rl002_report_clicks_over_the_budget_say_so(root: Path) -> None:
 
 
 def test_rl003_refresh_clicks_over_the_budget_answer_the_status_line(root: Path) -> None:
-    import fair_use
+    from server import fair_use
 
     app = _app(root, rate_refresh="1/hour", allow_ui_refresh=True, refresh_token="t0k",
                cache_dir=root / "cache-rl003")  # fmt: skip

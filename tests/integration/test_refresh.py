@@ -14,7 +14,7 @@ from data.benchmarks import REFRESH_BENCHMARKS
 from data.errors import InputError
 from data.model import Prices, UniverseInfo
 from data.refresh import run_refresh, run_refresh_cli
-from data.refresh_plan import RefreshProgress, plan_refresh
+from data.refresh.plan import RefreshProgress, plan_refresh
 from data.store import Store
 from tests.fakes.yahoo import FakeYahoo, make_history, sessions
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from cli import cli
 from data.model import Prices, UniverseInfo
 from data.store import Store
-from export_rotation import ROTATION_COLUMNS, RRG_COLUMNS, neutralise, to_csv
 from indicators.claims import CLAIM_COLUMNS
 from indicators.rrg import RrgParams, relative_rotation
+from service.exports import ROTATION_COLUMNS, RRG_COLUMNS, neutralise, to_csv
 
 ETFS = ("SPY", "IWM", "IWD", "IWF", "RSP", "XLK", "XLF")
 

@@ -15,8 +15,8 @@ from data.jobs import import_files
 from data.model import UniverseInfo
 from data.store import Store
 from indicators.analogs import AnalogParams
-from service import BreadthService
-from service_rotation import RotationService
+from service.breadth import BreadthService
+from service.rotation import RotationService
 
 pytestmark = pytest.mark.realdata
 NOTE_DATE = date(2025, 7, 28)

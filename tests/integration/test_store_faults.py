@@ -26,7 +26,7 @@ from bench.apptools import DashClient
 from data.errors import StoreError
 from data.jobs import load_demo
 from data.store import Store
-from data.store_guard import check_files
+from data.store.guard import check_files
 
 ROOT = Path(__file__).resolve().parents[2]
 CHARTS = "chart-participation.figure"
@@ -94,12 +94,12 @@ def test_fault001_corrupt_current_file_serves_previous_version(
     else:
         victim.unlink()
     app = _app(store_dir, tmp_path / "cache")
-    with caplog.at_level(logging.ERROR, logger="data.store_guard"):
+    with caplog.at_level(logging.ERROR, logger="data.store.guard"):
         versions, values = _page(app.server)
         _page(app.server)  # a second page: still one log line
     assert set(versions) == {v1}, versions  # every response computed from the previous version
     assert "Cannot compute" not in str(values)
-    lines = [r for r in caplog.records if r.name == "data.store_guard"]
+    lines = [r for r in caplog.records if r.name == "data.store.guard"]
     assert len(lines) == 1 and victim.name in lines[0].getMessage(), lines
     code, body = _health(app.server)
     assert code == 200 and body["status"] == "degraded" and body["degraded"] is True

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from data.universes import RENAMES, apply_renames, get_universe, membership_panel
-from data.universes_core import normalize_intervals, normalize_ticker
+from data.universes.intervals import normalize_intervals, normalize_ticker
 
 pytestmark = pytest.mark.realdata
 

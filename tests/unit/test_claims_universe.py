@@ -11,8 +11,8 @@ from components.view_claims import claims_panel
 from components.views import choices
 from data.jobs import load_demo
 from data.store import Store
-from service import BreadthService
-from service_rotation import RotationService, fallback_note
+from service.breadth import BreadthService
+from service.rotation import RotationService, fallback_note
 
 
 @pytest.fixture(scope="module")

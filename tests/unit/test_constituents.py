@@ -1,4 +1,4 @@
-"""service_constituents and the rotation view's constituent-built pairs, on a small demo store."""
+"""service.constituents and the rotation view's constituent-built pairs, on a small demo store."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from components.figures_market import CONSTITUENT_MARK
 from components.rotation_view import add_constituents, resolve_pairs, rotation_lines
 from components.urlstate import parse_query
 from data.store import Store
-from service import BreadthService
-from service_constituents import (
+from service.breadth import BreadthService
+from service.constituents import (
     EW_SUFFIX,
     constituent_pairs,
     equal_weight,
@@ -80,7 +80,7 @@ def test_con004_russell_universes_preferred_with_survivorship_caveat(
     for name, tickers in (("r2k", small), ("r1k", big)):
         (tmp_path / f"{name}.txt").write_text("\n".join(tickers))
     # custom names that are not built in stand for the holdings-based Russell universes
-    import service_constituents as sc
+    from service import constituents as sc
 
     original = sc.CONSTITUENT_PAIRS
     sc.CONSTITUENT_PAIRS = {

@@ -16,7 +16,7 @@ import pytest
 from data.benchmarks import ROLES, SECTORS, demo_sector_ticker
 from data.model import FIELDS, INTERVAL_COLUMNS, TICKER_INFO_COLUMNS
 from data.sources.demo import INFO_COLUMNS, DemoMarket, generate_demo
-from data.sources.demo_names import FAMOUS_TICKERS
+from data.sources.demo.names import FAMOUS_TICKERS
 
 SMALL = {"seed": 3, "n_tickers": 300, "years": 5}
 BENCHMARKS = (

@@ -9,7 +9,7 @@ from components.figure_cache import cached_benchmark, cached_panels, cached_rota
 from components.urlstate import ViewState
 from data.jobs import load_demo
 from data.store import Store
-from service import BreadthService
+from service.breadth import BreadthService
 
 
 def test_figcache001_same_view_served_then_rebuilt_on_new_version(tmp_path: Path) -> None:

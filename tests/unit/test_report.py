@@ -12,7 +12,7 @@ from data.store import Store
 from reports.build import BREADTH_KEYS, DEFINITIONS, build_report
 from reports.export import export_report
 from reports.html import render_html
-from service import BreadthService
+from service.breadth import BreadthService
 
 QUERY = "?u=sim-large&start=2025-01-02&end=2026-06-30&fast=20&slow=100&mcc=ratio"
 

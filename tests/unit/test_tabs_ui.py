@@ -268,7 +268,7 @@ def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
     from components.views import choices
     from data.jobs import load_demo
     from data.store import Store
-    from service import BreadthService
+    from service.breadth import BreadthService
 
     store = Store(tmp_path / "s")
     load_demo(store, seed=1, n_tickers=300, years=4)

@@ -11,10 +11,10 @@ import pytest
 from dash import no_update
 
 from data.benchmarks import REFRESH_BENCHMARKS
-from data.refresh_plan import RefreshProgress
+from data.refresh.plan import RefreshProgress
 from data.sources.yahoo import UNREACHABLE
 from data.store import Store
-from data.ui_refresh import refresh_mode, run_ui_refresh, token_ok
+from service.refresh import refresh_mode, run_ui_refresh, token_ok
 from settings import load_settings
 from tests.fakes.market import TINY, demo_store_with_tiny, fake_market
 from tests.fakes.yahoo import FakeYahoo

@@ -26,7 +26,7 @@ from data.universes import (
     ticker_sectors,
     update_universe,
 )
-from data.universes_sources import (
+from data.universes.builtins import (
     FJA_URL,
     parse_fja_csv,
     parse_ishares_csv,
@@ -453,7 +453,9 @@ def test_univ030_all_is_stocks_on_a_store_without_kinds() -> None:
     assert iv["end_date"].tolist() == [dates[2], dates[3]]
     assert uni.label == "All stocks in the store" and "funds (ETFs)" in uni.note
     assert stock_tickers(store) == ["AAA", "BBB"]
-    from service import stock_tickers as service_stocks  # the service's "all" reads the same
+    from service.breadth import (
+        stock_tickers as service_stocks,  # the service's "all" reads the same
+    )
 
     assert service_stocks(store) == ["AAA", "BBB"]  # type: ignore[arg-type]
     last = describe_universes(store).splitlines()[-1].split()
@@ -466,7 +468,7 @@ def test_univ031_all_on_an_imported_store_with_and_without_kind(tmp_path: Path) 
     file without the column still loses SPY and ^GSPC."""
     from data.jobs import import_files
     from data.store import Store
-    from service import BreadthQuery, BreadthService
+    from service.breadth import BreadthQuery, BreadthService
 
     rows = [("AAA", "stock", 10.0), ("ZZZF", "etf", 20.0), ("SPY", "stock", 400.0)]
     with_kind = tmp_path / "kinds.csv"

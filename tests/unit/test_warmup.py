@@ -25,7 +25,7 @@ def app(tmp_path: Path) -> Iterator[Any]:
 
 
 def _warmer(app: Any) -> Any:
-    from warmup import KEY
+    from server.warmup import KEY
 
     return app.server.extensions[KEY]
 

@@ -121,7 +121,7 @@ def test_yoff002_cli_refresh_offline_exit3_one_line_store_unchanged(
 
 def test_yoff003_ui_refresh_offline_says_why_in_one_line(network_down: Any, tmp_path: Path) -> None:
     """The page's refresh shows the same reason in its one message, store unchanged."""
-    from data.ui_refresh import run_ui_refresh
+    from service.refresh import run_ui_refresh
     from settings import load_settings
 
     store = _demo_store(tmp_path / "store")

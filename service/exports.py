@@ -18,8 +18,8 @@ from data.store import Store
 from indicators.analogs import AnalogParams
 from indicators.rotation import ratio, rebased_ratio
 from indicators.rrg import RrgParams, rrg_long
-from service import BreadthService
-from service_rotation import RotationService
+from service.breadth import BreadthService
+from service.rotation import RotationService
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

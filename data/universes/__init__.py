@@ -1,7 +1,7 @@
 """Universes: which tickers count, on which dates. The public API the CLI and service call.
 
 A universe is a ``UniverseInfo`` plus membership *intervals* (``ticker, start_date,
-end_date``, inclusive, NaT end = still a member; see ``data.universes_core``). Names resolve,
+end_date``, inclusive, NaT end = still a member; see ``data.universes.intervals``). Names resolve,
 in order: universes stored in the store (custom files and updated downloads), built-ins
 (S&P 500 / NASDAQ-100 / Dow 30 from index-constitution, point in time and offline; Russell
 and S&P 400/600 and sector universes from ETF holdings once fetched), then ``all``: every
@@ -22,15 +22,7 @@ import pandas as pd
 from data.errors import BreadthError, InputError
 from data.model import UniverseInfo
 from data.tickers import stock_tickers as classify_stocks
-from data.universes_core import (
-    RENAMES,
-    apply_renames,
-    membership_panel,
-    normalize_intervals,
-    normalize_ticker,
-)
-from data.universes_files import read_universe_file
-from data.universes_sources import (
+from data.universes.builtins import (
     BUILTINS,
     Builtin,
     Fetch,
@@ -39,6 +31,14 @@ from data.universes_sources import (
     parse_fja_csv,
     parse_ishares_csv,
     parse_ssga_holdings,
+)
+from data.universes.files import read_universe_file
+from data.universes.intervals import (
+    RENAMES,
+    apply_renames,
+    membership_panel,
+    normalize_intervals,
+    normalize_ticker,
 )
 
 __all__ = [

@@ -1,6 +1,6 @@
 """What a refresh will fetch per ticker, and what it reports: plan, progress, summary.
 
-Pure types and functions used by data/refresh.py (the run) and the UI's background refresh.
+Pure types and functions used by data/refresh/__init__.py (the run) and the UI's background refresh.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pandas as pd
 from data.benchmarks import PAIRS
 from data.universes import get_universe, membership_panel
 from indicators.rotation import equal_weight_index
-from service import BreadthService
+from service.breadth import BreadthService
 
 EW_PREFIX = "EW:"
 """Column prefix of a constituent-built leg in the rotation closes frame (``EW:sim-small``)."""

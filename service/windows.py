@@ -1,8 +1,4 @@
-"""Checks of ``cli.py``'s output paths and dates, shared by every command that takes them.
-
-Output paths are checked when parsed, before any work: ``--out`` of an export is ``-``
-(stdout) or a file whose folder exists and that is not itself a folder; ``--out`` of
-``report`` is a folder, or a path where one can be made (not a file).
+"""Date windows of the CLI's exports, clamped to the stored sessions (no click here).
 
 Dates follow one rule for ``--start``, ``--end`` and ``--asof``: a date beyond the stored
 sessions is clamped to the nearest stored session, with a ``note:`` line on stderr naming the
@@ -16,40 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import click
-
 Note = Callable[[str], None]
-
-
-def check_out_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """``--out`` of an export: ``-`` or a writable-looking file path (click callback)."""
-    if value == "-":
-        return value
-    if not value.strip():
-        raise click.BadParameter("empty path: give a file path, or - for stdout")
-    path = Path(value)
-    if path.is_dir():
-        raise click.BadParameter(f"{value} is a folder: give a file path inside it")
-    parent = path.parent
-    if not parent.exists():
-        raise click.BadParameter(f"folder {parent} does not exist")
-    if not parent.is_dir():
-        raise click.BadParameter(f"{parent} is a file, not a folder")
-    return value
-
-
-def check_out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    """``--out`` of ``report``: an existing folder or a new one's path (click callback)."""
-    for part in (value, *value.parents):
-        if part.exists():
-            if not part.is_dir():
-                what = "" if part == value else f" (in {value})"
-                raise click.BadParameter(f"{part} is a file, not a folder{what}")
-            break
-    return value
 
 
 def _store_range(store: Any) -> tuple[date, date] | None:
@@ -93,8 +58,8 @@ def clamp_asof(store: Any, asof: date | None, note: Note) -> date | None:
     check and analogs use) -> that session, with a note; before the first -> InputError."""
     if asof is None or store.is_empty():
         return asof
-    from service import BreadthService
-    from service_rotation import RotationService
+    from service.breadth import BreadthService
+    from service.rotation import RotationService
 
     rotation = RotationService(BreadthService(store))
     days = rotation.sessions()

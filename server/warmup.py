@@ -16,7 +16,7 @@ exactly as the page's callbacks do (``components.figure_cache``): the service ca
 and finished figures (locally and in the shared cache) and the code paths are loaded. Then, in
 the same thread, the default view of every other stored universe (at most ``MAX_UNIVERSES``),
 so that a visitor who picks one reads it warm: a warm view costs no one's cold-view budget
-(fair_use.py). A ``/_dash-update-component``
+(server/fair_use.py). A ``/_dash-update-component``
 request that arrives while the thread runs waits for it (at most ``WAIT_S``) instead of
 computing the same frames a second time on the same cores. Workers on one host take turns
 through a lock file (the second one then reads the first one's frames from the shared cache).

@@ -9,7 +9,7 @@ Fields: ``status``, ``reason`` (503 only), ``version`` (the store's data version
 ``data_age_days`` (calendar days from the store's last session to today, UTC), ``source``
 (``demo`` | ``files`` | ``yahoo``), ``simulated``, ``n_tickers``, ``cache`` (``backend``, ``ok``,
 ``detail``), ``pid`` (this worker) and ``stats`` (how this worker served memoized values:
-``computed``, ``local_hits``, ``shared_hits``) and ``rate_limits`` (fair_use.py: budgets,
+``computed``, ``local_hits``, ``shared_hits``) and ``rate_limits`` (server/fair_use.py: budgets,
 storage, and this worker's ``counted``/``refused`` per budget).
 """
 
@@ -23,8 +23,8 @@ from typing import Any
 
 import flask
 
-from data import store_io
 from data.errors import BreadthError
+from data.store import io as store_io
 
 log = logging.getLogger(__name__)
 

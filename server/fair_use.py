@@ -1,7 +1,7 @@
 """Fair use: per-client rate limits on what costs a worker seconds, with flask-limiter.
 
 Three budgets per client address (``request.remote_addr``; behind nginx set
-``BREADTH_PROXY_HOPS=1`` so it is the client's, server_http.py), each a ``limits`` rate string
+``BREADTH_PROXY_HOPS=1`` so it is the client's, server/http.py), each a ``limits`` rate string
 from settings, counted in Redis when ``BREADTH_REDIS_URL`` is set (shared by every worker and
 host), in this process's memory otherwise:
 
@@ -152,7 +152,7 @@ def _specs(outputs: Any) -> list[Any]:
 
 def on_callback_error(exc: Exception) -> Any:
     """``Dash(on_error=...)``: a RateLimited callback answers with its message, anything
-    else is raised again (server_hardening logs it and answers the generic 500)."""
+    else is raised again (server.guards logs it and answers the generic 500)."""
     from components.figstyle import message_figure
 
     if not isinstance(exc, RateLimited):

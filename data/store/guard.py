@@ -30,9 +30,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from data import store_io as io
 from data.errors import StoreError
-from data.store import Store
+from data.store import Store, io
 
 log = logging.getLogger(__name__)
 

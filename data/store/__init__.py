@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from data import store_io as io
 from data.errors import InputError, StoreError
 from data.model import FIELDS, INTERVAL_COLUMNS, TICKER_INFO_COLUMNS, Prices, UniverseInfo
-from data.store_panels import assemble, dtype_of
+from data.store import io
+from data.store.panels import assemble, dtype_of
 
 if TYPE_CHECKING:
-    from data.store_write import Changes
+    from data.store.write import Changes
 
 PUBLIC_KEYS = ("version", "written_at", "source", "simulated", "close_only", "fields",
                "first_date", "last_date", "n_tickers", "refresh")  # fmt: skip
@@ -208,10 +208,10 @@ class Store:
         Non-NaN cells given overwrite stored cells; ``replace_tickers`` lose their stored
         history first; ``replace_all`` starts from an empty store (universes kept unless
         ``drop_universes``). ``on_changes`` is called under the writer lock, before any file
-        is written, with what the write would change (data.store_write.Changes); an exception
+        is written, with what the write would change (data.store.write.Changes); an exception
         it raises leaves the store as it was. Returns the new version.
         """
-        from data.store_write import build_prices
+        from data.store.write import build_prices
 
         def build(old: dict[str, Any], version: str, created: list[Path]) -> dict[str, Any]:
             return build_prices(
@@ -298,7 +298,7 @@ class Store:
                 new.update(version=version, written_at=io.utc_now_iso())
                 names = _file_names(old.get("files", {}))
                 new["recent"] = [sorted(names), *(old.get("recent", [])[:1])]
-                # the previous manifest, for readers to fall back to (data/store_guard.py)
+                # the previous manifest, for readers to fall back to (data/store/guard.py)
                 new["previous"] = {k: v for k, v in old.items() if k not in ("recent", "previous")}
                 io.write_json(new, self.root / io.MANIFEST, created)
             except OSError as exc:

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from data import store_io as io
 from data.errors import StoreError
 from data.model import FIELDS, Prices, UniverseInfo
-from data.store_io import Block
-from data.store_panels import first_last, merge_year, split_years
+from data.store import io
+from data.store.io import Block
+from data.store.panels import first_last, merge_year, split_years
 
 if TYPE_CHECKING:
     from data.store import Store

@@ -1,6 +1,6 @@
 """Pure NumPy helpers of the store: wide panels <-> year blocks, merging, assembling.
 
-Panels are ``DataFrame[dates × tickers]``; blocks (data.store_io.Block) hold one calendar year of
+Panels are ``DataFrame[dates × tickers]``; blocks (data.store.io.Block) hold one calendar year of
 one field. All fields of a year share the dates and tickers of that year's close block: a ticker
 is stored in a year when it has at least one close there, a session when any ticker has a close.
 """
@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from data.store_io import Block
+from data.store.io import Block
 
 PRICE_DTYPE = np.float32
 VOLUME_DTYPE = np.float64

@@ -20,7 +20,7 @@ from data.universes import ALL
 from indicators.analogs import AnalogParams, AnalogResult, find_analogs
 from indicators.claims import Leg, UniverseBreadth, claim_table
 from indicators.rrg import RrgParams, RrgResult, relative_rotation
-from service import BreadthQuery, BreadthService
+from service.breadth import BreadthQuery, BreadthService
 
 STYLE_ETFS: tuple[str, ...] = ("IWD", "IWF", "IWN", "IWO", "IJH", "IJR")
 """Style and size ETFs the RRG shows beside the sector SPDRs."""

@@ -4,7 +4,7 @@ Daily log return of stock i on session t (fractions)::
 
     r[t, i] = alpha_i + F[t] @ L[:, i] + idio_vol_i · m_t · s[b(t), i] · z[t, i] + jumps
 
-F are the factor returns of :mod:`data.sources.demo_regimes` (market, size, value, mega-cap
+F are the factor returns of :mod:`data.sources.demo.regimes` (market, size, value, mega-cap
 growth, sector), L the loadings, m_t the regime's idiosyncratic multiplier, z standard normal
 and s a Student-t scale mixture (sqrt((df-2)/chi2_df)) held over 5-session blocks, so the
 idiosyncratic return is fat-tailed (t with 4 d.o.f.) with volatility clustering. ``jumps`` are

@@ -87,7 +87,7 @@ class BreadthService:
         """How each memoized value was served in this process (for /healthz and tests)."""
         self.before_compute: Callable[[str], None] | None = None
         """Called with the value's name before a cache miss is computed; it may raise to
-        refuse the work (fair_use.py counts cold computations per client this way)."""
+        refuse the work (server/fair_use.py counts cold computations per client this way)."""
 
     # -- caching -------------------------------------------------------------------------
     def memo(self, name: str, arg_key: str, compute: Callable[[], T]) -> T:

@@ -7,8 +7,8 @@ indexes (``SIM:LARGE`` … named as in :data:`data.benchmarks.ROLES`). The same 
 identical data (one ``np.random.default_rng(seed)`` stream; nothing depends on today's date).
 
 The model (factor returns with regimes, fat tails, listings, delistings, halts) is described
-in :mod:`data.sources.demo_regimes` and :mod:`data.sources.demo_market`; universes and
-benchmark construction in :mod:`data.sources.demo_universe`.
+in :mod:`data.sources.demo.regimes` and :mod:`data.sources.demo.market`; universes and
+benchmark construction in :mod:`data.sources.demo.universe`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ import pandas as pd
 
 from data.benchmarks import DEMO_PREFIX, SECTORS, demo_sector_ticker
 from data.model import Prices, UniverseInfo
-from data.sources import demo_market, demo_regimes, demo_universe
-from data.sources.demo_names import company_names, make_tickers
+from data.sources.demo import market as demo_market
+from data.sources.demo import regimes as demo_regimes
+from data.sources.demo import universe as demo_universe
+from data.sources.demo.names import company_names, make_tickers
 
 SOURCE = "simulated"
 SIM_NOTE = "Simulated data: a seeded factor model, not real securities or prices."

@@ -14,7 +14,7 @@ when the ``brotli`` module is installed, gzip otherwise; JSON, JS, CSS and HTML 
   ``'none'``), ``Cross-Origin-Opener-Policy: same-origin``.
 - ``lang="en"`` on the page's ``<html>``.
 - ``ProxyFix`` for ``BREADTH_PROXY_HOPS`` trusted proxies, so ``request.remote_addr`` (the
-  key of the per-client rate limits, fair_use.py) is the client's, not nginx's.
+  key of the per-client rate limits, server/fair_use.py) is the client's, not nginx's.
 
 The CSP allows scripts from this origin plus the SHA-256 of Dash's one inline script (``var
 renderer = new DashRenderer();``, from ``Dash.csp_hashes``): no ``'unsafe-inline'`` and no

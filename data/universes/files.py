@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.errors import InputError
-from data.universes_core import normalize_intervals, normalize_ticker
+from data.universes.intervals import normalize_intervals, normalize_ticker
 
 LIST_START = pd.Timestamp("1900-01-01")
 """Start of every interval of a plain ticker list."""

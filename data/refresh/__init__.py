@@ -23,7 +23,7 @@ import pandas as pd
 from data.benchmarks import REFRESH_BENCHMARKS, SECTORS
 from data.errors import InputError
 from data.model import TICKER_INFO_COLUMNS, Prices
-from data.refresh_plan import (
+from data.refresh.plan import (
     DEFAULT_HISTORY_START,
     RELATIVE_TOLERANCE,
     RefreshProgress,

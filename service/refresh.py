@@ -22,7 +22,7 @@ import pandas as pd
 from data.benchmarks import REFRESH_BENCHMARKS
 from data.errors import BreadthError, InputError, SourceError
 from data.refresh import run_refresh
-from data.refresh_plan import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary
+from data.refresh.plan import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary
 from data.sources.yahoo import UNREACHABLE, Downloader, fetch_bars
 from data.sources.yahoo_frames import last_final_date
 

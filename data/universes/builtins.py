@@ -25,7 +25,7 @@ import pandas as pd
 
 from data.benchmarks import SECTORS
 from data.errors import InputError, SourceError
-from data.universes_core import apply_renames, normalize_intervals, normalize_ticker
+from data.universes.intervals import apply_renames, normalize_intervals, normalize_ticker
 
 Fetch = Callable[[str], bytes]
 

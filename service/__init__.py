@@ -1,0 +1,1 @@
+"""The service layer: reads the store, computes with indicators, memoizes per data version."""
