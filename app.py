@@ -41,11 +41,10 @@ def cache_config(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
-    from components import refresh_callbacks, report_ui
-    from components.background import background_manager
-    from components.callbacks import attach
-    from components.layout import serve_layout
-    from components.views import SERVICE_KEY
+    from components.context import SERVICE_KEY
+    from components.page.layout import serve_layout
+    from components.refresh.background import background_manager
+    from components.register import register
     from data.store.guard import GuardedStore
     from server import fair_use, warmup
     from server import http as server_http
@@ -71,9 +70,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.extensions[SERVICE_KEY] = service
     app.server.config["BREADTH_SETTINGS"] = settings
     app.layout = serve_layout
-    attach(app)
-    refresh_callbacks.install(app)  # "Load real data" (background refresh)
-    report_ui.install(app)  # "Export report" (HTML, PNG)
+    register(app)  # every callback, on this app (components.register)
     register_routes(app.server)  # GET /healthz
     install(app.server, service.store)  # one data version per request; no traceback leaks
     warmup.install(app, service)  # default views warmed at first request / after writes

@@ -167,8 +167,15 @@ def import_(
     """Store price files (CSV or Parquet, long or wide)."""
     from data.jobs import import_files
 
+    settings = _settings()
     summary = import_files(
-        _store(), list(paths), replace=replace, overwrite=overwrite, date_format=date_format
+        _store(),
+        list(paths),
+        replace=replace,
+        overwrite=overwrite,
+        date_format=date_format,
+        date_bounds=settings.import_bounds(),
+        max_bytes=settings.max_upload_bytes,
     )
     click.echo(summary)
 
@@ -369,8 +376,8 @@ def export_analogs_cmd(asof: date | None, universe: str, table: str, near_high: 
 @user_errors
 def report(url_query: str, out_dir: Path, png: bool) -> None:
     """A view's report: standalone HTML (interactive, offline) and PNG images per chart."""
+    from components.report.export import export_report
     from data.errors import InputError
-    from reports.export import export_report
     from service.breadth import BreadthService
 
     query = url_query.split("?", 1)[1] if "?" in url_query else url_query

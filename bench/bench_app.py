@@ -201,7 +201,7 @@ def in_browser(store: Path, work: Path, runs: int) -> dict[str, Any]:
     try:
         wait_until(lambda: healthz(base)[0] == 200, 60, "gunicorn /healthz", proc)
         layout = json.loads(DashClient.over_http(base).get("/_dash-layout"))
-        from components.ids import LINKED_GRAPHS
+        from components.charts import LINKED_GRAPHS
 
         linked = {str(i) for i in LINKED_GRAPHS}  # the default (Breadth) tab's charts
         graphs = [c for c in _walk(layout) if c["type"] == "Graph"]

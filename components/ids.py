@@ -41,6 +41,7 @@ class Ids(StrEnum):
     ROTATION_TABLE = "rotation-table"
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"
+    BREADTH_DRAWN = "breadth-drawn"
 
     # load / refresh real data from the page (components/refresh_panel.py)
     DATA_VERSION = "data-version"
@@ -65,7 +66,7 @@ class Ids(StrEnum):
     REPORT_DOWNLOAD = "report-download"
     REPORT_STATUS = "report-status"
 
-    # tabs (components.tabs, view_rrg, view_claims, view_analogs)
+    # tabs (components.page.tabs, view_rrg, view_claims, view_analogs)
     TABS = "page-tabs"
     TAB_STATE = "tab-state"
     RRG = "chart-rrg"
@@ -88,16 +89,3 @@ class Ids(StrEnum):
     ANALOG_TABLE = "analog-table"
     ANALOG_SUMMARY = "analog-summary"
     ANALOG_FORWARD = "chart-analog-forward"
-
-
-LINKED_GRAPHS: tuple[Ids, ...] = (
-    Ids.BENCHMARK,
-    Ids.PARTICIPATION,
-    Ids.HIGHS_LOWS,
-    Ids.ADVANCE_DECLINE,
-    Ids.ROTATION,
-)
-"""Graphs on the one shared date axis: zooming one moves the others."""
-
-BREADTH_GRAPHS: tuple[Ids, ...] = (Ids.PARTICIPATION, Ids.HIGHS_LOWS, Ids.ADVANCE_DECLINE)
-"""Graphs drawn from the universe's breadth frame (rebuilt when the universe changes)."""

@@ -1,53 +1,45 @@
-"""The page's tabs: Breadth (the existing charts), Rotation (RRG), Claim check, Analogs.
+"""The page's tabs, declared once: a tab is a folder (``layout.py``, ``figures.py``,
+``callbacks.py``) plus one entry in ``TAB_LIST``.
 
-``page_tabs`` wraps the Breadth charts it is given and adds the other views' layouts; the
-active tab is set from the URL (``tab=``) by ``components.tab_callbacks``. Every tab's
-content is in the page from the start (hidden when inactive), and each view computes only
-while its tab is active.
+Each entry names the folder's layout function and its ``register(app)``; the tab's URL value
+and label are in ``components.url.fields.TABS`` (the ``tab`` URL field validates against it,
+and a test checks both lists name the same tabs in the same order).
 """
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import dcc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dash import Dash
 from dash.development.base_component import Component
 
-from components.ids import Ids
-from components.urlstate import Choices
-from components.urlstate_tabs import TAB_LABELS, TABS
+from components.analogs import callbacks as analogs_callbacks
+from components.analogs.layout import analogs_tab
+from components.breadth import callbacks as breadth_callbacks
+from components.breadth.layout import tab as breadth_tab
+from components.claims import callbacks as claims_callbacks
+from components.claims.layout import claims_tab
+from components.rrg import callbacks as rrg_callbacks
+from components.rrg.layout import rrg_tab
+from components.url.fields import Choices
 from data.model import UniverseInfo
 
+Layout = Callable[[Choices, list[UniverseInfo]], Sequence[Component | None]]
 
-def page_tabs(*breadth: Component | None, choices: Choices, infos: list[UniverseInfo]) -> Component:
-    """A dbc.Tabs whose first tab holds ``breadth`` (unchanged) and then the other views."""
-    from components.view_analogs import analogs_tab
-    from components.view_claims import claims_tab
-    from components.view_rrg import rrg_tab
 
-    contents: dict[str, list[Component | None]] = {
-        "breadth": list(breadth),
-        "rrg": [rrg_tab()],
-        "claims": [claims_tab(choices, infos)],
-        "analogs": [analogs_tab()],
-    }
-    return dbc.Container(
-        [
-            dcc.Store(id=Ids.TAB_STATE),
-            dbc.Tabs(
-                [
-                    dbc.Tab(
-                        contents[name],
-                        label=TAB_LABELS[name],
-                        tab_id=name,
-                        class_name="pt-2",
-                    )
-                    for name in TABS
-                ],
-                id=Ids.TABS,
-                active_tab=TABS[0],
-                class_name="page-tabs mb-2",
-            ),
-        ],
-        fluid=True,
-        class_name="px-0",
-    )
+@dataclass(frozen=True)
+class Tab:
+    """One tab: its URL value, layout (built per request) and callbacks."""
+
+    name: str
+    layout: Layout
+    register: Callable[[Dash], None]
+
+
+TAB_LIST: tuple[Tab, ...] = (
+    Tab("breadth", breadth_tab, breadth_callbacks.register),
+    Tab("rrg", lambda _, __: [rrg_tab()], rrg_callbacks.register),
+    Tab("claims", lambda choices, infos: [claims_tab(choices, infos)], claims_callbacks.register),
+    Tab("analogs", lambda _, __: [analogs_tab()], analogs_callbacks.register),
+)

@@ -153,7 +153,7 @@ def _specs(outputs: Any) -> list[Any]:
 def on_callback_error(exc: Exception) -> Any:
     """``Dash(on_error=...)``: a RateLimited callback answers with its message, anything
     else is raised again (server.guards logs it and answers the generic 500)."""
-    from components.figstyle import message_figure
+    from components.style import message_figure
 
     if not isinstance(exc, RateLimited):
         raise exc

@@ -9,18 +9,17 @@ All of it is per process or per data version, none of it depends on the visitor.
 ``install(app, svc)`` starts one daemon thread that loads the code paths only (the compiled
 kernel on a tiny synthetic float32 panel, a Plotly figure and its JSON): no data is read, so a
 worker is ready for its first visitor without touching the store at start-up. It also adds a
-Flask ``before_request`` hook. On the first request that is not a
-health probe or a static file, and again on the first request after the store's data version
-changes (a refresh or an import), it starts one daemon thread that builds the default view
-exactly as the page's callbacks do (``components.figure_cache``): the service caches its frames
-and finished figures (locally and in the shared cache) and the code paths are loaded. Then, in
-the same thread, the default view of every other stored universe (at most ``MAX_UNIVERSES``),
-so that a visitor who picks one reads it warm: a warm view costs no one's cold-view budget
-(server/fair_use.py). A ``/_dash-update-component``
-request that arrives while the thread runs waits for it (at most ``WAIT_S``) instead of
-computing the same frames a second time on the same cores. Workers on one host take turns
-through a lock file (the second one then reads the first one's frames from the shared cache).
-"""
+Flask ``before_request`` hook. On the first request that is not a health probe or a static
+file, and again on the first request after the store's data version changes (a refresh or an
+import), it starts one daemon thread that builds the default view exactly as the page's
+callbacks do (``components.breadth.figure_cache``): the service caches its frames and
+finished figures (locally and in the shared cache) and the code paths are loaded. Then, in
+the same thread, the default view of every other stored universe (at most
+``MAX_UNIVERSES``), so that a visitor who picks one reads it warm: a warm view costs no
+one's cold-view budget (server/fair_use.py). A ``/_dash-update-component`` request that
+arrives while the thread runs waits for it (at most ``WAIT_S``) instead of computing the
+same frames a second time on the same cores. Workers on one host take turns through a lock
+file (the second one then reads the first one's frames from the shared cache). """
 
 from __future__ import annotations
 
@@ -107,7 +106,7 @@ def warm_code() -> float:
     from plotly.io.json import to_json_plotly
     from plotly.subplots import make_subplots
 
-    from components.figstyle import base_layout, f32, ms
+    from components.style import base_layout, f32, ms
     from indicators.breadth import BreadthParams, compute_breadth
 
     t0 = time.perf_counter()
@@ -133,13 +132,13 @@ def warm_default_view(
 
     from plotly.io.json import to_json_plotly
 
-    from components import views
-    from components.figure_cache import cached_benchmark, cached_panels, cached_rotation
-    from components.urlstate import parse_query
+    from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
+    from components.context import choices as store_choices
+    from components.url.query import parse_query
 
     if svc.store.is_empty():
         return []
-    choices = views.choices(svc)
+    choices = store_choices(svc)
     state, _ = parse_query("", choices)
     others = [u for u in choices.universes if u != state.universe][:max_universes]
     warmed: list[str] = []

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import requests
 
-from components.ids import LINKED_GRAPHS, Ids
+from components.charts import LINKED_GRAPHS
+from components.ids import Ids
 from tests.browser.test_page import all_drawn, graphs, open_page, wait_for
 from tests.browser.test_tabs import GRAPH_JS, click_tab
 

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from components import views
-from components.figstyle import y_range
-from components.ids import LINKED_GRAPHS, Ids
+from components.breadth import views
+from components.charts import LINKED_GRAPHS
+from components.context import get_service
+from components.ids import Ids
+from components.style import y_range
 from data.benchmarks import resolve_role
 from tests.browser.test_page import open_page, wait_for
 
@@ -77,7 +79,7 @@ def test_lnk001_zoom_one_chart_every_x_matches_and_y_refits(
     assert rlo < 100.0 < rhi
     # the same fit as the server's y_range over that window (float32 values in the browser)
     with breadth_app.server.app_context():
-        closes = views.market_closes(views.get_service())
+        closes = views.market_closes(get_service())
     ticker = resolve_role("large", list(closes.columns))
     assert ticker is not None
     expected = y_range(closes[[ticker]], [ticker], START[:10], END[:10])

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from components.ids import LINKED_GRAPHS, Ids
+from components.charts import LINKED_GRAPHS
+from components.ids import Ids
 from tests.browser.shots import SCREENSHOTS
 
 GRAPHS_JS = """

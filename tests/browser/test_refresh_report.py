@@ -22,10 +22,10 @@ return Array.from(document.querySelectorAll('section.chart')).map(function (s) {
 
 
 def test_brr001_html_report_draws_every_chart_offline(dash_duo: Any, tmp_path: Path) -> None:
+    from components.report.build import BREADTH_KEYS
+    from components.report.export import export_report
     from data.jobs import load_demo
     from data.store import Store
-    from reports.build import BREADTH_KEYS
-    from reports.export import export_report
     from service.breadth import BreadthService
 
     store = Store(tmp_path / "store")
@@ -46,9 +46,9 @@ def test_brr001_html_report_draws_every_chart_offline(dash_duo: Any, tmp_path: P
 
 
 def test_brr003_rrg_report_draws_graph_and_table(dash_duo: Any, tmp_path: Path) -> None:
+    from components.report.export import export_report
     from data.jobs import load_demo
     from data.store import Store
-    from reports.export import export_report
     from service.breadth import BreadthService
 
     store = Store(tmp_path / "store")
@@ -66,7 +66,7 @@ def test_brr003_rrg_report_draws_graph_and_table(dash_duo: Any, tmp_path: Path) 
 
 def test_brr002_load_real_data_from_the_page(dash_duo: Any, tmp_path: Path) -> None:
     from app import create_app
-    from components.refresh_callbacks import DOWNLOAD_KEY
+    from components.refresh.callbacks import DOWNLOAD_KEY
     from settings import load_settings
     from tests.fakes.market import SlowFake, demo_store_with_tiny, fake_market
 

@@ -301,7 +301,7 @@ def test_sec006_refresh_token_of_a_wrong_json_type_is_400(
 
 
 def test_sec007_refresh_job_refuses_a_non_text_token_without_raising(app: Any) -> None:
-    from components.refresh_callbacks import refresh_job
+    from components.refresh.callbacks import refresh_job
 
     for token in (["s3cret"], {"a": 1}, 7):
         alert, data = refresh_job(app.server, lambda _p: None, 1, "tiny", "1y", token)
@@ -310,7 +310,7 @@ def test_sec007_refresh_job_refuses_a_non_text_token_without_raising(app: Any) -
 
 
 def test_sec008_cancel_needs_the_token(app: Any) -> None:
-    from components.refresh_callbacks import CANCEL_FILE
+    from components.refresh.callbacks import CANCEL_FILE
 
     _APP[:] = [app]
     flag = Path(app.server.config["BREADTH_SETTINGS"].cache_dir) / CANCEL_FILE

@@ -105,11 +105,11 @@ def _slow_series(resp_values: dict[str, dict[str, Any]]) -> np.ndarray:
 
 
 def _expected_slow(store_dir: Path, view: dict[str, Any]) -> np.ndarray:
-    from components.urlforms import state_from_dict
-    from components.views import query
+    from components.breadth.views import query
+    from components.url.query import from_store
     from service.breadth import BreadthService
 
-    frame = BreadthService(Store(store_dir)).breadth(query(state_from_dict(view)))
+    frame = BreadthService(Store(store_dir)).breadth(query(from_store(view)))
     return frame["pct_above_200dma"].to_numpy("float32")
 
 

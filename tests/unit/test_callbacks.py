@@ -49,7 +49,7 @@ def sync(
     view: Any = None,
     rng: Any = None,
 ) -> tuple[Any, ...]:
-    from components.callbacks import sync_url
+    from components.url.sync import sync_url
 
     raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     return run(app, sync_url, [trigger], search, *raw, [0] * 7, view, rng)  # type: ignore[no-any-return]
@@ -112,45 +112,47 @@ def _points(x: Any) -> int:
 
 
 def test_cb006_full_update_draws_every_chart(app: Dash) -> None:
-    from components.callbacks import update_charts
+    from components.breadth.callbacks import update_charts
 
     view, rng = sync(app, "?u=sim-large&cmp=sim-small")[9:11]
     out = run(app, update_charts, ["view-state.data", "view-range.data"], view, rng)
-    figs = [go.Figure(out[i]) for i in (0, 1, 2, 3, 6)]  # cached as the dicts Dash sends
+    keys = ("participation", "highs_lows", "advance_decline", "benchmark", "rotation")
+    figs = [go.Figure(out[k]) for k in keys]  # cached as the dicts Dash sends
     assert all(len(f.data) > 0 for f in figs)
     assert all(_points(f.data[0].x) > 200 for f in figs)
     assert any("sim-small" in (t.name or "") for t in figs[1].data)
-    assert "coverage" in out[4]
-    assert "Since" in str(out[7])
+    assert "coverage" in out["coverage"]
+    assert "Since" in str(out["rotation_table"])
 
 
 def test_cb007_range_change_only_patches(app: Dash) -> None:
-    from components.callbacks import update_charts
+    from components.breadth.callbacks import update_charts
 
     view, _ = sync(app, "?u=sim-large")[9:11]
     rng = {"start": "2025-02-03", "end": "2025-08-29"}
     out = run(app, update_charts, ["view-range.data"], view, rng)
-    assert all(isinstance(out[i], Patch) for i in (0, 1, 2, 3))
-    assert out[4] is no_update and out[5] is no_update
-    ops = out[0].to_plotly_json()["operations"]
+    keys = ("participation", "highs_lows", "advance_decline", "benchmark")
+    assert all(isinstance(out[k], Patch) for k in keys)
+    assert out["coverage"] is no_update and out["survivorship"] is no_update
+    ops = out["participation"].to_plotly_json()["operations"]
     assert {
         "operation": "Assign",
         "location": ["layout", "xaxis", "range"],
         "params": {"value": ["2025-02-03 00:00", "2025-08-29 23:59"]},
     } in ops
-    assert "03 Feb 2025" in str(out[6].to_plotly_json())  # rotation rebased at the new start
+    assert "03 Feb 2025" in str(out["rotation"].to_plotly_json())  # rebased at the new start
 
 
 def test_cb008_view_change_does_not_redo_rotation(app: Dash) -> None:
-    from components.callbacks import update_charts
+    from components.breadth.callbacks import update_charts
 
     view, rng = sync(app, "?u=sim-small")[9:11]
     out = run(app, update_charts, ["view-state.data"], view, rng)
-    assert len(go.Figure(out[0]).data) > 0 and out[6] is no_update
+    assert len(go.Figure(out["participation"]).data) > 0 and out["rotation"] is no_update
 
 
 def test_cb009_download_csv(app: Dash) -> None:
-    from components.callbacks import download_csv
+    from components.breadth.callbacks import download_csv
 
     view, rng = sync(app, "?u=sim-large&start=2025-01-02&end=2025-03-31")[9:11]
     sent = run(app, download_csv, ["download-button.n_clicks"], 1, view, rng)
@@ -165,7 +167,7 @@ def test_cb009_download_csv(app: Dash) -> None:
 
 def test_cb010_layout_reads_the_store_at_request_time(app: Dash, tmp_path: Path) -> None:
     from app import create_app
-    from components.layout import serve_layout
+    from components.page.layout import serve_layout
 
     with app.server.app_context():
         page = str(serve_layout())

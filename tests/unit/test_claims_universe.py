@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from components.urlstate import ViewState
-from components.view_claims import claims_panel
-from components.views import choices
+from components.claims.view import claims_panel
+from components.context import choices
+from components.url.fields import ViewState
 from data.jobs import load_demo
 from data.store import Store
 from service.breadth import BreadthService

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import views
-from components.figures_market import CONSTITUENT_MARK
-from components.rotation_view import add_constituents, resolve_pairs, rotation_lines
-from components.urlstate import parse_query
+from components.breadth import views
+from components.breadth.figures_market import CONSTITUENT_MARK
+from components.breadth.rotation import add_constituents, resolve_pairs, rotation_lines
+from components.context import choices
+from components.url.query import parse_query
 from data.store import Store
 from service.breadth import BreadthService
 from service.constituents import (
@@ -102,7 +103,7 @@ def test_con004_russell_universes_preferred_with_survivorship_caveat(
 
 def test_con005_rotation_view_draws_dashed_twin_and_table_rows(store: Store) -> None:
     svc = BreadthService(store)
-    state, _ = parse_query("?start=2024-01-02", views.choices(svc))
+    state, _ = parse_query("?start=2024-01-02", choices(svc))
     panel = views.rotation(svc, state)
     names = [t.name for t in panel.figure.data]
     twin = f"Small vs large caps {EW_SUFFIX}"

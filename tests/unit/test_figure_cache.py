@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from components.figure_cache import cached_benchmark, cached_panels, cached_rotation
-from components.urlstate import ViewState
+from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
+from components.url.fields import ViewState
 from data.jobs import load_demo
 from data.store import Store
 from service.breadth import BreadthService

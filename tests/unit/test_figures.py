@@ -1,4 +1,4 @@
-"""components.figures: traces, names, axis units, view ranges and notices, no browser."""
+"""components.breadth.figures: traces, names, axis units, view ranges and notices, no browser."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from components import figures as figs
-from components.figstyle import ms, y_range
-from components.rotation_view import missing_notices, resolve_pairs, rotation_lines
+from components.breadth import figures as figs
+from components.breadth.rotation import missing_notices, resolve_pairs, rotation_lines
+from components.style import ms, y_range
 from indicators.breadth import BreadthParams, compute_breadth
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
 
@@ -208,7 +208,7 @@ def test_fig013_y_range_over_the_window_only() -> None:
 
 def _base_layout_reference(fig: go.Figure, *, height: int, title: str) -> go.Figure:
     """The update_* form base_layout replaced (same result, 15–40 ms slower per chart)."""
-    from components.figstyle import X_AXIS, Y_AXIS, frame_layout
+    from components.style import X_AXIS, Y_AXIS, frame_layout
 
     fig.update_layout(**frame_layout(height=height, title=title))
     fig.update_xaxes(**X_AXIS)
@@ -220,7 +220,7 @@ def _base_layout_reference(fig: go.Figure, *, height: int, title: str) -> go.Fig
 def test_fig040_base_layout_equals_the_update_calls(rows: int) -> None:
     from plotly.subplots import make_subplots
 
-    from components.figstyle import base_layout
+    from components.style import base_layout
 
     def build() -> go.Figure:
         fig = make_subplots(rows=rows, cols=1, shared_xaxes=True) if rows else go.Figure()
@@ -239,7 +239,7 @@ def test_fig040_base_layout_equals_the_update_calls(rows: int) -> None:
 def test_fig041_legend_sits_under_the_title_and_yfit_rules(
     breadth: pd.DataFrame, context: pd.DataFrame
 ) -> None:
-    from components.figstyle import HEIGHTS, TITLE_PX, Y_PAD
+    from components.style import HEIGHTS, TITLE_PX, Y_PAD
 
     fig = figs.advance_decline_figure(breadth, ratio_adjusted=False, start=START, end=END)
     legend = fig.layout.legend

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from components.report.build import BREADTH_KEYS, DEFINITIONS, build_report
+from components.report.export import export_report
+from components.report.html import render_html
 from data.store import Store
-from reports.build import BREADTH_KEYS, DEFINITIONS, build_report
-from reports.export import export_report
-from reports.html import render_html
 from service.breadth import BreadthService
 
 QUERY = "?u=sim-large&start=2025-01-02&end=2026-06-30&fast=20&slow=100&mcc=ratio"
@@ -104,8 +104,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> BreadthService:
 
 
 def test_report005_rrg_tab_is_the_pages_rrg(demo: BreadthService) -> None:
-    from components import rotation_data as rd
-    from components.view_rrg import rrg_panel
+    from components.rrg import data as rd
+    from components.rrg.view import rrg_panel
 
     report = build_report(demo, "?tab=rrg&tail=5&freq=W")
     assert report.state.tab == "rrg" and report.state.rrg_tail == 5
@@ -130,8 +130,8 @@ def test_report005_rrg_tab_is_the_pages_rrg(demo: BreadthService) -> None:
 
 
 def test_report006_claims_tab_holds_the_claim_table(demo: BreadthService) -> None:
-    from components.rotation_data import rotation_service
-    from components.view_claims import fmt_percentile, fmt_value
+    from components.claims.view import fmt_percentile, fmt_value
+    from components.rrg.data import rotation_service
 
     report = build_report(demo, f"?tab=claims&asof={ASOF}")
     assert [s.key for s in report.sections] == ["claims"] and report.charts == []
@@ -160,7 +160,7 @@ def test_report006_claims_tab_holds_the_claim_table(demo: BreadthService) -> Non
 
 
 def test_report007_analogs_tab_plot_summary_episodes(demo: BreadthService) -> None:
-    from components.figstyle import fmt_pct
+    from components.style import fmt_pct
 
     report = build_report(demo, ANALOGS)
     keys = ["analog_forward", "analog_summary", "analog_episodes"]

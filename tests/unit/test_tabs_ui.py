@@ -12,21 +12,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import rotation_data as rd
-from components.figures_analogs import episode_shapes, forward_figure
-from components.figures_rrg import axis_span, quadrant_of, rrg_figure, rrg_rows, tail_frame
+from components.analogs.figures import episode_shapes, forward_figure
+from components.claims.view import fmt_percentile, fmt_value
 from components.ids import Ids
-from components.tab_callbacks import edited_query, query_after, raw_value
-from components.urlstate import Choices, ViewState, parse_query, to_query
-from components.urlstate_tabs import (
-    TAB_KEYS,
-    TABS,
-    claim_universes,
+from components.rrg import data as rd
+from components.rrg.figures import axis_span, quadrant_of, rrg_figure, rrg_rows, tail_frame
+from components.url.fields import TAB_KEYS, TABS, Choices, ViewState, claim_universes
+from components.url.query import (
+    edited_query,
     from_store,
     keep_tab_fields,
+    parse_query,
+    raw_value,
+    to_query,
     to_store,
 )
-from components.view_claims import fmt_percentile, fmt_value
+from components.url.sync import query_after
 
 CHOICES = Choices(
     universes=("all", "sim-all", "sim-large", "sim-small"),
@@ -264,8 +265,8 @@ def test_tab023_claim_formats() -> None:
 def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
     """The participation chart's bands are selected on the universe it shows, not on the
     claim check's universe (they once said 'setup on sim-all' over a sim-large chart)."""
-    from components.view_analogs import analog_result, episode_patch
-    from components.views import choices
+    from components.analogs.view import analog_result, episode_patch
+    from components.context import choices
     from data.jobs import load_demo
     from data.store import Store
     from service.breadth import BreadthService

@@ -102,9 +102,9 @@ def test_uirefresh005_hosted_mode_gate(env: dict[str, str], local: bool, mode: s
 
 
 def test_uirefresh006_background_job_body_lands_a_version(tmp_path: Path) -> None:
-    """components.refresh_callbacks.refresh_job as the Dash job runs it (no app context)."""
+    """components.refresh.callbacks.refresh_job as the Dash job runs it (no app context)."""
     from app import create_app
-    from components.refresh_callbacks import DOWNLOAD_KEY, refresh_job
+    from components.refresh.callbacks import DOWNLOAD_KEY, refresh_job
 
     root = demo_store_with_tiny(tmp_path)
     env = {"BREADTH_ALLOW_UI_REFRESH": "true", "BREADTH_REFRESH_TOKEN": "s3cret"}

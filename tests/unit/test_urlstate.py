@@ -1,4 +1,4 @@
-"""components.urlstate: the view <-> query string, malformed input never raises."""
+"""components.url (fields, query): the view <-> query string, malformed input never raises."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.urlforms import controls_query, preset_range, state_from_dict, state_to_dict
-from components.urlstate import (
-    MAX_WINDOW,
-    MIN_WINDOW,
-    Choices,
-    ViewState,
+from components.url.fields import MAX_WINDOW, MIN_WINDOW, Choices, ViewState
+from components.url.query import (
+    controls_query,
     default_state,
+    from_store,
     parse_query,
+    preset_range,
     to_query,
+    to_store,
 )
 
 CHOICES = Choices(
@@ -42,7 +42,14 @@ def test_url002_full_query_parses() -> None:
     state, notices = parse_query(q, CHOICES)
     assert notices == []
     assert state == ViewState(
-        "sp500", date(2020, 1, 2), date(2021, 6, 30), 20, 100, False, True, "sim-small"
+        universe="sp500",
+        start=date(2020, 1, 2),
+        end=date(2021, 6, 30),
+        fast=20,
+        slow=100,
+        intraday=False,
+        ratio_adjusted=True,
+        compare="sim-small",
     )
 
 
@@ -100,7 +107,9 @@ def test_url006_notice_quotes_junk_printably() -> None:
 
 
 def test_url007_controls_query_round_trip() -> None:
-    q = controls_query("sp500", None, "2020-01-02T00:00:00", "2021-01-04", 10, 40, "close", "ratio")
+    raw = ("sp500", None, "2020-01-02T00:00:00", "2021-01-04", 10, 40, "close", "ratio")
+    names = ("universe", "compare", "start", "end", "fast", "slow", "intraday", "ratio_adjusted")
+    q = controls_query(dict(zip(names, raw, strict=True)), CHOICES)
     state, notices = parse_query(q, CHOICES)
     assert notices == []
     assert (state.start, state.fast, state.compare) == (date(2020, 1, 2), 10, "")
@@ -118,9 +127,18 @@ def test_url008_presets() -> None:
 
 
 def test_url009_store_dict_round_trip() -> None:
-    state = ViewState("sp500", date(2020, 1, 2), date(2021, 1, 4), 10, 40, False, True, "all")
-    assert state_from_dict(state_to_dict(state)) == state
-    assert state_from_dict(None) == ViewState()
+    state = ViewState(
+        universe="sp500",
+        start=date(2020, 1, 2),
+        end=date(2021, 1, 4),
+        fast=10,
+        slow=40,
+        intraday=False,
+        ratio_adjusted=True,
+        compare="all",
+    )
+    assert from_store(to_store(state)) == state
+    assert from_store(None) == ViewState()
 
 
 @st.composite
@@ -132,7 +150,14 @@ def valid_states(draw: st.DrawFn) -> ViewState:
     fast = draw(st.integers(MIN_WINDOW, MAX_WINDOW - 1))
     slow = draw(st.integers(fast + 1, MAX_WINDOW))
     return ViewState(
-        universe, start, end, fast, slow, draw(st.booleans()), draw(st.booleans()), compare
+        universe=universe,
+        start=start,
+        end=end,
+        fast=fast,
+        slow=slow,
+        intraday=draw(st.booleans()),
+        ratio_adjusted=draw(st.booleans()),
+        compare=compare,
     )
 
 

@@ -31,10 +31,11 @@ def _warmer(app: Any) -> Any:
 
 
 def test_wu001_first_request_warms_the_default_view(app: Any) -> None:
-    from components import views
-    from components.urlstate import parse_query
+    from components.breadth import views
+    from components.context import SERVICE_KEY, choices
+    from components.url.query import parse_query
 
-    warmer, svc = _warmer(app), app.server.extensions[views.SERVICE_KEY]
+    warmer, svc = _warmer(app), app.server.extensions[SERVICE_KEY]
     client = app.server.test_client()
     assert client.get("/healthz").status_code in (200, 503)  # a probe does not warm
     assert warmer.warmed == "" and svc.stats["computed"] == 0
@@ -42,7 +43,7 @@ def test_wu001_first_request_warms_the_default_view(app: Any) -> None:
     assert warmer.wait(30) and warmer.warmed == svc.store.version
     computed = svc.stats["computed"]
     assert computed >= 3  # breadth, context, closes (and the equal-weight legs)
-    state, _ = parse_query("", views.choices(svc))
+    state, _ = parse_query("", choices(svc))
     views.breadth_panels(svc, state)
     views.rotation(svc, state)
     assert svc.stats["computed"] == computed  # the callbacks' frames were all warm

@@ -1,0 +1,58 @@
+"""Built figures memoized per (data version, view), as plain dicts.
+
+Building Plotly figures from cached indicator frames still costs ~0.1–0.3 s of CPU per view
+(trace validation), which under load queues every other request behind it. The finished
+figure dicts are small (float32 arrays are base64) and go through the service's two-level
+cache (process LRU, then Redis or files), so any worker serves a view another one built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+from components.breadth import views
+from components.url.fields import ViewState
+from service.breadth import BreadthService
+
+
+def _view_key(state: ViewState) -> str:
+    raw = repr(sorted(dataclasses.asdict(state).items()))
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def _plain(fig: Any) -> Any:
+    """A go.Figure as the dict Dash sends; anything else as it is."""
+    return fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
+
+
+def cached_panels(svc: BreadthService, state: ViewState) -> views.BreadthPanels:
+    """``views.breadth_panels`` with its figures memoized (same data version, same view)."""
+
+    def build() -> views.BreadthPanels:
+        p = views.breadth_panels(svc, state)
+        return views.BreadthPanels(
+            _plain(p.participation), _plain(p.highs_lows), _plain(p.advance_decline), p.coverage
+        )
+
+    return svc.memo("panels", _view_key(state), build)
+
+
+def cached_benchmark(svc: BreadthService, state: ViewState) -> Any:
+    """``views.benchmark`` memoized like ``cached_panels``."""
+    return svc.memo("benchmark-fig", _view_key(state), lambda: _plain(views.benchmark(svc, state)))
+
+
+def cached_rotation(
+    svc: BreadthService, state: ViewState, *, patch: bool = False
+) -> views.RotationPanel:
+    """``views.rotation`` memoized when it builds a whole figure (a Patch is not cached)."""
+    if patch:
+        return views.rotation(svc, state, patch=True)
+
+    def build() -> views.RotationPanel:
+        r = views.rotation(svc, state)
+        return views.RotationPanel(_plain(r.figure), r.table, list(r.notices))
+
+    return svc.memo("rotation-fig", _view_key(state), build)

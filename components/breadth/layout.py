@@ -1,0 +1,67 @@
+"""The Breadth tab's layout: the survivorship note, then one card per chart of
+``charts_of("breadth")`` (title, graph, "How to read this" from the registry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash.development.base_component import Component
+
+from components.charts import Chart, charts_of
+from components.ids import Ids
+from components.url.fields import Choices
+from data.model import UniverseInfo
+
+GRAPH_CONFIG: Any = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def chart_card(chart: Chart, *extra: Component) -> dbc.Card:
+    """A chart with a one-line header and a folded 'How to read this'."""
+    return dbc.Card(
+        [
+            html.H2(chart.header, className="visually-hidden"),
+            dbc.CardBody(
+                [
+                    dcc.Loading(
+                        dcc.Graph(
+                            id=chart.graph,
+                            config=GRAPH_CONFIG,
+                            figure={},
+                            className="linked-graph",
+                            style={"height": f"{chart.height}px"},
+                        ),
+                        type="dot",
+                        delay_show=400,
+                    ),
+                    *extra,
+                    html.Details(
+                        [html.Summary("How to read this"), html.P(chart.help)],
+                        className="how-to-read",
+                    ),
+                ],
+                className="p-2",
+            ),
+        ],
+        className="mb-3 shadow-sm chart-card",
+    )
+
+
+def tab(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
+    """The tab's content: the survivorship note and the chart cards, in registry order."""
+    extras: dict[str, list[Component]] = {
+        "rotation": [
+            html.Div(id=Ids.ROTATION_NOTICE),
+            html.Div(id=Ids.ROTATION_TABLE, className="table-responsive"),
+        ]
+    }
+    return [
+        html.Div(id=Ids.SURVIVORSHIP),
+        *[chart_card(c, *extras.get(c.key, [])) for c in charts_of("breadth")],
+    ]

@@ -1,0 +1,222 @@
+"""Glue between the service and the figure builders, so callbacks stay a few lines long.
+
+Every function takes the ``BreadthService`` and a typed ``ViewState`` and returns figures,
+patches or text. Frames come from the service's cache (whole history); only the view's
+x-range and the y-ranges of that window depend on the chosen dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Patch
+
+from components.breadth import figures as figs
+from components.breadth.rotation import (
+    BENCHMARK_ROLE,
+    add_constituents,
+    candidate_tickers,
+    missing_notices,
+    resolve_pairs,
+    returns_table,
+    rotation_lines,
+)
+from components.style import b64, message_figure, x_range
+from components.url.fields import ViewState
+from data.benchmarks import resolve_role
+from data.errors import BreadthError
+from data.universes import ALL_LABEL, ALL_NOTE, available_universes
+from service.breadth import BreadthQuery, BreadthService
+
+
+def query(state: ViewState, universe: str | None = None) -> BreadthQuery:
+    """The service query of the view (or of another universe with the same options)."""
+    return BreadthQuery(
+        universe=universe or state.universe,
+        fast=state.fast,
+        slow=state.slow,
+        intraday=state.intraday,
+        ratio_adjusted=state.ratio_adjusted,
+    )
+
+
+def compare_series(svc: BreadthService, state: ViewState) -> pd.Series | None:
+    """% at 52-week highs of the comparison universe (None when none is chosen)."""
+    if not state.compare:
+        return None
+    return svc.breadth(query(state, state.compare))["pct_new_highs_52w"]
+
+
+@dataclass(frozen=True)
+class BreadthPanels:
+    """What the universe-dependent part of the page shows."""
+
+    participation: go.Figure
+    highs_lows: go.Figure
+    advance_decline: go.Figure
+    coverage: str
+
+
+def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
+    """The three breadth charts over the whole history, set to the view's range."""
+    start, end = state.start, state.end
+    try:
+        frame = svc.breadth(query(state))
+        context = svc.context(query(state), f"pct_above_{state.slow}dma")
+        long_run = svc.long_run(query(state), f"pct_above_{state.slow}dma")
+        compare = compare_series(svc, state)
+    except BreadthError as exc:
+        fig = message_figure(f"Cannot compute breadth: {exc}")
+        return BreadthPanels(fig, fig, fig, "")
+    return BreadthPanels(
+        figs.participation_figure(
+            frame, context, long_run, fast=state.fast, slow=state.slow, start=start, end=end
+        ),
+        figs.highs_lows_figure(
+            frame,
+            compare,
+            compare_label=state.compare,
+            closing=not state.intraday,
+            start=start,
+            end=end,
+        ),
+        figs.advance_decline_figure(
+            frame, ratio_adjusted=state.ratio_adjusted, start=start, end=end
+        ),
+        coverage_text(frame),
+    )
+
+
+def coverage_text(frame: pd.DataFrame) -> str:
+    """Coverage on the last session: members with a bar / members."""
+    if frame.empty:
+        return "no sessions"
+    last = frame.iloc[-1]
+    members, with_data = int(last["members"]), int(last["members_with_data"])
+    pct = 100.0 * with_data / members if members else 0.0
+    return (
+        f"coverage {pct:.1f}% ({with_data:,} of {members:,} members have a bar on "
+        f"{frame.index[-1]:%d %b %Y})"
+    )
+
+
+def _patch(start: date | None, end: date | None, ranges: figs.Ranges) -> Patch:
+    patch = Patch()
+    rng = x_range(start, end)
+    for axis in ("xaxis", "xaxis2", "xaxis3"):
+        patch["layout"][axis]["range"] = rng
+        patch["layout"][axis]["autorange"] = False
+    for axis, yr in ranges.items():
+        if yr is not None:
+            patch["layout"][axis]["range"] = yr
+            patch["layout"][axis]["autorange"] = False
+    return patch
+
+
+def _breadth_patch(
+    svc: BreadthService, state: ViewState, ranges: Callable[[pd.DataFrame, Any], figs.Ranges]
+) -> Patch:
+    """New x- and y-ranges of one breadth chart (no data resent)."""
+    start, end = state.start, state.end
+    try:
+        frame = svc.breadth(query(state))
+    except BreadthError:
+        frame = pd.DataFrame()
+    if frame.empty:
+        return _patch(start, end, {})
+    return _patch(start, end, ranges(frame, state))
+
+
+def participation_patch(svc: BreadthService, state: ViewState) -> Patch:
+    """New ranges of the participation chart."""
+    return _breadth_patch(svc, state, lambda f, s: figs.participation_ranges(f, s.start, s.end))
+
+
+def highs_lows_patch(svc: BreadthService, state: ViewState) -> Patch:
+    """New ranges of the highs/lows chart (the comparison series included)."""
+
+    def ranges(frame: pd.DataFrame, s: ViewState) -> figs.Ranges:
+        try:
+            compare = compare_series(svc, s)
+        except BreadthError:
+            compare = None
+        return figs.highs_lows_ranges(frame, compare, s.start, s.end)
+
+    return _breadth_patch(svc, state, ranges)
+
+
+def advance_decline_patch(svc: BreadthService, state: ViewState) -> Patch:
+    """New ranges of the advance-decline chart."""
+    return _breadth_patch(svc, state, lambda f, s: figs.advance_decline_ranges(f, s.start, s.end))
+
+
+def market_closes(svc: BreadthService) -> pd.DataFrame:
+    """Closes of every benchmark candidate the store holds (cached by the service)."""
+    return svc.closes(candidate_tickers())
+
+
+def benchmark(svc: BreadthService, state: ViewState) -> go.Figure:
+    """The large-cap benchmark chart for context."""
+    closes = market_closes(svc)
+    ticker = resolve_role(BENCHMARK_ROLE, list(closes.columns))
+    close = closes[ticker] if ticker else None
+    return figs.benchmark_figure(close, ticker=ticker or "", start=state.start, end=state.end)
+
+
+def benchmark_patch(svc: BreadthService, state: ViewState) -> Patch:
+    """New ranges for the benchmark chart."""
+    closes = market_closes(svc)
+    ticker = resolve_role(BENCHMARK_ROLE, list(closes.columns))
+    close = closes[ticker] if ticker else None
+    return _patch(state.start, state.end, figs.benchmark_ranges(close, state.start, state.end))
+
+
+@dataclass(frozen=True)
+class RotationPanel:
+    """The rotation chart, its returns table and the missing-leg notices."""
+
+    figure: go.Figure | Patch
+    table: pd.DataFrame
+    notices: list[str]
+
+
+def rotation(svc: BreadthService, state: ViewState, *, patch: bool = False) -> RotationPanel:
+    """Ratio lines rebased at the view's start, and returns since the start and YTD.
+
+    With ``patch`` the chart comes back as a Patch of its y values, title and ranges (the
+    lines' dates do not depend on the anchor), unless a line is undefined at this anchor.
+    """
+    closes = market_closes(svc)
+    pairs = resolve_pairs(list(closes.columns))
+    notices = missing_notices(pairs)
+    closes, pairs, notices = add_constituents(svc, closes, pairs, notices)
+    start = state.start or (closes.index[0].date() if len(closes.index) else None)
+    end = state.end or (closes.index[-1].date() if len(closes.index) else None)
+    if start is None or end is None:
+        fig = message_figure("The store holds no sessions.", title="Cap and style rotation")
+        return RotationPanel(fig, returns_table(closes, [], date.min, date.max), notices)
+    lines = rotation_lines(closes, pairs, start)
+    table = returns_table(closes, pairs, start, end)
+    if patch and len(lines.columns) and all(lines[c].notna().any() for c in lines.columns):
+        out = _patch(start, end, figs.rotation_ranges(lines, start, end))
+        for i, label in enumerate(lines.columns):
+            out["data"][i]["y"] = b64(lines[label].dropna())
+        out["layout"]["title"]["text"] = figs.rotation_title(start)
+        return RotationPanel(out, table, notices)
+    fig = figs.rotation_figure(lines, anchor=start, notices=notices, start=start, end=end)
+    return RotationPanel(fig, table, notices)
+
+
+def survivorship(svc: BreadthService, universe: str) -> tuple[str, str]:
+    """(label, caveat) of a universe; the caveat is empty when membership is point in time."""
+    if universe == "all":
+        return ALL_LABEL, ALL_NOTE
+    for info in available_universes(svc.store):
+        if info.name == universe:
+            return info.label, info.survivorship_note
+    return universe, ""

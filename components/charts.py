@@ -1,0 +1,269 @@
+"""Every chart and table of the page, declared once: ``CHARTS``.
+
+An entry says which tab shows it, its title (page card header and report section), the
+"How to read this" text, the report's short definition, its graph id and height, whether it
+sits on the shared date axis, and, for the Breadth tab's charts, how it is drawn for a view
+(``draw``) and re-ranged for a new date range (``redraw``), with the other outputs drawn
+with it (``extras``). The Breadth layout, ``update_charts``, the reports and the linked axes
+read these entries.
+
+Adding a Breadth chart: an entry here, its builder in ``components/breadth/figures.py``
+(its computation, if new, in the service) and a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from components.breadth import views
+from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
+from components.ids import Ids
+from components.page.tables import notice_list, returns_table, survivorship_alert
+from components.style import HEIGHTS
+from components.url.fields import ViewState
+from service.breadth import BreadthService
+
+RRG_HOW_TO_READ = (
+    "Each series is compared with the large-cap benchmark. RS-Ratio (x) measures the trend of "
+    "its relative strength, RS-Momentum (y) the rate of change of that trend; both are "
+    "z-scores against the trailing window only (100 = the window's average), so a point never "
+    "uses data after its date. Series tend to rotate clockwise: Improving → Leading → "
+    "Weakening → Lagging. The tail shows the path over the last periods; the slider moves "
+    "the end date through the selected range. Weekly periods: window 52, momentum 10 weeks; "
+    "daily: 52 and 10 sessions."
+)
+
+Draw = Callable[[BreadthService, ViewState], dict[str, Any]]
+"""(service, view) -> {output name: value}: the chart's figure (or Patch) under its key,
+and its extras under theirs."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart or table (see the module docstring)."""
+
+    key: str
+    tab: str
+    title: str
+    definition: str
+    help: str = ""
+    subtitle: str = ""
+    graph: Ids | None = None
+    linked: bool = False
+    report: bool = True
+    draw: Draw | None = None
+    redraw: Draw | None = None
+    per_view: bool = True
+    """Redrawn when the view (universe, windows, options) changes; else only on a new
+    date range or data version."""
+    extras: tuple[tuple[str, Ids, str], ...] = ()
+    """(output name, component id, property) drawn together with the chart."""
+
+    @property
+    def header(self) -> str:
+        """The page card's header: the title and, if any, the subtitle."""
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def height(self) -> int:
+        return HEIGHTS.get(self.key, 360)
+
+
+# -- how the Breadth charts are drawn (figures memoized per data version and view) ---------
+def _participation(svc: BreadthService, state: ViewState) -> dict[str, Any]:
+    panels = cached_panels(svc, state)
+    label, note = views.survivorship(svc, state.universe)
+    return {
+        "participation": panels.participation,
+        "coverage": panels.coverage,
+        "survivorship": survivorship_alert(note, label),
+    }
+
+
+def _rotation(svc: BreadthService, state: ViewState, *, patch: bool) -> dict[str, Any]:
+    rot = cached_rotation(svc, state, patch=patch)
+    return {
+        "rotation": rot.figure,
+        "rotation_table": returns_table(rot.table, state.start, state.end),
+        "rotation_notice": notice_list(rot.notices, heading="Rotation notes:"),
+    }
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        key="benchmark",
+        tab="breadth",
+        title="Benchmark (large caps) for context",
+        help=(
+            "The large-cap benchmark's adjusted close, for context: breadth that weakens "
+            "while the index makes new highs (a negative divergence) is a classic warning sign."
+        ),
+        definition="Adjusted close of the large-cap benchmark, for context.",
+        graph=Ids.BENCHMARK,
+        linked=True,
+        draw=lambda svc, state: {"benchmark": cached_benchmark(svc, state)},
+        redraw=lambda svc, state: {"benchmark": views.benchmark_patch(svc, state)},
+    ),
+    Chart(
+        key="participation",
+        tab="breadth",
+        title="Participation: % of members above their averages",
+        help=(
+            "Share of members whose close is above its own moving average. Above ~70% is "
+            "broad participation, below ~30% a washed-out market. The shaded band is the "
+            "10th–90th percentile of the series' own history up to each day (trailing, no "
+            "look-ahead); the dashed line is its long-run average. Hover shows the trailing "
+            "percentile and how many members had data."
+        ),
+        definition=(
+            "% above N-day average: members with a bar and at least N bars whose close is "
+            "above the mean of their own last N closes, over those eligible. Band: 10th–90th "
+            "trailing percentile of the series' own history; dashed line: long-run average."
+        ),
+        graph=Ids.PARTICIPATION,
+        linked=True,
+        draw=_participation,
+        redraw=lambda svc, state: {"participation": views.participation_patch(svc, state)},
+        extras=(
+            ("coverage", Ids.COVERAGE, "children"),
+            ("survivorship", Ids.SURVIVORSHIP, "children"),
+        ),
+    ),
+    Chart(
+        key="highs_lows",
+        tab="breadth",
+        title="New 52-week highs and lows",
+        help=(
+            "Share of eligible members (a year of history) closing at a 52-week high or low, "
+            "and the net count. Expanding highs confirm an advance; rising lows during a rally "
+            "are a divergence. A second universe's % at highs can be overlaid for comparison."
+        ),
+        definition=(
+            "52-week highs/lows: members with 252 bars whose high (low) is at or above "
+            "(below) the extreme of their last 252 bars, as % of those eligible; net = highs "
+            "− lows."
+        ),
+        graph=Ids.HIGHS_LOWS,
+        linked=True,
+        draw=lambda svc, state: {"highs_lows": cached_panels(svc, state).highs_lows},
+        redraw=lambda svc, state: {"highs_lows": views.highs_lows_patch(svc, state)},
+    ),
+    Chart(
+        key="advance_decline",
+        tab="breadth",
+        title="Advance–decline line, McClellan oscillator",
+        help=(
+            "A/D line: running sum of advancers minus decliners. McClellan oscillator: 19-day "
+            "minus 39-day EMA of net advances (ratio-adjusted: per mille of issues traded, "
+            "comparable across universe sizes); above zero is positive momentum. The "
+            "summation index is the running sum of the oscillator."
+        ),
+        definition=(
+            "A/D line: running sum of advances − declines (close vs the member's previous "
+            "close). McClellan oscillator: 19-day EMA − 39-day EMA of net advances "
+            "(ratio-adjusted: per mille of issues traded); summation index: running sum of "
+            "the oscillator."
+        ),
+        graph=Ids.ADVANCE_DECLINE,
+        linked=True,
+        draw=lambda svc, state: {"advance_decline": cached_panels(svc, state).advance_decline},
+        redraw=lambda svc, state: {"advance_decline": views.advance_decline_patch(svc, state)},
+    ),
+    Chart(
+        key="rotation",
+        tab="breadth",
+        title="Cap and style rotation",
+        subtitle="small vs large, value vs growth, equal vs cap weight",
+        help=(
+            "Each line is the first leg's price divided by the second's, rebased to 100 at "
+            "the range start: rising means the first leg is outperforming. The table gives "
+            "each leg's total return since the range start and year to date (as of the range "
+            "end)."
+        ),
+        definition=(
+            "Ratio of the first leg's adjusted close to the second's, rebased to 100 at the "
+            "range start: rising means the first leg outperforms."
+        ),
+        graph=Ids.ROTATION,
+        linked=True,
+        draw=lambda svc, state: _rotation(svc, state, patch=False),
+        redraw=lambda svc, state: _rotation(svc, state, patch=True),
+        per_view=False,  # the pairs do not depend on the universe or the windows
+        extras=(
+            ("rotation_table", Ids.ROTATION_TABLE, "children"),
+            ("rotation_notice", Ids.ROTATION_NOTICE, "children"),
+        ),
+    ),
+    Chart(
+        key="rrg",
+        tab="rrg",
+        title="Relative rotation graph",
+        help=RRG_HOW_TO_READ,
+        definition=RRG_HOW_TO_READ,
+        graph=Ids.RRG,
+    ),
+    Chart(
+        key="rrg_positions",
+        tab="rrg",
+        title="Where each series stands at the end date",
+        definition=(
+            "The head of each tail at the end date: its quadrant, RS-Ratio and RS-Momentum "
+            "(both 100 = the trailing window's average)."
+        ),
+    ),
+    Chart(
+        key="claims",
+        tab="claims",
+        title="Claim check: a narrow rally, then broadening?",
+        definition=(
+            "The note's figures recomputed from the stored data, each beside its long-run "
+            "average and its percentile among all sessions up to the as-of date (only what "
+            "was known on that day). Universes built from current holdings count today's "
+            "members in the past (survivorship bias): breadth then reads higher than it was."
+        ),
+    ),
+    Chart(
+        key="analog_forward",
+        tab="analogs",
+        title="Forward relative returns after each episode",
+        definition=(
+            "Past sessions whose setup resembled the as-of date (participation below its "
+            "long-run average while the cap-weighted index sat near its 52-week high), each "
+            "selected with data up to its own date only. Points: each episode's relative "
+            "return over the horizon (open: realised only after the as-of date); bars: the "
+            "median."
+        ),
+        graph=Ids.ANALOG_FORWARD,
+    ),
+    Chart(
+        key="analog_summary",
+        tab="analogs",
+        title="Median forward return and hit rate per horizon",
+        definition=(
+            "Median forward relative return, hit rate (% of episodes with a positive return) "
+            "and number of episodes, per pair and horizon (1m = 21 sessions)."
+        ),
+    ),
+    Chart(
+        key="analog_episodes",
+        tab="analogs",
+        title="Episodes",
+        definition=(
+            "One row per episode: first and last signal session, the setup's values, and each "
+            "pair's forward return over the longest horizon any episode has reached."
+        ),
+    ),
+)
+
+BY_KEY: dict[str, Chart] = {c.key: c for c in CHARTS}
+
+
+def charts_of(tab: str) -> tuple[Chart, ...]:
+    """The entries of one tab, in page order."""
+    return tuple(c for c in CHARTS if c.tab == tab)
+
+
+LINKED_GRAPHS: tuple[Ids, ...] = tuple(c.graph for c in CHARTS if c.linked and c.graph)
+"""Graphs on the one shared date axis: zooming one moves the others."""

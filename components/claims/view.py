@@ -1,0 +1,154 @@
+"""The Claim check tab: the note's claims recomputed for an as-of date, with their context.
+
+Rows come from ``RotationService.claims`` (``indicators.claims``): value, long-run average and
+trailing percentile as known on the date, the universe or series, members with data, the
+definition and the caveat (survivorship where membership is not point in time). The as-of
+date, universe and comparison universe are URL fields; one button sets the note's date.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+from dash.development.base_component import Component
+
+from components.rrg.data import rotation_service
+from components.url.fields import Choices, ViewState, claim_universes
+from data.errors import BreadthError
+from data.universes import ALL, ALL_LABEL
+from service.breadth import BreadthService
+from service.rotation import PREFERRED_UNIVERSE, fallback_note
+
+CLAIM_LABELS: dict[str, str] = {
+    "pct_above_200dma": "% of members above their 200-day average",
+    "pct_new_highs_52w": "% of members at a 52-week high",
+    "index_gain_from_12m_low": "Large-cap index gain from its 12-month low",
+    "small_caps_ytd": "Small caps, year to date",
+    "value_vs_growth_since_low": "Value vs growth since that low",
+    "small_vs_large_since_low": "Small vs large caps since that low",
+}
+LEVELS = frozenset({"pct_above_200dma", "pct_new_highs_52w"})
+"""Claims that are levels (0–100 %) rather than returns (signed)."""
+
+
+def _data_attr(name: str, value: str) -> dict[str, Any]:
+    """A ``data-*`` attribute for tests and styling (typed loosely for Dash's kwargs)."""
+    return {name: value}
+
+
+def _universe_cell(name: str, labels: dict[str, str]) -> Component:
+    """A universe by its label (its name beneath), a series by its ticker(s)."""
+    if name in labels:
+        return html.Div([labels[name], html.Div(name, className="claim-definition")])
+    return html.Code(name)
+
+
+def fmt_value(claim: str, value: float) -> str:
+    """A level as '23.4%', a return as '+12.3%', '–' when undefined."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.1f}%" if claim in LEVELS else f"{value:+.1f}%"
+
+
+def fmt_percentile(value: float) -> str:
+    """A trailing percentile as '34th', '–' when undefined."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    n = round(value)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
+    """One row per claim: label and definition, universe, value, context, members, caveat."""
+    if table.empty:
+        return html.P("No claims could be computed.", className="small")
+    heads = ["Claim", "Universe / series", "Value", "Long-run avg", "Percentile",
+             "Members with data", "Caveat"]  # fmt: skip
+    num = {"Value", "Long-run avg", "Percentile", "Members with data"}
+    head = html.Thead(html.Tr([html.Th(h, className="num" if h in num else "") for h in heads]))
+    rows = []
+    for r in table.itertuples(index=False):
+        claim = str(r.claim)
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.Div(CLAIM_LABELS.get(claim, claim), className="fw-semibold"),
+                            html.Div(str(r.definition), className="claim-definition"),
+                            html.Details(
+                                [html.Summary("definition"), str(r.definition)],
+                                className="claim-definition-folded",
+                            ),
+                        ]
+                    ),
+                    html.Td(_universe_cell(str(r.universe), labels)),
+                    html.Td(fmt_value(claim, r.value), className="num claim-value"),
+                    html.Td(fmt_value(claim, r.long_run_average), className="num"),
+                    html.Td(fmt_percentile(r.percentile), className="num"),
+                    html.Td(f"{int(r.members_with_data):,}", className="num"),
+                    html.Td(str(r.note or ""), className="claim-note"),
+                ],
+                **_data_attr("data-claim", claim),
+            )
+        )
+    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="claims-table mb-1")
+
+
+def claims_panel(svc: BreadthService, state: ViewState, choices: Choices) -> Component:
+    """The heading line and the claims table for ``state`` (a message when it fails).
+
+    When the page picked the universe itself and it is not russell3000, a line under the
+    heading and the caveat of that universe's rows name the stand-in."""
+    universe, compare = claim_universes(state, choices)
+    try:
+        table = rotation_service(svc).claims(state.asof, universe, compare)
+    except BreadthError as exc:
+        return dbc.Alert(f"Cannot compute the claims: {exc}", color="warning", className="py-2")
+    asof = str(table["asof"].iloc[0]) if len(table) else "?"
+    asked = state.asof
+    shifted = (
+        f" (the last session on or before {asked.isoformat()})"
+        if isinstance(asked, date) and asked.isoformat() != asof
+        else ""
+    )
+    labels = {ALL: ALL_LABEL, **{i.name: i.label for i in svc.store.list_universes()}}
+    heading = [
+        html.P(
+            [html.Strong(f"Figures as of {asof}"), shifted],
+            className="mb-1 claims-asof",
+            **_data_attr("data-asof", asof),
+        )
+    ]
+    if not state.claim_universe and universe != PREFERRED_UNIVERSE:
+        fallback = fallback_note(universe, labels.get(universe, universe))
+        notes = [
+            "; ".join(p for p in (fallback, str(n or "")) if p) if u == universe else n
+            for u, n in zip(table["universe"], table["note"], strict=True)
+        ]
+        table = table.assign(note=notes)  # a copy: the cached table is not mutated
+        heading.append(
+            html.P(
+                f"Universe: {fallback}.",
+                className="small mb-1 claims-fallback",
+                **_data_attr("data-universe", universe),
+            )
+        )
+    return html.Div(
+        [
+            *heading,
+            html.Div(claims_table(table, labels), className="table-responsive"),
+            html.P(
+                "Caveat: universes built from current holdings count today's members in the "
+                "past (survivorship bias); breadth then reads higher than it was. Each row "
+                "names its caveat where it applies.",
+                className="small text-muted mb-0",
+            ),
+        ]
+    )

@@ -1,0 +1,211 @@
+"""The header's controls: universe, comparison, dates with presets, windows, options.
+
+Initial values are placeholders: the URL callback sets every control from the query string
+as soon as the page loads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.ids import Ids
+from components.url.fields import MAX_WINDOW, MIN_WINDOW, Choices
+from components.url.query import PRESETS, default_state
+from data.model import UniverseInfo
+from data.universes import ALL, ALL_LABEL
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _label(text: str, target: str | None = None) -> html.Label:
+    return html.Label(text, className="control-label", htmlFor=target)
+
+
+def universe_options(infos: list[UniverseInfo]) -> list[dict[str, Any]]:
+    """Dropdown options: stored universes by label, then every stock in the store."""
+    opts = [{"label": f"{u.label} · {u.name}", "value": u.name} for u in infos]
+    return [*opts, {"label": f"{ALL_LABEL} · {ALL}", "value": ALL}]
+
+
+def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:
+    """Universe and comparison universe (for % at 52-week highs)."""
+    opts = universe_options(infos)
+    return dbc.Col(
+        [
+            _label("Universe", Ids.UNIVERSE),
+            dcc.Dropdown(
+                id=Ids.UNIVERSE,
+                options=opts,
+                value=choices.default_universe,
+                clearable=False,
+                className="mb-2",
+            ),
+            _label("Compare % at highs with", Ids.COMPARE),
+            dcc.Dropdown(
+                id=Ids.COMPARE,
+                options=opts,
+                value=None,
+                clearable=True,
+                placeholder="No comparison",
+            ),
+        ],
+        xs=12,
+        md=6,
+        xl=3,
+    )
+
+
+def date_controls(choices: Choices) -> dbc.Col:
+    """Date range picker with presets (6M … Max) ending at the last stored session."""
+    state = default_state(choices)
+    buttons = [
+        dbc.Button(
+            p,
+            id={"type": Ids.PRESET, "preset": p},
+            size="sm",
+            color="secondary",
+            outline=True,
+            n_clicks=0,
+        )
+        for p in PRESETS
+    ]
+    return dbc.Col(
+        [
+            _label("Date range"),
+            html.Div(
+                dcc.DatePickerRange(
+                    id=Ids.DATES,
+                    min_date_allowed=_iso(choices.first),
+                    max_date_allowed=_iso(choices.last),
+                    start_date=_iso(state.start),
+                    end_date=_iso(state.end),
+                    display_format="YYYY-MM-DD",
+                    first_day_of_week=1,
+                    minimum_nights=0,
+                    updatemode="bothdates",
+                ),
+                className="mb-2",
+            ),
+            dbc.ButtonGroup(buttons, size="sm", className="preset-group flex-wrap"),
+        ],
+        xs=12,
+        md=6,
+        xl=3,
+    )
+
+
+def _window_input(id_: Ids, value: int) -> dbc.Input:
+    return dbc.Input(
+        id=id_,
+        type="number",
+        min=MIN_WINDOW,
+        max=MAX_WINDOW,
+        step=1,
+        value=value,
+        debounce=True,
+        size="sm",
+        inputmode="numeric",
+    )
+
+
+def option_controls(choices: Choices) -> dbc.Col:
+    """Moving-average windows, intraday vs closing highs, classic vs ratio-adjusted McClellan."""
+    state = default_state(choices)
+    highs_note = (
+        "The store has closes only: 52-week highs are closing highs."
+        if choices.close_only
+        else "Intraday uses daily highs and lows; closing uses closes only."
+    )
+    windows = dbc.Row(
+        [
+            dbc.Col([_label("Fast MA (days)", Ids.FAST), _window_input(Ids.FAST, state.fast)]),
+            dbc.Col([_label("Slow MA (days)", Ids.SLOW), _window_input(Ids.SLOW, state.slow)]),
+        ],
+        className="g-2 mb-2",
+    )
+    highs = dbc.RadioItems(
+        id=Ids.HIGHS,
+        inline=True,
+        value="intraday" if state.intraday else "close",
+        options=[
+            {"label": "Intraday", "value": "intraday", "disabled": choices.close_only},
+            {"label": "Closing", "value": "close"},
+        ],
+    )
+    mcc = dbc.RadioItems(
+        id=Ids.MCCLELLAN,
+        inline=True,
+        value="classic",
+        options=[
+            {"label": "Classic", "value": "classic"},
+            {"label": "Ratio-adjusted", "value": "ratio"},
+        ],
+    )
+    return dbc.Col(
+        [
+            windows,
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            _label("52-week highs"),
+                            highs,
+                            html.Div(highs_note, id=Ids.HIGHS_NOTE, className="form-text"),
+                        ],
+                        xs=12,
+                        sm=7,
+                    ),
+                    dbc.Col([_label("McClellan"), mcc], xs=12, sm=5),
+                ],
+                className="g-2",
+            ),
+        ],
+        xs=12,
+        md=8,
+        xl=4,
+    )
+
+
+def download_controls() -> dbc.Col:
+    """CSV of what the charts show; PNGs come from each chart's toolbar."""
+    return dbc.Col(
+        [
+            _label("Export"),
+            dbc.Button(
+                "Download CSV",
+                id=Ids.DOWNLOAD_BUTTON,
+                color="primary",
+                size="sm",
+                className="d-block mb-1",
+            ),
+            html.Div("PNG: camera icon on each chart", className="form-text"),
+            dcc.Download(id=Ids.DOWNLOAD),
+        ],
+        xs=12,
+        md=4,
+        xl=2,
+    )
+
+
+def controls_card(choices: Choices, infos: list[UniverseInfo]) -> dbc.Card:
+    """All controls in one card under the header."""
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    universe_controls(choices, infos),
+                    date_controls(choices),
+                    option_controls(choices),
+                    download_controls(),
+                ],
+                className="g-3",
+            )
+        ),
+        className="mb-3 controls-card shadow-sm",
+    )

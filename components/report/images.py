@@ -1,0 +1,61 @@
+"""PNG images of a report's charts and tables (tables as ``go.Table`` pictures) with
+kaleido (1.x drives the system Chromium, which it finds by itself at /usr/bin/chromium; one
+browser session for all images of a report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from components.report.build import Report
+from components.report.sections import REPORT_WIDTH
+from data.errors import BreadthError
+
+PNG_WIDTH = REPORT_WIDTH
+PNG_SCALE = 1
+
+
+class ImageExportError(BreadthError):
+    """kaleido is missing or could not start a browser."""
+
+
+def png_name(key: str) -> str:
+    return f"{key.replace('_', '-')}.png"
+
+
+def write_pngs(
+    report: Report, out_dir: Path, *, width: int = PNG_WIDTH, scale: int = PNG_SCALE
+) -> list[Path]:
+    """One PNG per chart and per table (``width`` × its height, times ``scale``); paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sections = report.sections
+    paths = [out_dir / png_name(c.key) for c in sections]
+    figs = [_stamped(c.figure, report, width, c.height) for c in sections]
+    try:
+        pio.write_images(
+            figs, paths, format="png", width=width,
+            height=[c.height for c in sections], scale=scale, validate=False,
+        )  # fmt: skip
+    except (ImportError, ValueError, RuntimeError, OSError) as exc:
+        raise ImageExportError(
+            f"PNG export needs kaleido (pip install kaleido) and Chromium: {exc}"
+        ) from exc
+    return paths
+
+
+def caption(report: Report) -> str:
+    """What a PNG shared on its own must say: universe, range, as-of, simulated or not."""
+    sim = "<b>SIMULATED DATA</b> · " if report.simulated else ""
+    return f"{sim}{report.universe_label} · {report.date_range} · {report.as_of}"
+
+
+def _stamped(figure: go.Figure, report: Report, width: int, height: int) -> go.Figure:
+    fig = go.Figure(figure).update_layout(width=width, height=height)
+    fig.add_annotation(
+        text=caption(report), xref="paper", yref="paper", x=1.0, y=1.0, yshift=48,
+        xanchor="right", yanchor="bottom", showarrow=False,
+        font={"size": 11, "color": "#c62828" if report.simulated else "#495057"},
+    )  # fmt: skip
+    return fig

@@ -1,0 +1,94 @@
+"""The Rotation (RRG) tab's layout: tail, daily/weekly, end-date slider, graph and table."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash.development.base_component import Component
+
+from components.ids import Ids
+from components.rrg.figures import RRG_HEIGHT
+from components.url.fields import DEFAULT_TAIL, MAX_TAIL, MIN_TAIL
+
+HOW_TO_READ = (
+    "Each series is compared with the large-cap benchmark. RS-Ratio (x) measures the trend of "
+    "its relative strength, RS-Momentum (y) the rate of change of that trend; both are "
+    "z-scores against the trailing window only (100 = the window's average), so a point never "
+    "uses data after its date. Series tend to rotate clockwise: Improving → Leading → "
+    "Weakening → Lagging. The tail shows the path over the last periods; the slider moves "
+    "the end date through the selected range. Weekly periods: window 52, momentum 10 weeks; "
+    "daily: 52 and 10 sessions."
+)
+
+
+def _label(text: str, target: str | None = None) -> html.Label:
+    return html.Label(text, className="control-label", htmlFor=target)
+
+
+def rrg_tab() -> Component:
+    """Controls (tail, daily/weekly, end-date slider), the graph, notices and a table."""
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    _label("Tail (periods)", Ids.RRG_TAIL),
+                    dbc.Input(
+                        id=Ids.RRG_TAIL, type="number", min=MIN_TAIL, max=MAX_TAIL, step=1,
+                        value=DEFAULT_TAIL, debounce=True, size="sm", inputmode="numeric",
+                    ),
+                ],
+                xs=5, md=2,
+            ),
+            dbc.Col(
+                [
+                    _label("Periods"),
+                    dbc.RadioItems(
+                        id=Ids.RRG_FREQ, inline=True, value="W",
+                        options=[{"label": "Weekly", "value": "W"},
+                                 {"label": "Daily", "value": "D"}],
+                    ),
+                ],
+                xs=7, md=3,
+            ),
+            dbc.Col(
+                [
+                    _label("End date", Ids.RRG_END),
+                    html.Span(id=Ids.RRG_END_LABEL, className="rrg-end-label ms-2"),
+                    dcc.Slider(
+                        id=Ids.RRG_END, min=0, max=1, step=1, value=1, marks={},
+                        updatemode="mouseup", allow_direct_input=False,
+                        className="rrg-slider",
+                    ),
+                ],
+                xs=12, md=7,
+            ),
+        ],
+        className="g-2 mb-2 align-items-end",
+    )  # fmt: skip
+    graph = dcc.Loading(
+        dcc.Graph(
+            id=Ids.RRG,
+            figure={},
+            config={"displaylogo": False, "responsive": True, "displayModeBar": "hover"},
+            style={"height": f"{RRG_HEIGHT}px"},
+        ),
+        type="dot",
+        delay_show=400,
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Relative rotation graph", className="h6 mb-2"),
+                controls,
+                html.Div(id=Ids.RRG_NOTICE),
+                graph,
+                html.Div(id=Ids.RRG_TABLE, className="table-responsive"),
+                html.Details(
+                    [html.Summary("How to read this"), html.P(HOW_TO_READ)],
+                    className="how-to-read",
+                ),
+            ],
+            className="p-2",
+        ),
+        className="mb-3 shadow-sm chart-card",
+    )
