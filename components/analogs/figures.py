@@ -47,32 +47,49 @@ def forward_figure(
         )
         fig.add_trace(
             go.Scatter(
-                x=rows["horizon_label"], y=rows["forward_return_pct"].to_numpy(),
-                mode="markers", name=label, legendgroup=pair, offsetgroup=pair,
-                marker={"color": color, "size": 8, "opacity": 0.85,
-                        "symbol": np.where(realised, "circle", "circle-open"),
-                        "line": {"width": 1, "color": color}},
+                x=rows["horizon_label"],
+                y=rows["forward_return_pct"].to_numpy(),
+                mode="markers",
+                name=label,
+                legendgroup=pair,
+                offsetgroup=pair,
+                marker={
+                    "color": color,
+                    "size": 8,
+                    "opacity": 0.85,
+                    "symbol": np.where(realised, "circle", "circle-open"),
+                    "line": {"width": 1, "color": color},
+                },
                 customdata=custom,
                 hovertemplate=(
                     f"<b>{label}</b> · %{{x}}<br>episode %{{customdata[1]}} from "
                     "%{customdata[0]}<br>%{y:+.1f}%%{customdata[2]}<extra></extra>"
                 ),
             )
-        )  # fmt: skip
+        )
         med = summary[summary["pair"] == pair].dropna(subset=["median"])
         fig.add_trace(
             go.Scatter(
-                x=med["horizon_label"], y=med["median"].to_numpy(), mode="markers",
-                name=f"{label}: median", legendgroup=pair, offsetgroup=pair, showlegend=False,
-                marker={"symbol": "line-ew-open", "size": 26, "color": color,
-                        "line": {"width": 3, "color": color}},
+                x=med["horizon_label"],
+                y=med["median"].to_numpy(),
+                mode="markers",
+                name=f"{label}: median",
+                legendgroup=pair,
+                offsetgroup=pair,
+                showlegend=False,
+                marker={
+                    "symbol": "line-ew-open",
+                    "size": 26,
+                    "color": color,
+                    "line": {"width": 3, "color": color},
+                },
                 customdata=np.column_stack([med["hit_rate"], med["n"]]),
                 hovertemplate=(
                     f"<b>{label}</b> · %{{x}} median %{{y:+.1f}}%<br>hit rate "
                     "%{customdata[0]:.0f}% of %{customdata[1]} episodes<extra></extra>"
                 ),
             )
-        )  # fmt: skip
+        )
     base_layout(fig, height=FORWARD_HEIGHT, title=title)
     fig.update_layout(
         hovermode="closest",
@@ -81,11 +98,16 @@ def forward_figure(
         margin={"l": 64, "r": 16, "t": 72, "b": 64},
     )
     fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=order, showspikes=False,
-        title_text="Horizon after the signal date (1m = 21 sessions)", hoverformat="",
-    )  # fmt: skip
-    fig.update_yaxes(title_text="Relative return", ticksuffix="%", zeroline=True,
-                     zerolinecolor="#adb5bd")  # fmt: skip
+        type="category",
+        categoryorder="array",
+        categoryarray=order,
+        showspikes=False,
+        title_text="Horizon after the signal date (1m = 21 sessions)",
+        hoverformat="",
+    )
+    fig.update_yaxes(
+        title_text="Relative return", ticksuffix="%", zeroline=True, zerolinecolor="#adb5bd"
+    )
     return fig
 
 
@@ -101,11 +123,19 @@ def episode_shapes(episodes: pd.DataFrame, legend: str = "Analog episodes") -> l
         end = pd.Timestamp(row.end) + pd.Timedelta(days=1)
         shapes.append(
             {
-                "type": "rect", "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
-                "x0": start.strftime("%Y-%m-%d"), "x1": end.strftime("%Y-%m-%d"),
-                "fillcolor": EPISODE_FILL, "line": {"width": 1, "color": EPISODE_LINE},
-                "layer": "below", "name": legend, "showlegend": k == 0,
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "x0": start.strftime("%Y-%m-%d"),
+                "x1": end.strftime("%Y-%m-%d"),
+                "fillcolor": EPISODE_FILL,
+                "line": {"width": 1, "color": EPISODE_LINE},
+                "layer": "below",
+                "name": legend,
+                "showlegend": k == 0,
                 "legendgroup": EPISODE_SHAPE,
             }
-        )  # fmt: skip
+        )
     return shapes

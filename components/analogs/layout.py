@@ -16,11 +16,20 @@ def _number(id_: Ids, limit: float, label: str) -> dbc.Col:
     return dbc.Col(
         [
             html.Label(label, className="control-label", htmlFor=id_),
-            dbc.Input(id=id_, type="number", min=0, max=limit, step=0.5, debounce=True,
-                      size="sm", inputmode="decimal"),
+            dbc.Input(
+                id=id_,
+                type="number",
+                min=0,
+                max=limit,
+                step=0.5,
+                debounce=True,
+                size="sm",
+                inputmode="decimal",
+            ),
         ],
-        xs=6, md=3,
-    )  # fmt: skip
+        xs=6,
+        md=3,
+    )
 
 
 def analogs_tab() -> Component:
@@ -30,13 +39,16 @@ def analogs_tab() -> Component:
             _number(Ids.ANALOG_GAP, MAX_GAP, "Breadth below long-run avg by ≥ (pts)"),
             _number(Ids.ANALOG_NEAR, MAX_NEAR, "Index within % of 52-week high"),
             dbc.Col(
-                dbc.Switch(id=Ids.ANALOG_MARKS, value=True,
-                           label="Shade episodes on the Breadth tab"),
-                xs=12, md=4, className="pb-1",
+                dbc.Switch(
+                    id=Ids.ANALOG_MARKS, value=True, label="Shade episodes on the Breadth tab"
+                ),
+                xs=12,
+                md=4,
+                className="pb-1",
             ),
         ],
         className="g-2 mb-2 align-items-end",
-    )  # fmt: skip
+    )
     return dbc.Card(
         dbc.CardBody(
             [
@@ -54,17 +66,22 @@ def analogs_tab() -> Component:
                         html.Div(id=Ids.ANALOG_SETUP),
                         html.Div(id=Ids.ANALOG_SUMMARY, className="table-responsive"),
                         dcc.Graph(
-                            id=Ids.ANALOG_FORWARD, figure={},
-                            config={"displaylogo": False, "responsive": True,
-                                    "displayModeBar": "hover"},
+                            id=Ids.ANALOG_FORWARD,
+                            figure={},
+                            config={
+                                "displaylogo": False,
+                                "responsive": True,
+                                "displayModeBar": "hover",
+                            },
                             style={"height": f"{FORWARD_HEIGHT}px"},
                         ),
                         html.Div(id=Ids.ANALOG_TABLE, className="table-responsive"),
                     ],
-                    type="dot", delay_show=400,
+                    type="dot",
+                    delay_show=400,
                 ),
             ],
             className="p-2",
         ),
         className="mb-3 shadow-sm chart-card",
-    )  # fmt: skip
+    )

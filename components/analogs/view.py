@@ -72,8 +72,11 @@ def summary_table(result: AnalogResult, labels: dict[str, str]) -> Component:
     if summary.empty:
         return html.P("No episodes at these thresholds.", className="small")
     horizons = summary.sort_values("horizon")["horizon_label"].drop_duplicates().tolist()
-    head = html.Thead(html.Tr([html.Th("Median · hit rate (n)")] + [
-        html.Th(h, className="num") for h in horizons]))  # fmt: skip
+    head = html.Thead(
+        html.Tr(
+            [html.Th("Median · hit rate (n)")] + [html.Th(h, className="num") for h in horizons]
+        )
+    )
     rows = []
     for pid, label in labels.items():
         cells = []
@@ -86,8 +89,12 @@ def summary_table(result: AnalogResult, labels: dict[str, str]) -> Component:
             text = f"{fmt_pct(s['median'])} · {s['hit_rate']:.0f}% ({int(s['n'])})"
             cells.append(html.Td(text, className="num"))
         rows.append(html.Tr([html.Td(label), *cells]))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True,
-                     className="returns-table analog-summary mb-2")  # fmt: skip
+    return dbc.Table(
+        [head, html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        className="returns-table analog-summary mb-2",
+    )
 
 
 def note_years(result: AnalogResult, first: pd.Timestamp | None) -> str:
@@ -102,8 +109,9 @@ def note_years(result: AnalogResult, first: pd.Timestamp | None) -> str:
         if len(hits) == 0:
             parts.append(f"{year}: no episode at these thresholds")
         else:
-            days = ", ".join(f"#{int(e.episode)} {pd.Timestamp(e.signal_date):%d %b}"
-                             for e in hits.itertuples())  # fmt: skip
+            days = ", ".join(
+                f"#{int(e.episode)} {pd.Timestamp(e.signal_date):%d %b}" for e in hits.itertuples()
+            )
             parts.append(f"{year}: {days}")
     return "The note's precedents — " + "; ".join(parts) + "."
 
@@ -123,18 +131,25 @@ def episodes_table(result: AnalogResult, labels: dict[str, str]) -> Component:
     heads += [f"{lab.split(' (')[0]} {tag}" for lab in labels.values()]
     rows = []
     for e in eps.itertuples(index=False):
-        cells = [str(int(e.episode)), f"{pd.Timestamp(e.start):%Y-%m-%d}",
-                 f"{pd.Timestamp(e.end):%Y-%m-%d}", str(int(e.signal_sessions)),
-                 fmt_pct(e[5], signed=False), fmt_pct(e.long_run_average, signed=False),
-                 fmt_pct(e.index_off_high_pct, signed=False)]  # fmt: skip
+        cells = [
+            str(int(e.episode)),
+            f"{pd.Timestamp(e.start):%Y-%m-%d}",
+            f"{pd.Timestamp(e.end):%Y-%m-%d}",
+            str(int(e.signal_sessions)),
+            fmt_pct(e[5], signed=False),
+            fmt_pct(e.long_run_average, signed=False),
+            fmt_pct(e.index_off_high_pct, signed=False),
+        ]
         for pid in labels:
             sel = last[(last["pair"] == pid) & (last["episode"] == e.episode)]
             cells.append(fmt_pct(float(sel["forward_return_pct"].iloc[0])) if len(sel) else "–")
-        rows.append(html.Tr([html.Td(c, className="num" if i else "") for i, c in
-                             enumerate(cells)]))  # fmt: skip
+        rows.append(
+            html.Tr([html.Td(c, className="num" if i else "") for i, c in enumerate(cells)])
+        )
     head = html.Thead(html.Tr([html.Th(h) for h in heads]))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True,
-                     className="returns-table analog-episodes")  # fmt: skip
+    return dbc.Table(
+        [head, html.Tbody(rows)], size="sm", hover=True, className="returns-table analog-episodes"
+    )
 
 
 def analogs_panel(svc: BreadthService, state: ViewState, choices: Choices) -> tuple[Any, ...]:
@@ -155,9 +170,11 @@ def analogs_panel(svc: BreadthService, state: ViewState, choices: Choices) -> tu
         ]
     )
     return (
-        setup_line(result, universe), summary,
-        forward_figure(result.forward, result.summary, labels), episodes_table(result, labels),
-    )  # fmt: skip
+        setup_line(result, universe),
+        summary,
+        forward_figure(result.forward, result.summary, labels),
+        episodes_table(result, labels),
+    )
 
 
 def episode_patch(svc: BreadthService, state: ViewState, choices: Choices) -> Patch:

@@ -35,41 +35,58 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
                                 date=last,
                                 min_date_allowed=first,
                                 max_date_allowed=last,
-                                display_format="YYYY-MM-DD", first_day_of_week=1,
+                                display_format="YYYY-MM-DD",
+                                first_day_of_week=1,
                             ),
                             dbc.Button(
-                                f"Note's date: {NOTE_DATE.isoformat()}", id=Ids.CLAIM_NOTE_DATE,
-                                color="link", size="sm", n_clicks=0, className="px-2",
+                                f"Note's date: {NOTE_DATE.isoformat()}",
+                                id=Ids.CLAIM_NOTE_DATE,
+                                color="link",
+                                size="sm",
+                                n_clicks=0,
+                                className="px-2",
                             ),
                             dbc.Button(
-                                "Latest session", id=Ids.CLAIM_LATEST, color="link", size="sm",
-                                n_clicks=0, className="px-1",
+                                "Latest session",
+                                id=Ids.CLAIM_LATEST,
+                                color="link",
+                                size="sm",
+                                n_clicks=0,
+                                className="px-1",
                             ),
                         ],
                         className="d-flex flex-wrap align-items-center",
                     ),
                 ],
-                xs=12, lg=5,
+                xs=12,
+                lg=5,
             ),
             dbc.Col(
                 [
                     _label("Universe", Ids.CLAIM_UNIVERSE),
                     dcc.Dropdown(id=Ids.CLAIM_UNIVERSE, options=opts, value=uni, clearable=False),
                 ],
-                xs=12, md=6, lg=3,
+                xs=12,
+                md=6,
+                lg=3,
             ),
             dbc.Col(
                 [
                     _label("Compare % at highs with", Ids.CLAIM_COMPARE),
                     dcc.Dropdown(
-                        id=Ids.CLAIM_COMPARE, options=opts, value=cmp_ or None, clearable=False,
+                        id=Ids.CLAIM_COMPARE,
+                        options=opts,
+                        value=cmp_ or None,
+                        clearable=False,
                     ),
                 ],
-                xs=12, md=6, lg=3,
+                xs=12,
+                md=6,
+                lg=3,
             ),
         ],
         className="g-2 mb-2 align-items-end",
-    )  # fmt: skip
+    )
     return dbc.Card(
         dbc.CardBody(
             [

@@ -68,8 +68,15 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
     """One row per claim: label and definition, universe, value, context, members, caveat."""
     if table.empty:
         return html.P("No claims could be computed.", className="small")
-    heads = ["Claim", "Universe / series", "Value", "Long-run avg", "Percentile",
-             "Members with data", "Caveat"]  # fmt: skip
+    heads = [
+        "Claim",
+        "Universe / series",
+        "Value",
+        "Long-run avg",
+        "Percentile",
+        "Members with data",
+        "Caveat",
+    ]
     num = {"Value", "Long-run avg", "Percentile", "Members with data"}
     head = html.Thead(html.Tr([html.Th(h, className="num" if h in num else "") for h in heads]))
     rows = []

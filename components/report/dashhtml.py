@@ -55,8 +55,11 @@ def _tag_and_classes(node: Component, props: dict[str, Any]) -> tuple[str, list[
     if _dash_html(node):
         return _name(node).lower(), own
     if _name(node) == "Table":
-        extra = ["table"] + [f"table-{k}" for k in ("sm", "hover", "striped", "bordered")
-                             if props.get("size") == k or props.get(k)]  # fmt: skip
+        extra = ["table"] + [
+            f"table-{k}"
+            for k in ("sm", "hover", "striped", "bordered")
+            if props.get("size") == k or props.get(k)
+        ]
         return "table", extra + own
     if _name(node) == "Alert":
         return "div", ["alert", f"alert-{props.get('color') or 'primary'}", *own]
@@ -169,10 +172,18 @@ def table_layout(header: list[str], rows: list[list[str]], width_px: int) -> Tab
     header = header + [""] * (n - len(header))
     rows = [r + [""] * (n - len(r)) for r in rows]
     natural = [
-        max([4, *(len(line) for cell in [header[i], *(r[i] for r in rows)]
-                  for line in cell.split("\n"))])
+        max(
+            [
+                4,
+                *(
+                    len(line)
+                    for cell in [header[i], *(r[i] for r in rows)]
+                    for line in cell.split("\n")
+                ),
+            ]
+        )
         for i in range(n)
-    ]  # fmt: skip
+    ]
     budget = int((width_px - TABLE_MARGIN["l"] - TABLE_MARGIN["r"]) / CHAR_PX) - PAD_CHARS * n
     widths = _fit(natural, max(budget, 8 * n))
     wrapped = [[_wrap(r[i], widths[i]) for i in range(n)] for r in rows]
@@ -193,13 +204,22 @@ def table_figure(table: Component, *, title: str, width: int) -> go.Figure:
     fig = go.Figure(
         go.Table(
             columnwidth=shape.widths,
-            header={"values": [f"<b>{h}</b>" for h in shape.header], "align": "left",
-                    "fill_color": "#e9ecef", "font": {"size": TABLE_FONT + 1}},
-            cells={"values": shape.columns, "align": "left", "fill_color": "white",
-                   "line_color": "#dee2e6", "font": {"size": TABLE_FONT},
-                   "height": PAD_PX + LINE_PX},
+            header={
+                "values": [f"<b>{h}</b>" for h in shape.header],
+                "align": "left",
+                "fill_color": "#e9ecef",
+                "font": {"size": TABLE_FONT + 1},
+            },
+            cells={
+                "values": shape.columns,
+                "align": "left",
+                "fill_color": "white",
+                "line_color": "#dee2e6",
+                "font": {"size": TABLE_FONT},
+                "height": PAD_PX + LINE_PX,
+            },
         )
-    )  # fmt: skip
+    )
     fig.update_layout(frame_layout(height=shape.height, title=title))
     fig.update_layout(margin=TABLE_MARGIN, width=width, hovermode=False)
     return fig

@@ -35,9 +35,14 @@ def write_pngs(
     figs = [_stamped(c.figure, report, width, c.height) for c in sections]
     try:
         pio.write_images(
-            figs, paths, format="png", width=width,
-            height=[c.height for c in sections], scale=scale, validate=False,
-        )  # fmt: skip
+            figs,
+            paths,
+            format="png",
+            width=width,
+            height=[c.height for c in sections],
+            scale=scale,
+            validate=False,
+        )
     except (ImportError, ValueError, RuntimeError, OSError) as exc:
         raise ImageExportError(
             f"PNG export needs kaleido (pip install kaleido) and Chromium: {exc}"
@@ -54,8 +59,15 @@ def caption(report: Report) -> str:
 def _stamped(figure: go.Figure, report: Report, width: int, height: int) -> go.Figure:
     fig = go.Figure(figure).update_layout(width=width, height=height)
     fig.add_annotation(
-        text=caption(report), xref="paper", yref="paper", x=1.0, y=1.0, yshift=48,
-        xanchor="right", yanchor="bottom", showarrow=False,
+        text=caption(report),
+        xref="paper",
+        yref="paper",
+        x=1.0,
+        y=1.0,
+        yshift=48,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
         font={"size": 11, "color": "#c62828" if report.simulated else "#495057"},
-    )  # fmt: skip
+    )
     return fig

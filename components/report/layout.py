@@ -13,12 +13,24 @@ def report_controls() -> html.Div:
     return html.Div(
         [
             html.Span("Export report of this view:", className="control-label me-2 d-inline"),
-            dbc.Button("HTML (interactive)", id=Ids.REPORT_HTML, size="sm", color="primary",
-                       outline=True, className="me-1"),
-            dbc.Button("PNG images (zip)", id=Ids.REPORT_PNG, size="sm", color="primary",
-                       outline=True, className="me-2"),
+            dbc.Button(
+                "HTML (interactive)",
+                id=Ids.REPORT_HTML,
+                size="sm",
+                color="primary",
+                outline=True,
+                className="me-1",
+            ),
+            dbc.Button(
+                "PNG images (zip)",
+                id=Ids.REPORT_PNG,
+                size="sm",
+                color="primary",
+                outline=True,
+                className="me-2",
+            ),
             dcc.Loading(html.Span(id=Ids.REPORT_STATUS, className="small"), type="dot"),
             dcc.Download(id=Ids.REPORT_DOWNLOAD),
         ],
         className="d-flex flex-wrap align-items-center mb-3 report-controls",
-    )  # fmt: skip
+    )

@@ -87,16 +87,30 @@ def _quadrant_shapes(fig: go.Figure, span: float) -> None:
     }
     for name, (x0, x1, y0, y1) in boxes.items():
         fig.add_shape(
-            type="rect", x0=x0, x1=x1, y0=y0, y1=y1, xref="x", yref="y", name=name,
-            fillcolor=QUADRANT_FILL[name], line={"width": 0}, layer="below",
-        )  # fmt: skip
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            xref="x",
+            yref="y",
+            name=name,
+            fillcolor=QUADRANT_FILL[name],
+            line={"width": 0},
+            layer="below",
+        )
         right, top = x0 >= 100.0, y0 >= 100.0
         fig.add_annotation(
-            text=f"<b>{name}</b>", x=x1 if right else x0, y=y1 if top else y0,
-            xanchor="right" if right else "left", yanchor="top" if top else "bottom",
-            showarrow=False, font={"size": 13, "color": QUADRANT_TEXT[name]},
-            xshift=-6 if right else 6, yshift=-4 if top else 4,
-        )  # fmt: skip
+            text=f"<b>{name}</b>",
+            x=x1 if right else x0,
+            y=y1 if top else y0,
+            xanchor="right" if right else "left",
+            yanchor="top" if top else "bottom",
+            showarrow=False,
+            font={"size": 13, "color": QUADRANT_TEXT[name]},
+            xshift=-6 if right else 6,
+            yshift=-4 if top else 4,
+        )
 
 
 def rrg_figure(
@@ -132,18 +146,23 @@ def rrg_figure(
         custom = np.column_stack([frame.index.strftime("%a %d %b %Y"), frame["quadrant"]])
         fig.add_trace(
             go.Scatter(
-                x=frame["ratio"].to_numpy(), y=frame["momentum"].to_numpy(),
-                mode="lines+markers+text", name=f"{ticker} · {labels[ticker]}",
+                x=frame["ratio"].to_numpy(),
+                y=frame["momentum"].to_numpy(),
+                mode="lines+markers+text",
+                name=f"{ticker} · {labels[ticker]}",
                 line={"color": color, "width": 1.6, "shape": "spline", "smoothing": 0.5},
                 marker={"size": sizes, "color": color, "line": {"width": 0.5, "color": "white"}},
-                text=text, textposition="top center", textfont={"size": 11, "color": color},
-                customdata=custom, cliponaxis=False,
+                text=text,
+                textposition="top center",
+                textfont={"size": 11, "color": color},
+                customdata=custom,
+                cliponaxis=False,
                 hovertemplate=(
                     f"<b>{ticker}</b> · {labels[ticker]}<br>%{{customdata[0]}}<br>"
                     "RS-Ratio %{x:.2f} · RS-Momentum %{y:.2f}<br>%{customdata[1]}<extra></extra>"
                 ),
             )
-        )  # fmt: skip
+        )
     span = axis_span(tails)
     _quadrant_shapes(fig, span)
     word = FREQ_WORD.get(freq, "period")
@@ -156,13 +175,21 @@ def rrg_figure(
     )
     rng = [100.0 - span, 100.0 + span]
     fig.update_xaxes(
-        type="linear", title_text="RS-Ratio (trend of relative strength)", range=rng,
-        hoverformat=".2f", showspikes=False, zeroline=False, ticks="",
-    )  # fmt: skip
-    fig.update_yaxes(
-        type="linear", title_text="RS-Momentum", range=rng, hoverformat=".2f",
+        type="linear",
+        title_text="RS-Ratio (trend of relative strength)",
+        range=rng,
+        hoverformat=".2f",
         showspikes=False,
-    )  # fmt: skip
+        zeroline=False,
+        ticks="",
+    )
+    fig.update_yaxes(
+        type="linear",
+        title_text="RS-Momentum",
+        range=rng,
+        hoverformat=".2f",
+        showspikes=False,
+    )
     return fig
 
 

@@ -33,38 +33,58 @@ def rrg_tab() -> Component:
                 [
                     _label("Tail (periods)", Ids.RRG_TAIL),
                     dbc.Input(
-                        id=Ids.RRG_TAIL, type="number", min=MIN_TAIL, max=MAX_TAIL, step=1,
-                        value=DEFAULT_TAIL, debounce=True, size="sm", inputmode="numeric",
+                        id=Ids.RRG_TAIL,
+                        type="number",
+                        min=MIN_TAIL,
+                        max=MAX_TAIL,
+                        step=1,
+                        value=DEFAULT_TAIL,
+                        debounce=True,
+                        size="sm",
+                        inputmode="numeric",
                     ),
                 ],
-                xs=5, md=2,
+                xs=5,
+                md=2,
             ),
             dbc.Col(
                 [
                     _label("Periods"),
                     dbc.RadioItems(
-                        id=Ids.RRG_FREQ, inline=True, value="W",
-                        options=[{"label": "Weekly", "value": "W"},
-                                 {"label": "Daily", "value": "D"}],
+                        id=Ids.RRG_FREQ,
+                        inline=True,
+                        value="W",
+                        options=[
+                            {"label": "Weekly", "value": "W"},
+                            {"label": "Daily", "value": "D"},
+                        ],
                     ),
                 ],
-                xs=7, md=3,
+                xs=7,
+                md=3,
             ),
             dbc.Col(
                 [
                     _label("End date", Ids.RRG_END),
                     html.Span(id=Ids.RRG_END_LABEL, className="rrg-end-label ms-2"),
                     dcc.Slider(
-                        id=Ids.RRG_END, min=0, max=1, step=1, value=1, marks={},
-                        updatemode="mouseup", allow_direct_input=False,
+                        id=Ids.RRG_END,
+                        min=0,
+                        max=1,
+                        step=1,
+                        value=1,
+                        marks={},
+                        updatemode="mouseup",
+                        allow_direct_input=False,
                         className="rrg-slider",
                     ),
                 ],
-                xs=12, md=7,
+                xs=12,
+                md=7,
             ),
         ],
         className="g-2 mb-2 align-items-end",
-    )  # fmt: skip
+    )
     graph = dcc.Loading(
         dcc.Graph(
             id=Ids.RRG,

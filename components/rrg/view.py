@@ -50,9 +50,11 @@ def rrg_table(rows: pd.DataFrame) -> Component:
     if rows.empty:
         return html.P("No series to list.", className="small")
     head = html.Thead(
-        html.Tr([html.Th(h) for h in ("Series", "Ticker", "Quadrant")] + [
-            html.Th(h, className="num") for h in ("RS-Ratio", "RS-Momentum")])
-    )  # fmt: skip
+        html.Tr(
+            [html.Th(h) for h in ("Series", "Ticker", "Quadrant")]
+            + [html.Th(h, className="num") for h in ("RS-Ratio", "RS-Momentum")]
+        )
+    )
     body = html.Tbody(
         [
             html.Tr(
@@ -84,9 +86,14 @@ def rrg_panel(svc: BreadthService, state: ViewState) -> tuple[Any, ...]:
     pos = rd.end_index(data.periods, state.rrg_end)
     end = data.periods[pos]
     fig = rrg_figure(
-        data.ratio, data.momentum, end=end, tail=state.rrg_tail, labels=data.labels,
-        benchmark=data.benchmark, freq=state.rrg_freq,
-    )  # fmt: skip
+        data.ratio,
+        data.momentum,
+        end=end,
+        tail=state.rrg_tail,
+        labels=data.labels,
+        benchmark=data.benchmark,
+        freq=state.rrg_freq,
+    )
     tails = {
         t: tail_frame(data.ratio, data.momentum, t, end, state.rrg_tail)
         for t in data.labels
