@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,15 @@ class Settings:
     """gunicorn workers; 0 = one per CPU."""
     web_threads: int = 4
     """Threads per gunicorn (gthread) worker."""
+
+    def import_bounds(self, today: date | None = None) -> tuple[date, date]:
+        """First and last date an import accepts: import_min_date .. today + days ahead."""
+        last = (today or date.today()) + timedelta(days=self.import_max_days_ahead)
+        return self.import_min_date, last
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 2**20
 
 
 def _parse_bool(raw: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -68,8 +69,13 @@ def import_files(
     replace: bool,
     overwrite: bool = False,
     date_format: str | None = None,
+    date_bounds: tuple[date, date] | None = None,
+    max_bytes: int | None = None,
 ) -> str:
     """Validate every file, then store them all in one write; returns a one-paragraph summary.
+
+    ``date_bounds`` and ``max_bytes`` are the import limits (data.sources.files; the CLI
+    passes the configured ones).
 
     New tickers and sessions are added; a stored bar whose value a file changes is refused
     (InputError, store untouched) unless ``overwrite``. ``replace`` replaces the whole store.
@@ -81,7 +87,12 @@ def import_files(
     if not paths:
         raise InputError("no files to import")
     # all must validate before any write
-    files = [read_import_file(Path(p), date_format=date_format) for p in paths]
+    files = [
+        read_import_file(
+            Path(p), date_format=date_format, date_bounds=date_bounds, max_bytes=max_bytes
+        )
+        for p in paths
+    ]
     prices = _combine([f.prices for f in files])
     infos = [f.info for f in files if f.info is not None]
     info = pd.concat(infos).drop_duplicates("ticker", keep="last") if infos else None

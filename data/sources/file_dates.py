@@ -7,15 +7,15 @@ month-first; when no row decides, the file is ambiguous and needs ``--date-forma
 a two-digit year. ``yyyy/mm/dd`` is read as such. Any other text (``Jan 2, 2024``) is read in
 the format of the file's first value. ``--date-format`` (strptime codes) overrides all this.
 Typed Parquet dates and timestamps are converted from their own unit, so year 2300 or 3000 is
-seen as such, never wrapped through nanoseconds. Every date must lie in ``bounds`` (settings:
-``import_min_date`` .. today + ``import_max_days_ahead``).
+seen as such, never wrapped through nanoseconds. Every date must lie in ``bounds`` (the
+caller's; the CLI passes settings ``import_min_date`` .. today + ``import_max_days_ahead``).
 """
 
 from __future__ import annotations
 
 import warnings
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,16 +24,34 @@ import pyarrow.compute as pc
 
 from data.errors import InputError
 
-if TYPE_CHECKING:
-    from data.sources.files import _File
-
 EPOCH = date(1970, 1, 1)
+# defaults of BREADTH_IMPORT_MIN_DATE / BREADTH_IMPORT_MAX_DAYS_AHEAD (tests/unit/test_files.py
+# checks they match settings.py)
+DEFAULT_MIN_DATE = date(1900, 1, 1)
+DEFAULT_MAX_DAYS_AHEAD = 7
 _ZONE = (
     r"^(?P<body>.*\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?P<zone>[Zz]|UTC|[+-]\d{2}(?::?\d{2})?)$"
 )
 _DMY = r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?:[ T].*)?$"
 _YMD = r"^(?P<year>\d{4})(?P<sep>[/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?:[ T].*)?$"
 _PER_DAY = {"s": 86_400, "ms": 86_400 * 10**3, "us": 86_400 * 10**6, "ns": 86_400 * 10**9}
+
+
+class WhereInFile:
+    """Where a message about an imported file points: the file, and whether rows have CSV
+    line numbers."""
+
+    def __init__(self, path: Path, csv: bool) -> None:
+        self.path, self.csv = path, csv
+        self.header: list[str] = []
+
+    def error(self, msg: str, row: int | None = None, column: str | None = None) -> InputError:
+        where = [str(self.path)]
+        if row is not None:
+            where.append(f"row {row + 1}" + (f" (line {row + 2})" if self.csv else ""))
+        if column is not None:
+            where.append(f"column {column!r}")
+        return InputError(f"{', '.join(where)}: {msg}")
 
 
 def accepted_range(
@@ -44,15 +62,13 @@ def accepted_range(
 
 
 def default_bounds() -> tuple[date, date]:
-    """accepted_range from settings (BREADTH_IMPORT_MIN_DATE, BREADTH_IMPORT_MAX_DAYS_AHEAD)."""
-    from settings import load_settings
-
-    s = load_settings()
-    return accepted_range(s.import_min_date, s.import_max_days_ahead)
+    """accepted_range with the defaults of settings (a caller holding settings passes its own
+    bounds: data/ does not read settings)."""
+    return accepted_range(DEFAULT_MIN_DATE, DEFAULT_MAX_DAYS_AHEAD)
 
 
 def session_days(
-    col: pa.ChunkedArray, where: _File, date_format: str | None, bounds: tuple[date, date]
+    col: pa.ChunkedArray, where: WhereInFile, date_format: str | None, bounds: tuple[date, date]
 ) -> np.ndarray:
     """The ``date`` column as int64 days since 1970-01-01; InputError naming row and value."""
     if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
@@ -120,7 +136,7 @@ def _from_parts(parts: pd.DataFrame, day: str, month: str) -> np.ndarray:
     return pd.to_datetime(frame, errors="coerce").to_numpy().astype("datetime64[D]")
 
 
-def _numeric_dates(text: pd.Series, rows: np.ndarray, where: _File) -> np.ndarray | None:
+def _numeric_dates(text: pd.Series, rows: np.ndarray, where: WhereInFile) -> np.ndarray | None:
     """d/m/y or m/d/y decided for the whole file (or y/m/d); None when the file is not so."""
     ymd = text.str.extract(_YMD)
     if ymd["year"].notna().all() and ymd["sep"].nunique() == 1:
@@ -158,7 +174,7 @@ def _numeric_dates(text: pd.Series, rows: np.ndarray, where: _File) -> np.ndarra
     return _from_parts(parts, "a", "b") if day_first.any() else _from_parts(parts, "b", "a")
 
 
-def _without_zone(text: pd.Series, rows: np.ndarray, where: _File) -> pd.Series:
+def _without_zone(text: pd.Series, rows: np.ndarray, where: WhereInFile) -> pd.Series:
     """The text without a trailing time zone, refused when only some rows have one."""
     zoned = text.str.match(_ZONE).to_numpy(dtype=bool)
     if not zoned.any():
@@ -175,7 +191,7 @@ def _without_zone(text: pd.Series, rows: np.ndarray, where: _File) -> pd.Series:
     return text.str.replace(_ZONE, r"\g<body>", regex=True)
 
 
-def _text_days(raw: pd.Series, where: _File, date_format: str | None) -> np.ndarray:
+def _text_days(raw: pd.Series, where: WhereInFile, date_format: str | None) -> np.ndarray:
     """Each distinct text is parsed once (a 9 M-row file has a few thousand); ``rows`` maps a
     distinct text to its first row, in file order, for messages."""
     codes, uniques = pd.factorize(raw)

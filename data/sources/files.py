@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from data.errors import InputError
 from data.model import Prices
-from data.sources.file_dates import default_bounds, session_days
+from data.sources.file_dates import WhereInFile, default_bounds, session_days
 from data.tickers import normalize_ticker
 
 PRICE_COLS = ("open", "high", "low", "close", "adj_close")
@@ -37,6 +37,7 @@ MAX_VALUE = 1e15
 """Largest price or volume taken: above any real back-adjusted price (the shared close file's
 largest is 1.2e10) and below sentinels such as int64 max (9.2e18)."""
 FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+Dates = tuple[str | None, tuple[date, date]]  # (date format, accepted bounds)
 LONG_ONLY = frozenset({*PRICE_COLS, "volume", "kind"})
 
 
@@ -48,32 +49,13 @@ class PriceFile:
     info: pd.DataFrame | None = None
 
 
-class _File:
-    """Where a message points: file name and whether rows have CSV line numbers."""
-
-    def __init__(self, path: Path, csv: bool) -> None:
-        self.path, self.csv = path, csv
-        self.header: list[str] = []
-
-    def error(self, msg: str, row: int | None = None, column: str | None = None) -> InputError:
-        where = [str(self.path)]
-        if row is not None:
-            where.append(f"row {row + 1}" + (f" (line {row + 2})" if self.csv else ""))
-        if column is not None:
-            where.append(f"column {column!r}")
-        return InputError(f"{', '.join(where)}: {msg}")
+DEFAULT_MAX_BYTES = 512 * 2**20  # the default of BREADTH_MAX_UPLOAD_MB, in bytes
 
 
-def _default_max_bytes() -> int:
-    from settings import load_settings
-
-    return load_settings().max_upload_mb * 2**20
-
-
-def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, _File]:
+def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, WhereInFile]:
     suffix = "".join(path.suffixes[-2:]).lower()
     is_csv = suffix.endswith((".csv", ".txt"))
-    where = _File(path, is_csv)
+    where = WhereInFile(path, is_csv)
     if not is_csv and not suffix.endswith((".parquet", ".pq")):
         raise where.error("unsupported file type (expected .csv or .parquet)")
     try:
@@ -123,14 +105,14 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
-def _no_ticker_hint(where: _File) -> str:
+def _no_ticker_hint(where: WhereInFile) -> str:
     """Added to "is not a number" when a wide file may be a long file whose 'ticker' is lost."""
     seen = ", ".join(where.header)
     return (f": the file has no 'ticker' column (columns seen: {seen}), so it was read as a "
             "wide file (date + one close column per ticker)")  # fmt: skip
 
 
-def _numbers(col: pa.ChunkedArray, name: str, where: _File, wide: bool = False) -> np.ndarray:
+def _numbers(col: pa.ChunkedArray, name: str, where: WhereInFile, wide: bool = False) -> np.ndarray:
     """A numeric column as float64 (empty cells NaN); every value finite and at most
     MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
     if (
@@ -154,7 +136,7 @@ def _numbers(col: pa.ChunkedArray, name: str, where: _File, wide: bool = False) 
     return values
 
 
-def _check_values(values: np.ndarray, name: str, where: _File, note: str = "") -> None:
+def _check_values(values: np.ndarray, name: str, where: WhereInFile, note: str = "") -> None:
     """Finite, at most MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
     nan = np.isnan(values)
     checks = [
@@ -183,7 +165,7 @@ def _codes(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(present) + lo, position[days - lo]
 
 
-def _tickers(col: pa.ChunkedArray, where: _File) -> tuple[list[str], np.ndarray]:
+def _tickers(col: pa.ChunkedArray, where: WhereInFile) -> tuple[list[str], np.ndarray]:
     """Normalized sorted ticker names and each row's code."""
     enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
     if enc.null_count:
@@ -201,7 +183,7 @@ def _tickers(col: pa.ChunkedArray, where: _File) -> tuple[list[str], np.ndarray]
     return unique, remap[codes]
 
 
-def _check_duplicates(key: np.ndarray, cols: dict[str, np.ndarray], where: _File) -> None:
+def _check_duplicates(key: np.ndarray, cols: dict[str, np.ndarray], where: WhereInFile) -> None:
     counts = np.bincount(key)
     if not (counts > 1).any():
         return
@@ -218,7 +200,7 @@ def _check_duplicates(key: np.ndarray, cols: dict[str, np.ndarray], where: _File
 
 
 def _kinds(
-    col: pa.ChunkedArray, tickers: list[str], tcode: np.ndarray, where: _File
+    col: pa.ChunkedArray, tickers: list[str], tcode: np.ndarray, where: WhereInFile
 ) -> pd.DataFrame | None:
     """The optional ``kind`` column as one (ticker, kind) row per ticker that has one."""
     raw = col.cast(pa.string()).to_pandas()
@@ -246,7 +228,7 @@ def _kinds(
                          "kind": once["kind"].to_list()})  # fmt: skip
 
 
-def _long(table: pa.Table, where: _File, dates: tuple[str | None, tuple[date, date]]) -> PriceFile:
+def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     names = set(table.column_names)
     if "date" not in names:
         raise where.error("missing column 'date'")
@@ -290,7 +272,7 @@ def _long(table: pa.Table, where: _File, dates: tuple[str | None, tuple[date, da
     return PriceFile(Prices(**panels), info)
 
 
-def _wide(table: pa.Table, where: _File, dates: tuple[str | None, tuple[date, date]]) -> PriceFile:
+def _wide(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     if "date" not in table.column_names:
         raise where.error("missing column 'date' (or 'date,ticker,close' for a long file)")
     days = session_days(table.column("date"), where, *dates)
@@ -330,12 +312,13 @@ def read_import_file(
 ) -> PriceFile:
     """Read and validate one price file; InputError (file, row, column) on any problem.
 
-    ``max_bytes`` defaults to settings ``max_upload_mb`` MiB; ``date_format`` (strptime codes)
-    overrides the date detection; ``date_bounds`` (first, last accepted date) defaults to
-    settings ``import_min_date`` .. today + ``import_max_days_ahead``.
+    ``max_bytes`` and ``date_bounds`` (first, last accepted date) default to the defaults of
+    settings ``max_upload_mb`` and ``import_min_date`` .. today + ``import_max_days_ahead``;
+    the CLI passes the configured ones (``Settings.import_limits``: data/ does not read
+    settings). ``date_format`` (strptime codes) overrides the date detection.
     """
     path = Path(path)
-    limit = _default_max_bytes() if max_bytes is None else max_bytes
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     table, where = _read_table(path, limit)
     dates = (date_format, default_bounds() if date_bounds is None else date_bounds)
     if "ticker" in table.column_names:

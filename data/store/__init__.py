@@ -11,35 +11,24 @@ versions are kept so a reader that started before a write still finds them.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from data.errors import InputError, StoreError
-from data.model import FIELDS, INTERVAL_COLUMNS, TICKER_INFO_COLUMNS, Prices, UniverseInfo
+from data.model import FIELDS, TICKER_INFO_COLUMNS, Prices, UniverseInfo
 from data.store import io
-from data.store.panels import assemble, dtype_of
-
-if TYPE_CHECKING:
-    from data.store.write import Changes
+from data.store.panels import assemble, dtype_of, ticker_index
+from data.store.write import Changes, build_prices, put_universe
 
 PUBLIC_KEYS = ("version", "written_at", "source", "simulated", "close_only", "fields",
                "first_date", "last_date", "n_tickers", "refresh")  # fmt: skip
 Files = dict[str, Any]
-
-
-def _slug(name: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", name)[:40]
-    return f"{safe}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
 
 
 def _file_names(files: Files) -> set[str]:
@@ -140,10 +129,7 @@ class Store:
         return Prices(close=close, **out)
 
     def _ticker_index(self, m: dict[str, Any]) -> pd.DataFrame:
-        name = m.get("files", {}).get("tickers")
-        if not name:
-            return pd.DataFrame({"ticker": [], "first_date": [], "last_date": []})
-        return io.read_frame_file(self.parts / name)
+        return ticker_index(self.parts, m)
 
     def last_dates(self) -> pd.Series:
         """Ticker -> last stored session with a close (Timestamp), for incremental refresh."""
@@ -208,14 +194,13 @@ class Store:
         Non-NaN cells given overwrite stored cells; ``replace_tickers`` lose their stored
         history first; ``replace_all`` starts from an empty store (universes kept unless
         ``drop_universes``). ``on_changes`` is called under the writer lock, before any file
-        is written, with what the write would change (data.store.write.Changes); an exception
+        is written, with what the write would change (``Changes``); an exception
         it raises leaves the store as it was. Returns the new version.
         """
-        from data.store.write import build_prices
 
         def build(old: dict[str, Any], version: str, created: list[Path]) -> dict[str, Any]:
             return build_prices(
-                self, old, version, created, prices=prices, source_kind=source_kind,
+                self.parts, old, version, created, prices=prices, source_kind=source_kind,
                 source_label=source_label, simulated=simulated, replace_all=replace_all,
                 replace_tickers=replace_tickers, ticker_info=ticker_info, universes=universes,
                 drop_universes=drop_universes, refresh_summary=refresh_summary,
@@ -233,27 +218,10 @@ class Store:
             new = dict(old)
             new["files"] = dict(old["files"])
             new["files"]["universes"] = dict(old["files"].get("universes", {}))
-            self.put_universe(new["files"], info, intervals, version, created)
+            put_universe(self.parts, new["files"], info, intervals, version, created)
             return new
 
         return self._commit(build)
-
-    def put_universe(
-        self, files: Files, info: UniverseInfo, intervals: pd.DataFrame, version: str,
-        created: list[Path],
-    ) -> None:  # fmt: skip
-        """Write a universe's intervals file and name it in ``files`` (inside a commit)."""
-        missing = [c for c in INTERVAL_COLUMNS if c not in intervals.columns]
-        if missing:
-            raise InputError(f"universe {info.name!r}: intervals lack columns {missing}")
-        frame = intervals.reset_index(drop=True).copy()
-        frame["ticker"] = frame["ticker"].astype(str)
-        for col in ("start_date", "end_date"):
-            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
-        name = f"universe-{_slug(info.name)}-{version}.parquet"
-        io.write_table(pa.Table.from_pandas(frame, preserve_index=False), self.parts / name,
-                       created)  # fmt: skip
-        files["universes"][info.name] = {"file": name, "info": asdict(info)}
 
     def real_universes(self) -> list[tuple[UniverseInfo, pd.DataFrame]]:
         """Stored universes that are not the demo's (source "simulated"), with intervals:

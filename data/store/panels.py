@@ -8,10 +8,13 @@ is stored in a year when it has at least one close there, a session when any tic
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from data.store import io
 from data.store.io import Block
 
 PRICE_DTYPE = np.float32
@@ -138,3 +141,12 @@ def assemble(
                 out[np.ix_(rows, cols[sel])] = block.values[:, sel]
         r0 = r1
     return out
+
+
+def ticker_index(parts: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    """The stored ticker index (ticker, first_date, last_date) that ``manifest`` names."""
+    name = manifest.get("files", {}).get("tickers")
+    if not name:
+        return pd.DataFrame({"ticker": [], "first_date": [], "last_date": []})
+    frame: pd.DataFrame = io.read_frame_file(parts / name)
+    return frame

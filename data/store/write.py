@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from data.errors import StoreError
-from data.model import FIELDS, Prices, UniverseInfo
+from data.errors import InputError, StoreError
+from data.model import FIELDS, INTERVAL_COLUMNS, Prices, UniverseInfo
 from data.store import io
 from data.store.io import Block
-from data.store.panels import first_last, merge_year, split_years
-
-if TYPE_CHECKING:
-    from data.store import Store
+from data.store.panels import first_last, merge_year, split_years, ticker_index
 
 SOURCE_KINDS = ("demo", "yahoo", "files", "mixed")
 
@@ -121,7 +120,7 @@ def _upsert_info(old: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataF
 
 
 def build_prices(
-    store: Store,
+    parts: Path,
     old: dict[str, Any],
     version: str,
     created: list[Path],
@@ -142,11 +141,10 @@ def build_prices(
 
     ``on_changes`` sees the write's Changes before any file is written and may raise to
     refuse it."""
-    parts = store.parts
     old_files = old.get("files", {}) if not replace_all else {}
     old_prices: dict[str, dict[str, str]] = old_files.get("prices", {})
     index = (
-        store._ticker_index(old)
+        ticker_index(parts, old)
         if old_files.get("tickers")
         else pd.DataFrame({"ticker": pd.Series([], dtype=str), "first_date": [], "last_date": []})
     )
@@ -205,7 +203,7 @@ def build_prices(
     if not drop_universes:
         files["universes"] = dict(old.get("files", {}).get("universes", {}))
     for uinfo, intervals in universes:
-        store.put_universe(files, uinfo, intervals, version, created)
+        put_universe(parts, files, uinfo, intervals, version, created)
     present = [f for f in FIELDS if f in new_prices]
     first = index["first_date"].min() if len(index) else None
     last = index["last_date"].max() if len(index) else None
@@ -224,3 +222,30 @@ def build_prices(
         "refresh": dict(refresh),
         "files": files,
     }
+
+
+def _slug(name: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", name)[:40]
+    return f"{safe}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+
+
+def put_universe(
+    parts: Path,
+    files: dict[str, Any],
+    info: UniverseInfo,
+    intervals: pd.DataFrame,
+    version: str,
+    created: list[Path],
+) -> None:
+    """Write a universe's intervals file and name it in ``files`` (inside a commit)."""
+    missing = [c for c in INTERVAL_COLUMNS if c not in intervals.columns]
+    if missing:
+        raise InputError(f"universe {info.name!r}: intervals lack columns {missing}")
+    frame = intervals.reset_index(drop=True).copy()
+    frame["ticker"] = frame["ticker"].astype(str)
+    for col in ("start_date", "end_date"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+    name = f"universe-{_slug(info.name)}-{version}.parquet"
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    io.write_table(table, parts / name, created)
+    files["universes"][info.name] = {"file": name, "info": asdict(info)}

@@ -18,7 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.errors import InputError
-from data.sources.files import read_import_file, read_price_file
+from data.sources.file_dates import DEFAULT_MAX_DAYS_AHEAD, DEFAULT_MIN_DATE, default_bounds
+from data.sources.files import DEFAULT_MAX_BYTES, read_import_file, read_price_file
+from settings import Settings as AppSettings
+from settings import load_settings
 
 BOUNDS = (date(1900, 1, 1), date(2030, 1, 1))
 HEAD = "date,ticker,close\n"
@@ -82,17 +85,32 @@ def test_ip002_the_bounds_themselves_are_accepted(tmp_path: Path) -> None:
 def test_ip003_default_bounds_come_from_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The defaults of data/ are the defaults of settings; the configured bounds reach the
+    reader through Settings.import_bounds (what the CLI passes; data/ reads no settings)."""
     ahead = (date.today() + timedelta(days=7)).isoformat()
     beyond = (date.today() + timedelta(days=8)).isoformat()
     path = write(tmp_path, f"{HEAD}{ahead},AAA,1\n{beyond},AAA,2\n")
     with pytest.raises(InputError, match=f"row 2 .*date {beyond} is after the last accepted"):
         read_price_file(path)
+    with pytest.raises(InputError, match=f"row 2 .*date {beyond} is after the last accepted"):
+        read_price_file(path, date_bounds=load_settings().import_bounds())
     monkeypatch.setenv("BREADTH_IMPORT_MAX_DAYS_AHEAD", "8")
-    assert days(read_price_file(path).close) == [ahead, beyond]
+    bounds = load_settings().import_bounds()
+    assert days(read_price_file(path, date_bounds=bounds).close) == [ahead, beyond]
     monkeypatch.setenv("BREADTH_IMPORT_MIN_DATE", "2024-06-01")
     old = write(tmp_path, f"{HEAD}2024-06-01,AAA,1\n2024-05-31,AAA,2\n", "old.csv")
     with pytest.raises(InputError, match=r"row 2 .*date 2024-05-31 is before .* 2024-06-01"):
-        read_price_file(old)
+        read_price_file(old, date_bounds=load_settings().import_bounds())
+
+
+def test_ip003b_data_defaults_match_the_settings_defaults() -> None:
+    defaults = AppSettings()
+    assert (
+        defaults.import_min_date,
+        defaults.import_max_days_ahead,
+    ) == (DEFAULT_MIN_DATE, DEFAULT_MAX_DAYS_AHEAD)
+    assert defaults.max_upload_bytes == DEFAULT_MAX_BYTES
+    assert default_bounds() == defaults.import_bounds()
 
 
 @pytest.mark.parametrize(
