@@ -14,6 +14,7 @@ import flask
 from components.url.fields import Choices
 from data.universes import available_universes
 from service.breadth import BreadthService
+from service.rotation import RotationService
 
 SERVICE_KEY = "breadth_service"
 PREFERRED_DEFAULTS = ("sp500", "sim-large")
@@ -28,6 +29,11 @@ def service_of(server: flask.Flask) -> BreadthService:
 def get_service() -> BreadthService:
     """The service of the app serving the current request."""
     return service_of(flask.current_app)
+
+
+def rotation_service(svc: BreadthService) -> RotationService:
+    """The rotation read API over the app's breadth service (same cache, same store)."""
+    return RotationService(svc)
 
 
 def choices(svc: BreadthService) -> Choices:

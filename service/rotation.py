@@ -9,7 +9,7 @@ demo market's ``SIM:`` series).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -21,6 +21,7 @@ from indicators.analogs import AnalogParams, AnalogResult, find_analogs
 from indicators.claims import Leg, UniverseBreadth, claim_table
 from indicators.rrg import RrgParams, RrgResult, relative_rotation
 from service.breadth import BreadthQuery, BreadthService
+from service.pairs import BENCHMARK_ROLE
 
 STYLE_ETFS: tuple[str, ...] = ("IWD", "IWF", "IWN", "IWO", "IJH", "IJR")
 """Style and size ETFs the RRG shows beside the sector SPDRs."""
@@ -28,6 +29,77 @@ STYLE_ETFS: tuple[str, ...] = ("IWD", "IWF", "IWN", "IWO", "IJH", "IJR")
 DEFAULT_COMPARE = "sp500"
 PREFERRED_UNIVERSE = "russell3000"
 """The claims' and analogs' default universe; ``all`` stands in when it is not stored."""
+
+
+# -- the RRG page's members ----------------------------------------------------------------
+STYLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "IWD": ("Large value", ROLES["value"]),
+    "IWF": ("Large growth", ROLES["growth"]),
+    "IWN": ("Small value", ("IWN",)),
+    "IWO": ("Small growth", ("IWO",)),
+    "IJH": ("Mid caps", ROLES["mid"]),
+    "IJR": ("Small caps", ("IJR", "SIM:SMALL")),
+}
+"""Style slot of the RRG page -> (label, candidate tickers, most preferred first)."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """One RRG slot: the ETF it stands for and the stored ticker that fills it (or None)."""
+
+    slot: str
+    label: str
+    group: str
+    candidates: tuple[str, ...]
+    ticker: str | None
+
+
+def slots() -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(slot, label, group, candidates) of every RRG member: sectors, then styles (the page's
+    RRG; the CLI's ``default_rrg_tickers`` still picks its own list)."""
+    sectors = [(etf, name, "Sector", ROLES[etf]) for name, etf in sorted(SECTORS.items())]
+    styles = [(etf, label, "Style", cands) for etf, (label, cands) in STYLES.items()]
+    return sectors + styles
+
+
+def candidate_tickers() -> list[str]:
+    """Every ticker an RRG member or the benchmark could resolve to."""
+    names = {t for *_, cands in slots() for t in cands} | set(ROLES[BENCHMARK_ROLE])
+    return sorted(names)
+
+
+def resolve_members(available: list[str]) -> list[Member]:
+    """Each slot filled with its first candidate in ``available`` (a ticker used once)."""
+    have: set[str] = set(available)
+    used: set[str] = set()
+    out = []
+    for slot, label, group, cands in slots():
+        ticker = next((t for t in cands if t in have and t not in used), None)
+        if ticker is not None:
+            used.add(ticker)
+        out.append(Member(slot, label, group, cands, ticker))
+    return out
+
+
+def missing_notice(members: list[Member], benchmark: str | None) -> list[str]:
+    """Lines naming the series the store lacks (empty when every slot is filled)."""
+    lines = []
+    if benchmark is None:
+        lines.append(f"no benchmark series (looked for {', '.join(ROLES[BENCHMARK_ROLE])})")
+    gone = [m for m in members if m.ticker is None]
+    if gone:
+        names = ", ".join(f"{m.slot} ({m.label})" for m in gone)
+        lines.append(f"not in the store, so not drawn: {names}")
+    return lines
+
+
+def member_labels(members: list[Member]) -> dict[str, str]:
+    """Stored ticker -> label of the filled slots (the slot's ETF named when it differs)."""
+    return {
+        m.ticker: m.label if m.ticker == m.slot else f"{m.label} (for {m.slot})"
+        for m in members
+        if m.ticker is not None
+    }
 
 
 def fallback_note(used: str, label: str) -> str:

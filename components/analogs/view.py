@@ -17,13 +17,13 @@ from dash import Patch, html
 from dash.development.base_component import Component
 
 from components.analogs.figures import FORWARD_HEIGHT, episode_shapes, forward_figure
-from components.rrg.data import rotation_service
+from components.context import rotation_service
 from components.style import fmt_pct, message_figure
 from components.url.fields import Choices, ViewState, claim_universes
 from data.benchmarks import PAIRS
 from data.errors import BreadthError
-from indicators.analogs import AnalogParams, AnalogResult
 from service.breadth import BreadthService
+from service.rotation import AnalogParams, AnalogResult
 
 NOTE_YEARS = (2015, 2023)
 """The years the note cited as precedents."""

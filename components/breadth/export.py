@@ -6,12 +6,12 @@ import io
 
 import pandas as pd
 
-from components.breadth.rotation import BENCHMARK_ROLE, resolve_pairs, rotation_lines
 from components.breadth.views import compare_series, market_closes, query
 from components.url.fields import ViewState
 from data.benchmarks import resolve_role
 from data.csvsafe import safe_frame
 from service.breadth import BreadthService
+from service.pairs import BENCHMARK_ROLE, resolve_pairs, rotation_lines
 
 
 def view_frame(svc: BreadthService, state: ViewState) -> pd.DataFrame:

@@ -17,7 +17,13 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from components.breadth import figures as figs
-from components.breadth.rotation import (
+from components.style import b64, message_figure, x_range
+from components.url.fields import ViewState
+from data.benchmarks import resolve_role
+from data.errors import BreadthError
+from data.universes import ALL_LABEL, ALL_NOTE, available_universes
+from service.breadth import BreadthQuery, BreadthService
+from service.pairs import (
     BENCHMARK_ROLE,
     add_constituents,
     candidate_tickers,
@@ -26,12 +32,6 @@ from components.breadth.rotation import (
     returns_table,
     rotation_lines,
 )
-from components.style import b64, message_figure, x_range
-from components.url.fields import ViewState
-from data.benchmarks import resolve_role
-from data.errors import BreadthError
-from data.universes import ALL_LABEL, ALL_NOTE, available_universes
-from service.breadth import BreadthQuery, BreadthService
 
 
 def query(state: ViewState, universe: str | None = None) -> BreadthQuery:

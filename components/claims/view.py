@@ -17,7 +17,7 @@ import pandas as pd
 from dash import html
 from dash.development.base_component import Component
 
-from components.rrg.data import rotation_service
+from components.context import rotation_service
 from components.url.fields import Choices, ViewState, claim_universes
 from data.errors import BreadthError
 from data.universes import ALL, ALL_LABEL

@@ -25,6 +25,7 @@ from components.analogs.view import analogs_panel
 from components.breadth import views
 from components.charts import BY_KEY, CHARTS
 from components.claims.view import claims_panel
+from components.context import rotation_service
 from components.report.dashhtml import find_table, table_figure, text, to_html
 from components.rrg import data as rd
 from components.rrg.view import rrg_panel
@@ -32,6 +33,7 @@ from components.style import message_figure
 from components.url.fields import Choices, ViewState, claim_universes
 from data.errors import BreadthError
 from service.breadth import BreadthQuery, BreadthService
+from service.rotation import slots
 
 REPORT_WIDTH = 1200
 """Width of every PNG (px); table pictures wrap their cells to it."""
@@ -138,7 +140,7 @@ def rrg_view(svc: BreadthService, state: ViewState) -> TabView:
     return TabView(
         sections=_sections(chart("rrg", fig), table("rrg_positions", positions)),
         universe=state.universe,
-        coverage=f"{drawn} of {len(rd.slots())} sector and style series in the store",
+        coverage=f"{drawn} of {len(slots())} sector and style series in the store",
         options=options + (f" · benchmark {bench}" if bench else ""),
         notices=[f"Rotation graph: {n}" for n in notices],
     )
@@ -155,7 +157,7 @@ def _asof_coverage(svc: BreadthService, universe: str, asof: pd.Timestamp | None
 
 def _asof(svc: BreadthService, state: ViewState) -> pd.Timestamp | None:
     try:
-        return rd.rotation_service(svc).resolve_asof(state.asof)
+        return rotation_service(svc).resolve_asof(state.asof)
     except BreadthError:
         return None
 

@@ -10,7 +10,6 @@ import pytest
 
 from components.breadth import views
 from components.breadth.figures_market import CONSTITUENT_MARK
-from components.breadth.rotation import add_constituents, resolve_pairs, rotation_lines
 from components.context import choices
 from components.url.query import parse_query
 from data.store import Store
@@ -22,6 +21,7 @@ from service.constituents import (
     ew_column,
     with_constituents,
 )
+from service.pairs import add_constituents, resolve_pairs, rotation_lines
 
 jobs = pytest.importorskip("data.jobs")
 

@@ -11,10 +11,10 @@ import plotly.io as pio
 import pytest
 
 from components.breadth import figures as figs
-from components.breadth.rotation import missing_notices, resolve_pairs, rotation_lines
 from components.style import ms, y_range
 from indicators.breadth import BreadthParams, compute_breadth
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
+from service.pairs import missing_notices, resolve_pairs, rotation_lines
 
 START, END = date(2022, 1, 3), date(2022, 12, 30)
 

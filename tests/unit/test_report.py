@@ -131,7 +131,7 @@ def test_report005_rrg_tab_is_the_pages_rrg(demo: BreadthService) -> None:
 
 def test_report006_claims_tab_holds_the_claim_table(demo: BreadthService) -> None:
     from components.claims.view import fmt_percentile, fmt_value
-    from components.rrg.data import rotation_service
+    from components.context import rotation_service
 
     report = build_report(demo, f"?tab=claims&asof={ASOF}")
     assert [s.key for s in report.sections] == ["claims"] and report.charts == []

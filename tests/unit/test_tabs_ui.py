@@ -28,6 +28,7 @@ from components.url.query import (
     to_store,
 )
 from components.url.sync import query_after
+from service.rotation import missing_notice, resolve_members
 
 CHOICES = Choices(
     universes=("all", "sim-all", "sim-large", "sim-small"),
@@ -186,14 +187,14 @@ def test_tab012_rrg_without_data_says_so() -> None:
 def test_tab013_members_resolve_to_demo_series_and_name_the_missing() -> None:
     available = ["SIM:LARGE", "SIM:XLK", "SIM:XLE", "SIM:VALUE", "SIM:GROWTH", "SIM:SMALL",
                  "SIM:MID"]  # fmt: skip
-    members = {m.slot: m.ticker for m in rd.resolve_members(available)}
+    members = {m.slot: m.ticker for m in resolve_members(available)}
     assert members["XLK"] == "SIM:XLK" and members["IWD"] == "SIM:VALUE"
     assert members["IJR"] == "SIM:SMALL" and members["IJH"] == "SIM:MID"
     assert members["XLF"] is None and members["IWN"] is None
-    notice = rd.missing_notice(rd.resolve_members(available), "SIM:LARGE")[0]
+    notice = missing_notice(resolve_members(available), "SIM:LARGE")[0]
     assert "XLF (Financials)" in notice and "IWO (Small growth)" in notice
-    assert rd.missing_notice([], None)[0].startswith("no benchmark series")
-    real = {m.slot: m.ticker for m in rd.resolve_members(["IWD", "VTV", "XLK", "IJR"])}
+    assert missing_notice([], None)[0].startswith("no benchmark series")
+    real = {m.slot: m.ticker for m in resolve_members(["IWD", "VTV", "XLK", "IJR"])}
     assert real["IWD"] == "IWD" and real["IJR"] == "IJR"
 
 

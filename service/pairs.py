@@ -1,7 +1,10 @@
-"""Cap and style rotation as the page shows it: pairs resolved on the store's tickers, ratio
-lines rebased at the view's start, and each leg's return since the start and year to date.
+"""Cap and style rotation pairs (the Breadth tab's rotation chart, its table and the page
+CSV): pairs resolved on the store's tickers, ratio lines rebased at the view's start, and each
+leg's return since the start and year to date.
 
-Pure (frames in, frames out); the callback fetches the closes through the service.
+Pure (frames in, frames out) apart from ``add_constituents``, which reads the constituent
+legs through the service. Computed here rather than in components/ (which only draws), and
+kept apart from ``service.rotation`` (the cached RRG, claim and analog queries).
 """
 
 from __future__ import annotations
