@@ -1,13 +1,15 @@
-"""The URL <-> the controls, both ways: two callbacks derived from ``fields``.
+"""The URL <-> every control, both ways: ``sync_url``, the one callback that writes the URL
+(its inputs and outputs derived from ``fields``).
 
-- ``sync_url``: the header's controls (``tab == PAGE`` fields). Page load or back/forward:
-  URL -> controls; a control or a preset button: controls -> URL (the tabs' fields stay as
-  the URL has them). Writes the two view stores (``VIEW``: what the frames depend on;
-  ``RANGE``: the dates) only when they change, and lists what the link got wrong.
-- ``sync_tabs``: the tabs' controls. URL -> controls; one tab control -> only its key of the
-  current query. Also the RRG end-date slider (positions stand for dates) and the Claim
-  check's two date buttons. ``TAB_STATE`` holds the parsed state for the tab views.
+- Page load or back/forward: URL -> every control, and the notices of what the link got
+  wrong.
+- A header control (``tab == PAGE`` fields) or a preset button: those controls -> URL (the
+  tabs' fields stay as the URL has them).
+- A tab control, the RRG end-date slider (positions stand for dates) or one of the Claim
+  check's date buttons: only its key of the current query changes.
 
+It writes the stores the views read only when they change: ``VIEW`` (what the breadth
+frames depend on), ``RANGE`` (the dates) and ``TAB_STATE`` (the whole state, for the tabs).
 Registered per app by ``register(app)``.
 """
 
@@ -42,6 +44,9 @@ PAGE_CONTROLS: tuple[tuple[str, Control], ...] = tuple(
 TAB_CONTROLS: tuple[tuple[str, Control], ...] = tuple(
     (name, spec.control) for name, spec in FIELDS if spec.tab != PAGE and spec.control
 )
+N_PAGE, N_TAB = len(PAGE_CONTROLS), len(TAB_CONTROLS)
+PAGE_IDS: frozenset[str] = frozenset(str(c.id) for _, c in PAGE_CONTROLS)
+TAB_IDS: tuple[str, ...] = tuple(str(c.id) for _, c in TAB_CONTROLS)
 CONTROL_FIELD: dict[str, str] = {str(c.id): name for name, c in TAB_CONTROLS}
 """A tab control's id -> its ViewState attribute."""
 KEY_OF: dict[str, str] = {name: key for key, (name, _) in BY_KEY.items()}
@@ -65,29 +70,56 @@ def stores(state: ViewState) -> tuple[dict[str, Any], dict[str, Any]]:
     return to_store(state, VIEW_FIELDS), to_store(state, RANGE_FIELDS)
 
 
-def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
-    """Page load or back/forward: URL -> controls. A control or preset: controls -> URL."""
-    raw, view, rng = args[: len(PAGE_CONTROLS)], args[-2], args[-1]
-    ch = store_choices(get_service())
-    trigger = ctx.triggered_id
-    if not trigger or trigger == Ids.URL:
-        state, notices = parse_query(search, ch)
-    else:
-        values = dict(zip((n for n, _ in PAGE_CONTROLS), raw, strict=True))
-        state, notices = parse_query(controls_query(values, ch), ch)
+def _from_controls(
+    search: str | None, trigger: object, raw: tuple[Any, ...], ch: Choices
+) -> tuple[ViewState, list[str]]:
+    """The state after a header control or preset button changed (tab fields kept)."""
+    values = dict(zip((n for n, _ in PAGE_CONTROLS), raw, strict=True))
+    state, notices = parse_query(controls_query(values, ch), ch)
     if isinstance(trigger, dict):  # a preset button: keep the other controls
         start, end = preset_range(str(trigger.get("preset")), ch)
         state = replace(state, start=start, end=end)
-    if trigger and trigger != Ids.URL:  # the tabs' fields stay as the URL has them
-        state = keep_tab_fields(state, parse_query(search, ch)[0], ch)
+    return keep_tab_fields(state, parse_query(search, ch)[0], ch), notices
+
+
+def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
+    """Page load or back/forward: URL -> every control. A header control or preset: those
+    controls -> URL. A tab control, the RRG slider or a date button: only its key."""
+    page, tabs = args[:N_PAGE], args[N_PAGE + 1 : N_PAGE + 1 + N_TAB]
+    slider_value = args[N_PAGE + 1 + N_TAB]
+    view, rng, stored = args[-3:]
+    svc = get_service()
+    ch = store_choices(svc)
+    trigger = ctx.triggered_id
+    heading = "Ignored:"
+    if not trigger or trigger == Ids.URL:
+        state, notices = parse_query(search, ch)
+        heading = "Parts of the link were ignored:"
+    elif isinstance(trigger, dict) or str(trigger) in PAGE_IDS:
+        state, notices = _from_controls(search, trigger, page, ch)
+    else:
+        current, _ = parse_query(search, ch)
+        values = {**dict(zip(TAB_IDS, tabs, strict=True)), str(Ids.RRG_END): slider_value}
+        state = query_after(
+            search,
+            trigger,
+            values.get(str(trigger)),
+            ch,
+            end_of=lambda pos: end_of(svc, current, pos),
+        )
+        notices = []  # the query is rewritten in its canonical form: nothing to report
     new_view, new_rng = stores(state)
-    heading = "Parts of the link were ignored:" if trigger in (None, "", Ids.URL) else "Ignored:"
+    data = to_store(state)
+    slider = slider_config(svc, state) if state.tab == "rrg" else [no_update] * len(SLIDER)
     return (
         to_query(state),
         *shown(PAGE_CONTROLS, state, ch),
         new_view if new_view != view else no_update,
         new_rng if new_rng != rng else no_update,
         notice_list(notices, heading=heading),
+        *shown(TAB_CONTROLS, state, ch),
+        *slider,
+        data if data != stored else no_update,
     )
 
 
@@ -115,57 +147,24 @@ def query_after(
     return state
 
 
-def sync_tabs(search: str | None, *args: Any) -> tuple[Any, ...]:
-    """URL -> tab controls (page load, back/forward); a tab control -> the URL."""
-    svc = get_service()
-    ch = store_choices(svc)
-    values = dict(zip((str(c.id) for _, c in TAB_CONTROLS), args, strict=False))
-    stored = args[-1]
-    trigger = ctx.triggered_id
-    state, _ = parse_query(search, ch)
-    if trigger and trigger != Ids.URL:
-        current = state
-        state = query_after(
-            search,
-            trigger,
-            values.get(str(trigger), args[len(TAB_CONTROLS)] if trigger == Ids.RRG_END else None),
-            ch,
-            end_of=lambda pos: end_of(svc, current, pos),
-        )
-    query = to_query(state)
-    slider = slider_config(svc, state) if state.tab == "rrg" else [no_update] * len(SLIDER)
-    data = to_store(state)
-    return (
-        query if query != search else no_update,
-        *shown(TAB_CONTROLS, state, ch),
-        *slider,
-        data if data != stored else no_update,
-    )
-
-
 def register(app: Dash) -> None:
-    """Register both syncs on ``app``."""
+    """Register the sync on ``app``: the one callback that writes the URL."""
     app.callback(
         Output(Ids.URL, "search"),
         *[Output(c.id, c.prop) for _, c in PAGE_CONTROLS],
         Output(Ids.VIEW, "data"),
         Output(Ids.RANGE, "data"),
         Output(Ids.NOTICES, "children"),
-        Input(Ids.URL, "search"),
-        *[Input(c.id, c.prop) for _, c in PAGE_CONTROLS],
-        Input({"type": Ids.PRESET, "preset": ALL}, "n_clicks"),
-        State(Ids.VIEW, "data"),
-        State(Ids.RANGE, "data"),
-    )(sync_url)
-    app.callback(
-        Output(Ids.URL, "search", allow_duplicate=True),
         *[Output(c.id, c.prop) for _, c in TAB_CONTROLS],
         *[Output(Ids.RRG_END, prop) for prop in SLIDER],
         Output(Ids.TAB_STATE, "data"),
         Input(Ids.URL, "search"),
+        *[Input(c.id, c.prop) for _, c in PAGE_CONTROLS],
+        Input({"type": Ids.PRESET, "preset": ALL}, "n_clicks"),
         *[Input(c.id, c.prop) for _, c in TAB_CONTROLS],
         Input(Ids.RRG_END, "value"),
         *[Input(b, "n_clicks") for b in BUTTONS],
+        State(Ids.VIEW, "data"),
+        State(Ids.RANGE, "data"),
         State(Ids.TAB_STATE, "data"),
-        prevent_initial_call="initial_duplicate",
-    )(sync_tabs)
+    )(sync_url)

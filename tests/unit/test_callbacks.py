@@ -49,10 +49,11 @@ def sync(
     view: Any = None,
     rng: Any = None,
 ) -> tuple[Any, ...]:
-    from components.url.sync import sync_url
+    from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
 
     raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
-    return run(app, sync_url, [trigger], search, *raw, [0] * 7, view, rng)  # type: ignore[no-any-return]
+    tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)  # tab controls, slider
+    return run(app, sync_url, [trigger], search, *raw, [0] * 7, *tabs, view, rng, None)  # type: ignore[no-any-return]
 
 
 def test_cb001_url_sets_every_control(app: Dash) -> None:
@@ -176,3 +177,22 @@ def test_cb010_layout_reads_the_store_at_request_time(app: Dash, tmp_path: Path)
     with empty.server.app_context():
         text = str(serve_layout())
     assert "No data loaded yet" in text and "cli.py demo" in text
+
+
+def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> None:
+    """A tab control rewrites only its key; the same callback writes the tab store and the
+    RRG slider (it used to be a second URL writer with allow_duplicate)."""
+    from components.ids import Ids
+    from components.url.sync import BUTTONS, TAB_CONTROLS, TAB_IDS, sync_url
+
+    tabs: list[Any] = [None] * len(TAB_CONTROLS)
+    tabs[TAB_IDS.index(Ids.RRG_TAIL)] = 9
+    raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic")
+    search = "?u=sim-small&fast=20&slow=100&tab=rrg"
+    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None)
+    out = run(app, sync_url, [f"{Ids.RRG_TAIL}.value"], *args)
+    assert "u=sim-small" in out[0] and "fast=20" in out[0] and "tail=9" in out[0]
+    assert out[1] == "sim-small" and out[5] == 20  # header controls follow the URL
+    assert out[11] is None  # nothing to report
+    assert out[-1]["rrg_tail"] == 9 and out[-1]["tab"] == "rrg"
+    assert isinstance(out[-2], int)  # the slider's value: a period position
