@@ -3,18 +3,43 @@
 ``gunicorn app:server`` serves it; ``python app.py`` serves on settings.host:port and, when
 the store is empty, first loads the simulated demo market. Nothing here reads data at import:
 the layout is a function evaluated per request and callbacks fetch the service from the
-Flask app (``server.extensions["breadth_service"]``).
+Flask app (``server.context``). This is the composition root: the only module that wires the
+page (components/) into the server layer (server/), e.g. the warm-up's view builder and how a
+rate-limit refusal is shown.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
 from dash import Dash
 from flask_caching import Cache
+from plotly.io.json import to_json_plotly
+from plotly.subplots import make_subplots
 
+from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
+from components.context import choices
+from components.ids import Ids
+from components.page.layout import serve_layout
+from components.refresh.background import background_manager
+from components.register import register
+from components.style import base_layout, f32, message_figure, ms
+from components.url.query import parse_query
+from data.jobs import load_demo
+from data.store import Store
+from data.store.guard import GuardedStore
+from server import context, fair_use, warmup
+from server import http as server_http
+from server.guards import install
+from server.routes import register_routes
+from service.breadth import BreadthService
 from settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -39,19 +64,54 @@ def cache_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+PAGE_HOOKS = fair_use.PageHooks(
+    notices=Ids.NOTICES,
+    refresh_token=Ids.REFRESH_TOKEN,
+    refresh_start=Ids.REFRESH_START,
+    refresh_status=Ids.REFRESH_STATUS,
+    message_figure=message_figure,
+)
+"""How a rate-limit refusal shows on the page (server.fair_use imports no page code)."""
+
+
+def warm_figure() -> None:
+    """The page's figure code paths: one small two-row figure, styled and serialised."""
+    days = pd.bdate_range("2020-01-01", periods=260)
+    line = pd.Series(np.linspace(100.0, 110.0, len(days)), index=days, dtype="float32")
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True)
+    fig.add_trace(go.Scatter(x=ms(days), y=f32(line), mode="lines"), row=1, col=1)
+    base_layout(fig, height=300, title="warm-up")
+    to_json_plotly(fig)
+
+
+def warm_views(
+    svc: BreadthService,
+    on_default: Callable[[], None] | None = None,
+    max_universes: int = warmup.MAX_UNIVERSES,
+) -> list[str]:
+    """Build what ``update_charts`` builds for a link without a query string, then for
+    ``?u=<name>`` of each other stored universe; returns the universes warmed, in order."""
+    if svc.store.is_empty():
+        return []
+    ch = choices(svc)
+    state, _ = parse_query("", ch)
+    others = [u for u in ch.universes if u != state.universe][:max_universes]
+    warmed: list[str] = []
+    for search in ["", *(f"?u={quote(u)}" for u in others)]:
+        state, _ = parse_query(search, ch)
+        panels = cached_panels(svc, state)
+        cached_benchmark(svc, state)
+        cached_rotation(svc, state)
+        if not warmed:
+            to_json_plotly(panels.participation)  # the JSON encoder's first use
+            if on_default is not None:
+                on_default()
+        warmed.append(state.universe)
+    return warmed
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
-    from components.context import SERVICE_KEY
-    from components.page.layout import serve_layout
-    from components.refresh.background import background_manager
-    from components.register import register
-    from data.store.guard import GuardedStore
-    from server import fair_use, warmup
-    from server import http as server_http
-    from server.guards import install
-    from server.routes import register_routes
-    from service.breadth import BreadthService
-
     settings = settings or load_settings()
     app = Dash(
         __name__,
@@ -67,14 +127,15 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache = Cache(config=cache_config(settings))
     cache.init_app(app.server)
     service = BreadthService(GuardedStore(settings.data_dir), cache)  # pinned reads, fallback
-    app.server.extensions[SERVICE_KEY] = service
-    app.server.config["BREADTH_SETTINGS"] = settings
+    context.attach(app.server, service, settings)
     app.layout = serve_layout
     register(app)  # every callback, on this app (components.register)
     register_routes(app.server)  # GET /healthz
     install(app.server, service.store)  # one data version per request; no traceback leaks
-    warmup.install(app, service)  # default views warmed at first request / after writes
-    fair_use.install(app.server, settings, service)  # per-client budgets (cold views, ...)
+    # default views warmed at first request / after writes
+    warmup.install(app.server, service, warm_views, warm_figure)
+    fair_use.install(app.server, settings, service, PAGE_HOOKS)  # per-client budgets
+
     server_http.install(app, settings)  # body limit, CSP and security headers, lang="en"
     return app
 
@@ -86,9 +147,6 @@ celery_app = server.config.get("BREADTH_CELERY")
 
 def main() -> None:
     """Serve on settings.host:port, loading the demo market first if the store is empty."""
-    from data.jobs import load_demo
-    from data.store import Store
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings()
     store = Store(settings.data_dir)

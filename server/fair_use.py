@@ -14,7 +14,7 @@ host), in this process's memory otherwise:
   address; try again in N s" and the same text in the page's notice area: no broken chart
   (a 429 would make the renderer drop the callback).
 - ``reports`` (``BREADTH_RATE_REPORTS``): "Export report" clicks; the button's status line says
-  it (components/report_ui.py).
+  it (components/report/callbacks.py).
 - ``refresh`` (``BREADTH_RATE_REFRESH``): "Load/Refresh data" clicks, checked in the request
   before Dash starts the background job (the job runs in another process); the refresh
   status line says it. The same hook answers 400 to a refresh token that is not a string.
@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,8 @@ from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from plotly.io.json import to_json_plotly
 
-from components.ids import Ids
+from service.breadth import BreadthService
+from settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,18 @@ class RateLimited(Exception):
         return str(self)
 
 
+@dataclass(frozen=True)
+class PageHooks:
+    """How the page shows a refusal: the ids of its notice area and refresh controls, and its
+    message chart. ``app.py`` passes the components' ones (the server imports no page code)."""
+
+    notices: str
+    refresh_token: str
+    refresh_start: str
+    refresh_status: str
+    message_figure: Callable[[str], Any]
+
+
 @dataclass
 class FairUse:
     """One process's limiter, budgets and counts."""
@@ -80,6 +94,7 @@ class FairUse:
     limiter: Limiter
     budgets: dict[str, list[RateLimitItem]]
     storage: str
+    page: PageHooks
     counted: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     _storage_down: bool = False
@@ -153,33 +168,38 @@ def _specs(outputs: Any) -> list[Any]:
 def on_callback_error(exc: Exception) -> Any:
     """``Dash(on_error=...)``: a RateLimited callback answers with its message, anything
     else is raised again (server.guards logs it and answers the generic 500)."""
-    from components.style import message_figure
-
-    if not isinstance(exc, RateLimited):
+    fair = current()
+    if not isinstance(exc, RateLimited) or fair is None:
         raise exc
+    page = fair.page
+
+    def value(spec: Any) -> Any:
+        if isinstance(spec, dict) and spec.get("property") == "figure":
+            return page.message_figure(exc.message)
+        if isinstance(spec, dict) and spec.get("id") == page.notices:
+            return notice(exc.message)
+        return no_update
+
     outputs = ctx.outputs_list
-    values = [
-        message_figure(exc.message)
-        if isinstance(s, dict) and s.get("property") == "figure"
-        else notice(exc.message)
-        if isinstance(s, dict) and s.get("id") == Ids.NOTICES
-        else no_update
-        for s in _specs(outputs)
-    ]
-    if not any(isinstance(s, dict) and s.get("id") == Ids.NOTICES for s in _specs(outputs)):
-        set_props(Ids.NOTICES, {"children": notice(exc.message)})
+    specs = _specs(outputs)
+    if not any(isinstance(s, dict) and s.get("id") == page.notices for s in specs):
+        set_props(page.notices, {"children": notice(exc.message)})
+    grouping = ctx.outputs_grouping
+    if isinstance(grouping, dict):  # a callback with named (dict) outputs
+        return {name: value(spec) for name, spec in grouping.items()}
+    values = [value(s) for s in specs]
     return values[0] if isinstance(outputs, dict) else values
 
 
-def _refresh_request(body: Any) -> tuple[bool, bool]:
+def _refresh_request(body: Any, page: PageHooks) -> tuple[bool, bool]:
     """(starts a page refresh, carries a refresh token that is not a string) of a callback."""
     if not isinstance(body, dict):
         return False, False
     inputs = [i for i in body.get("inputs") or [] if isinstance(i, dict)]
     states = [s for s in body.get("state") or [] if isinstance(s, dict)]
-    tokens = [s for s in states if s.get("id") == Ids.REFRESH_TOKEN]
+    tokens = [s for s in states if s.get("id") == page.refresh_token]
     # the Start callback: clicked Start and carries the token (the modal's toggle does not)
-    starts = bool(tokens) and any(i.get("id") == Ids.REFRESH_START for i in inputs)
+    starts = bool(tokens) and any(i.get("id") == page.refresh_start for i in inputs)
     bad = any(not isinstance(s.get("value"), str | None) for s in tokens)
     return starts, bad
 
@@ -190,9 +210,10 @@ def _refresh_guard() -> Any:
     request = flask.request
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
-    if request.args.get("cacheKey"):  # a background job's poll, not a click
+    fair = current()
+    if fair is None or request.args.get("cacheKey"):  # a background job's poll, not a click
         return None
-    starts, bad_token = _refresh_request(request.get_json(silent=True))
+    starts, bad_token = _refresh_request(request.get_json(silent=True), fair.page)
     if bad_token:
         return flask.Response(TOKEN_TYPE, status=400, mimetype="text/plain")
     if not starts:
@@ -202,7 +223,7 @@ def _refresh_guard() -> Any:
     except RateLimited as exc:
         body = {
             "multi": True,
-            "response": {str(Ids.REFRESH_STATUS): {"children": notice(exc.message)}},
+            "response": {str(fair.page.refresh_status): {"children": notice(exc.message)}},
         }
         return flask.Response(to_json_plotly(body), mimetype="application/json")
     return None
@@ -216,8 +237,11 @@ def _limited_headers(response: flask.Response) -> flask.Response:
     return response
 
 
-def install(server: flask.Flask, settings: Any, svc: Any) -> FairUse:
-    """Set up the limiter on ``server`` and gate ``svc``'s cold computations."""
+def install(
+    server: flask.Flask, settings: Settings, svc: BreadthService, page: PageHooks
+) -> FairUse:
+    """Set up the limiter on ``server`` and gate ``svc``'s cold computations; ``page`` says
+    how a refusal is shown."""
     storage = settings.redis_url or "memory://"
     limiter = Limiter(
         get_remote_address,
@@ -235,7 +259,7 @@ def install(server: flask.Flask, settings: Any, svc: Any) -> FairUse:
             (REFRESH, settings.rate_refresh),
         )
     }
-    fair = FairUse(limiter, budgets, "redis" if settings.redis_url else "memory")
+    fair = FairUse(limiter, budgets, "redis" if settings.redis_url else "memory", page)
     server.extensions[KEY] = fair
     svc.before_compute = fair.cold_gate
     server.before_request(_refresh_guard)

@@ -25,12 +25,11 @@ import flask
 
 from data.errors import BreadthError
 from data.store import io as store_io
+from server import fair_use
+from server.context import maybe_service
 
 log = logging.getLogger(__name__)
 
-SERVICE_KEY = "breadth_service"
-FAIR_USE_KEY = "breadth_fair_use"
-"""Where ``create_app`` puts the BreadthService in ``server.extensions``."""
 
 HEALTH_PATH = "/healthz"
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -131,13 +130,13 @@ def register_routes(server: flask.Flask) -> None:
 
     def healthz() -> flask.Response:
         try:
-            body, code = health(server.extensions.get(SERVICE_KEY))
+            body, code = health(maybe_service(server))
         except Exception as exc:  # the endpoint itself must never answer with a traceback
             log.exception("/healthz failed")
             body = {"status": "error", "reason": f"health check failed: {type(exc).__name__}",
                     "pid": os.getpid()}  # fmt: skip
             code = 503
-        fair = server.extensions.get(FAIR_USE_KEY)
+        fair = server.extensions.get(fair_use.KEY)
         if fair is not None:
             body["rate_limits"] = fair.status()
         response = flask.jsonify(body)

@@ -19,7 +19,7 @@ the same thread, the default view of every other stored universe (at most
 one's cold-view budget (server/fair_use.py). A ``/_dash-update-component`` request that
 arrives while the thread runs waits for it (at most ``WAIT_S``) instead of computing the
 same frames a second time on the same cores. Workers on one host take turns through a lock
-file (the second one then reads the first one's frames from the shared cache). """
+file (the second one then reads the first one's frames from the shared cache)."""
 
 from __future__ import annotations
 
@@ -32,9 +32,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import flask
+import numpy as np
+import pandas as pd
+
+from indicators.breadth import BreadthParams, compute_breadth
+from server.context import settings_of
+from service.breadth import BreadthService
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +52,17 @@ MAX_UNIVERSES = 24
 """Universes warmed after the default one (bounded: each costs a breadth frame)."""
 
 
+WarmViews = Callable[[BreadthService, Callable[[], None]], list[str]]
+"""``(svc, on_default) -> universes warmed``: builds the page's views (app.py passes the
+components' builder); calls ``on_default`` once the default view is warm."""
+
+
 class Warmer:
     """One process's warm-up state: the data version last warmed and the running thread."""
 
-    def __init__(self, svc: Any) -> None:
+    def __init__(self, svc: BreadthService, warm_views: WarmViews) -> None:
         self.svc = svc
+        self.warm_views = warm_views
         self.warmed = ""
         self.done = threading.Event()
         self.done.set()
@@ -85,7 +96,7 @@ class Warmer:
         t0 = time.perf_counter()
         try:
             with host_lock(self.svc.store.root), _pinned(self.svc.store):
-                warm_default_view(self.svc, on_default=self.default_done.set)
+                self.warm_views(self.svc, self.default_done.set)
         except Exception as exc:  # never fatal: the page computes on demand as before
             log.warning("warm-up of the default view failed: %s", exc)
         finally:
@@ -94,21 +105,13 @@ class Warmer:
             self.done.set()
 
 
-def warm_code() -> float:
+def warm_code(warm_figure: Callable[[], None] | None = None) -> float:
     """Load the per-process code paths of the cold view; returns seconds. No store access.
 
     The breadth kernel is compiled for the argument types it gets, so the tiny panel uses the
-    store's types (float32 closes, with and without highs/lows and membership).
+    store's types (float32 closes, with and without highs/lows and membership);
+    ``warm_figure`` (the page's, from app.py) builds and serialises one small figure.
     """
-    import numpy as np
-    import pandas as pd
-    import plotly.graph_objects as go
-    from plotly.io.json import to_json_plotly
-    from plotly.subplots import make_subplots
-
-    from components.style import base_layout, f32, ms
-    from indicators.breadth import BreadthParams, compute_breadth
-
     t0 = time.perf_counter()
     days = pd.bdate_range("2020-01-01", periods=260)
     walk = 100.0 + np.random.default_rng(0).standard_normal((len(days), 3)).cumsum(axis=0)
@@ -116,47 +119,13 @@ def warm_code() -> float:
     member = pd.DataFrame(True, index=days, columns=close.columns)
     for high, mem in ((None, None), (None, member), (close, None), (close, member)):
         compute_breadth(close, high, high, mem, BreadthParams())
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True)
-    fig.add_trace(go.Scatter(x=ms(days), y=f32(close["A"]), mode="lines"), row=1, col=1)
-    base_layout(fig, height=300, title="warm-up")
-    to_json_plotly(fig)
+    if warm_figure is not None:
+        warm_figure()
     return time.perf_counter() - t0
 
 
-def warm_default_view(
-    svc: Any, max_universes: int = MAX_UNIVERSES, on_default: Callable[[], None] | None = None
-) -> list[str]:
-    """Build what ``update_charts`` builds for a link without a query string, then for
-    ``?u=<name>`` of each other stored universe; returns the universes warmed, in order."""
-    from urllib.parse import quote
-
-    from plotly.io.json import to_json_plotly
-
-    from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
-    from components.context import choices as store_choices
-    from components.url.query import parse_query
-
-    if svc.store.is_empty():
-        return []
-    choices = store_choices(svc)
-    state, _ = parse_query("", choices)
-    others = [u for u in choices.universes if u != state.universe][:max_universes]
-    warmed: list[str] = []
-    for search in ["", *(f"?u={quote(u)}" for u in others)]:
-        state, _ = parse_query(search, choices)
-        panels = cached_panels(svc, state)
-        cached_benchmark(svc, state)
-        cached_rotation(svc, state)
-        if not warmed:
-            to_json_plotly(panels.participation)  # the JSON encoder's first use
-            if on_default is not None:
-                on_default()
-        warmed.append(state.universe)
-    return warmed
-
-
 @contextlib.contextmanager
-def _pinned(store: Any) -> Iterator[None]:
+def _pinned(store: object) -> Iterator[None]:
     """One data version for the whole warm-up when the store supports pinning."""
     pin = getattr(store, "pinned", None)
     if pin is None:
@@ -179,22 +148,28 @@ def host_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _warm_code_quietly() -> None:
+def _warm_code_quietly(warm_figure: Callable[[], None] | None) -> None:
     try:
-        log.debug("code paths warmed in %.2f s", warm_code())
+        log.debug("code paths warmed in %.2f s", warm_code(warm_figure))
     except Exception as exc:  # never fatal
         log.warning("warm-up of the code paths failed: %s", exc)
 
 
-def install(app: Any, svc: Any) -> Warmer:
+def install(
+    server: flask.Flask,
+    svc: BreadthService,
+    warm_views: WarmViews,
+    warm_figure: Callable[[], None] | None = None,
+) -> Warmer:
     """Warm the default view at the first request and after every store write (unless
     ``BREADTH_WARMUP=0``: the warmer is then registered but never started)."""
-    warmer = Warmer(svc)
-    server: flask.Flask = app.server
+    warmer = Warmer(svc, warm_views)
     server.extensions[KEY] = warmer
-    if not getattr(server.config.get("BREADTH_SETTINGS"), "warmup", True):
+    if not settings_of(server).warmup:
         return warmer
-    threading.Thread(target=_warm_code_quietly, name="warmup-code", daemon=True).start()
+    threading.Thread(
+        target=_warm_code_quietly, args=(warm_figure,), name="warmup-code", daemon=True
+    ).start()
 
     @server.before_request
     def _warm() -> None:
