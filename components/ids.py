@@ -41,7 +41,6 @@ class Ids(StrEnum):
     ROTATION_TABLE = "rotation-table"
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"
-    BREADTH_DRAWN = "breadth-drawn"
 
     # load / refresh real data from the page (components/refresh_panel.py)
     DATA_VERSION = "data-version"

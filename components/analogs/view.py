@@ -2,9 +2,8 @@
 
 Episodes come from ``RotationService.analogs`` (``indicators.analogs``) for the Claim check's
 as-of date and universe, with the tab's two thresholds (URL fields ``gap`` and ``near``).
-``mark_episodes`` patches only ``layout.shapes`` of the participation chart; it listens to
-the coverage text, which ``update_charts`` writes together with that chart, so it always
-runs after the chart is rebuilt.
+``episode_bands`` are the participation chart's shapes; ``update_charts`` (the chart's one
+owner) lays them on a fresh drawing and patches them when the tab fields change.
 """
 
 from __future__ import annotations
@@ -177,18 +176,21 @@ def analogs_panel(svc: BreadthService, state: ViewState, choices: Choices) -> tu
     )
 
 
+def episode_bands(svc: BreadthService, state: ViewState, choices: Choices) -> list[dict[str, Any]]:
+    """The participation chart's shapes: the analog episodes (none when switched off)."""
+    if not state.analog_marks:
+        return []
+    try:
+        # selected on the universe the participation chart shows, so the bands sit on the
+        # series that defined them
+        result = analog_result(svc, state, choices, universe=state.universe)
+    except (BreadthError, ValueError):
+        return []
+    return episode_shapes(result.episodes, f"Analog episodes (setup on {state.universe})")
+
+
 def episode_patch(svc: BreadthService, state: ViewState, choices: Choices) -> Patch:
     """A Patch of the participation chart's shapes: the episodes, or none."""
     patch = Patch()
-    shapes: list[dict[str, Any]] = []
-    if state.analog_marks:
-        try:
-            # selected on the universe the participation chart shows, so the bands sit on
-            # the series that defined them
-            result = analog_result(svc, state, choices, universe=state.universe)
-            label = f"Analog episodes (setup on {state.universe})"
-            shapes = episode_shapes(result.episodes, label)
-        except (BreadthError, ValueError):
-            shapes = []
-    patch["layout"]["shapes"] = shapes
+    patch["layout"]["shapes"] = episode_bands(svc, state, choices)
     return patch

@@ -3,9 +3,10 @@
 - ``update_charts``: draws every chart of ``charts_of("breadth")`` (outputs derived from the
   registry, keyed by name). A ``VIEW`` change redraws the charts that depend on the view; a
   ``RANGE`` change only re-ranges them (``Chart.redraw``: Patches, no data resent, and the
-  rotation chart rebased at the new start); a new data version redraws everything. Writes
-  ``BREADTH_DRAWN`` whenever the participation chart is drawn anew (the episode bands of
-  ``components.analogs.callbacks`` are laid on that drawing).
+  rotation chart rebased at the new start); a new data version redraws everything. It also
+  owns the analog episode bands on the participation chart (``TAB_STATE``: the Analogs
+  tab's thresholds): laid on each fresh drawing, patched when only the tab fields change,
+  shown while the Breadth tab is active.
 - ``download_csv``: what the charts show, as CSV.
 - a clientside callback (assets/linked_axes.js) keeps the charts' date axes linked.
 
@@ -16,19 +17,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, no_update
 
+from components.analogs.view import episode_bands
 from components.breadth import export
 from components.charts import LINKED_GRAPHS, Chart, charts_of
-from components.context import get_service
+from components.context import choices, get_service
 from components.ids import Ids
 from components.url.fields import ViewState
 from components.url.query import from_store
 
 VIEW_DATA, RANGE_DATA = f"{Ids.VIEW}.data", f"{Ids.RANGE}.data"
 VERSION_DATA = f"{Ids.DATA_VERSION}.data"  # a refresh from the page landed
-DRAWN = "drawn"
-"""Output name of ``BREADTH_DRAWN``."""
+TAB_DATA = f"{Ids.TAB_STATE}.data"
 
 
 def _merge(view: dict[str, Any] | None, rng: dict[str, Any] | None) -> ViewState:
@@ -36,13 +37,12 @@ def _merge(view: dict[str, Any] | None, rng: dict[str, Any] | None) -> ViewState
 
 
 def outputs(charts: tuple[Chart, ...]) -> dict[str, Output]:
-    """Output name -> Output of the charts (figure, then extras), and ``BREADTH_DRAWN``."""
+    """Output name -> Output of the charts (figure, then extras)."""
     out: dict[str, Output] = {}
     for chart in charts:
         if chart.graph is not None:
             out[chart.key] = Output(chart.graph, "figure")
         out.update({name: Output(i, prop) for name, i, prop in chart.extras})
-    out[DRAWN] = Output(Ids.BREADTH_DRAWN, "data")
     return out
 
 
@@ -50,8 +50,22 @@ CHARTS = charts_of("breadth")
 OUTPUTS = outputs(CHARTS)
 
 
+def _with_bands(figure: Any, bands: list[dict[str, Any]]) -> Any:
+    """The participation chart's output with the episode bands as its shapes: a new drawing
+    (a dict; the cached one is left alone) gets them in its layout, a range Patch gets them
+    added, and no output becomes a Patch of the shapes alone."""
+    if isinstance(figure, dict) and "layout" in figure:
+        return {**figure, "layout": {**figure["layout"], "shapes": bands}}
+    patch = figure if isinstance(figure, Patch) else Patch()
+    patch["layout"]["shapes"] = bands
+    return patch
+
+
 def update_charts(
-    view: dict[str, Any] | None, rng: dict[str, Any] | None, _version: Any = None
+    view: dict[str, Any] | None,
+    rng: dict[str, Any] | None,
+    _version: Any = None,
+    tabs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Redraw what the fired stores changed (see the module docstring)."""
     svc, state = get_service(), _merge(view, rng)
@@ -65,8 +79,11 @@ def update_charts(
         elif fired & {"init", RANGE_DATA}:
             draw = chart.draw if full else chart.redraw
             out.update(draw(svc, state) if draw is not None else {})
-    if full:
-        out[DRAWN] = {"universe": state.universe, "version": svc.version()}
+    shown = from_store(tabs)
+    drawn = full and out["participation"] is not no_update
+    if tabs and shown.tab == "breadth" and (drawn or TAB_DATA in fired):
+        bands = episode_bands(svc, shown, choices(svc))
+        out["participation"] = _with_bands(out["participation"], bands)
     return out
 
 
@@ -83,7 +100,12 @@ def register(app: Dash) -> None:
     """Register the Breadth tab's callbacks on ``app``."""
     app.callback(
         output=OUTPUTS,
-        inputs=[Input(Ids.VIEW, "data"), Input(Ids.RANGE, "data"), Input(Ids.DATA_VERSION, "data")],
+        inputs=[
+            Input(Ids.VIEW, "data"),
+            Input(Ids.RANGE, "data"),
+            Input(Ids.DATA_VERSION, "data"),
+            Input(Ids.TAB_STATE, "data"),
+        ],
     )(update_charts)
     app.callback(
         Output(Ids.DOWNLOAD, "data"),

@@ -120,7 +120,6 @@ def serve_layout() -> Component:
             dcc.Store(id=Ids.VIEW),
             dcc.Store(id=Ids.RANGE),
             dcc.Store(id=Ids.SYNC),
-            dcc.Store(id=Ids.BREADTH_DRAWN),
             header,
             simulated_banner() if manifest.get("simulated") else None,
             page_panel(store),  # "Load real data" / "Refresh data"

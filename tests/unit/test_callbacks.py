@@ -196,3 +196,46 @@ def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> N
     assert out[11] is None  # nothing to report
     assert out[-1]["rrg_tail"] == 9 and out[-1]["tab"] == "rrg"
     assert isinstance(out[-2], int)  # the slider's value: a period position
+
+
+def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
+    """The bands are laid on a fresh participation drawing, patched alone when only the tab
+    fields change, and added to a range Patch (one owner: no allow_duplicate)."""
+    from components.url.query import parse_query, to_store
+
+    out = sync(app, "?u=sim-large&near=20")
+    view, rng = out[9:11]
+    with app.server.app_context():
+        from components.context import choices, get_service
+
+        state, _ = parse_query("?u=sim-large&near=20", choices(get_service()))
+    tabs = to_store(state)
+    fresh = run(
+        app, update_charts_fn(), ["view-state.data", "tab-state.data"], view, rng, None, tabs
+    )
+    shapes = fresh["participation"]["layout"]["shapes"]
+    assert shapes and "setup on sim-large" in str(shapes)
+    alone = run(app, update_charts_fn(), ["tab-state.data"], view, rng, None, tabs)
+    assert isinstance(alone["participation"], Patch) and alone["rotation"] is no_update
+    assert "setup on sim-large" in str(alone["participation"].to_plotly_json())
+    moved = {"start": "2025-02-03", "end": "2025-08-29"}
+    both = run(
+        app, update_charts_fn(), ["view-range.data", "tab-state.data"], view, moved, None, tabs
+    )
+    ops = str(both["participation"].to_plotly_json())
+    assert "shapes" in ops and "2025-02-03" in ops
+    other = to_store(replace_tab(state, "rrg"))
+    hidden = run(app, update_charts_fn(), ["tab-state.data"], view, rng, None, other)
+    assert hidden["participation"] is no_update
+
+
+def update_charts_fn() -> Callable[..., Any]:
+    from components.breadth.callbacks import update_charts
+
+    return update_charts
+
+
+def replace_tab(state: Any, tab: str) -> Any:
+    from dataclasses import replace
+
+    return replace(state, tab=tab)
