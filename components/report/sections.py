@@ -23,7 +23,8 @@ from dash.development.base_component import Component
 
 from components.analogs.view import analogs_panel
 from components.breadth import views
-from components.charts import BY_KEY, CHARTS
+from components.breadth.figure_cache import cached_panels, cached_rotation
+from components.charts import BY_KEY, CHARTS, charts_of
 from components.claims.view import claims_panel
 from components.context import rotation_service
 from components.report.dashhtml import find_table, table_figure, text, to_html
@@ -101,15 +102,14 @@ def _sections(*items: Section | None) -> list[Section]:
 
 
 def breadth_view(svc: BreadthService, state: ViewState) -> TabView:
-    """The Breadth tab: benchmark, participation, highs/lows, A/D, rotation (+ returns)."""
-    panels = views.breadth_panels(svc, state)
-    rot = views.rotation(svc, state)
+    """The Breadth tab: its charts in registry order (``charts_of("breadth")``, those marked
+    for reports), drawn as the page draws them, and the rotation's returns table."""
+    panels = cached_panels(svc, state)
+    rot = cached_rotation(svc, state)
     figures: dict[str, go.Figure] = {
-        "benchmark": views.benchmark(svc, state),
-        "participation": panels.participation,
-        "highs_lows": panels.highs_lows,
-        "advance_decline": panels.advance_decline,
-        "rotation": rot.figure if isinstance(rot.figure, go.Figure) else go.Figure(),
+        c.key: go.Figure(c.draw(svc, state)[c.key])
+        for c in charts_of("breadth")
+        if c.report and c.draw is not None
     }
     options = (
         f"moving averages {state.fast}/{state.slow} days · "
