@@ -271,8 +271,7 @@ def export_breadth(
     sma_slow: int,
 ) -> None:
     """Breadth indicators per session of a universe (or of a ticker list)."""
-    from service.breadth import export_breadth_csv
-    from service.exports import write_output
+    from service.exports import export_breadth_csv, write_output
 
     store = _store()
     start, end = windows.clamp_window(store, start, end, _note)

@@ -9,6 +9,7 @@ leading ``'`` instead. Numbers are left alone: ``-1.5`` is a number, not a formu
 from __future__ import annotations
 
 import pandas as pd
+from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,11 +22,14 @@ def safe_text(value: object) -> object:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with safe column names, index names and text cells (numeric columns untouched)."""
+    """A copy with safe column names, index names and text cells; numeric (and boolean) and
+    datetime columns are untouched. The one implementation every CSV export uses."""
     out = frame.copy()
-    out.columns = [safe_text(c) for c in out.columns]
+    out.columns = pd.Index([safe_text(c) for c in out.columns])
     out.index = out.index.rename(safe_text(out.index.name)) if out.index.name else out.index
     for col in out.columns:
-        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
-            out[col] = out[col].map(safe_text)
+        values = out[col]
+        if is_numeric_dtype(values) or is_datetime64_any_dtype(values):
+            continue
+        out[col] = [safe_text(v) for v in values]
     return out

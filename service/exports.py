@@ -1,51 +1,62 @@
-"""CSV exports of rotation, RRG, claim check and analogs (``cli.py export ...``).
+"""Every CSV the CLI exports (``cli.py export ...``): breadth, rotation, RRG, claim check and
+analogs, and writing one to a file or stdout.
 
-Columns of each table are documented in docs/INDICATORS.md ("Rotation exports"). Text cells
-that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
-are prefixed with an apostrophe; numbers, negative ones included, are written as numbers.
+Columns of each table are documented in docs/INDICATORS.md ("Rotation exports") and, for
+breadth, by ``EXPORT_COLUMNS``. Text cells and headers that a spreadsheet would run as a
+formula (starting with = + - @, tab or carriage return) are prefixed with an apostrophe by
+``data.csvsafe.safe_frame`` (the one implementation); numbers, negative ones included, are
+written as numbers.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 from data.benchmarks import PAIRS
+from data.csvsafe import safe_frame
 from data.errors import InputError
 from data.store import Store
+from data.tickers import normalize_ticker
 from indicators.analogs import AnalogParams
 from indicators.rotation import ratio, rebased_ratio
 from indicators.rrg import RrgParams, rrg_long
-from service.breadth import BreadthService
+from service.breadth import BreadthQuery, BreadthService, read_tickers_file
 from service.rotation import RotationService
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "members",
+    "members_with_data",
+    "eligible_200dma",
+    "pct_above_200dma",
+    "pct_above_50dma",
+    "new_highs_52w",
+    "new_lows_52w",
+    "pct_new_highs_52w",
+    "pct_new_lows_52w",
+    "net_new_highs",
+    "advances",
+    "declines",
+    "unchanged",
+    "ad_line",
+    "mcclellan_osc",
+    "mcclellan_sum",
+)
+"""The first columns of ``export breadth`` after ``date``, in this order (defaults 50/200)."""
 
 ROTATION_COLUMNS = ("date", "pair", "numerator", "denominator", "ratio", "ratio_rebased")
 RRG_COLUMNS = ("date", "ticker", "benchmark", "rs_ratio", "rs_momentum", "quadrant")
 ANALOG_TABLES = ("forward", "episodes", "summary")
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which text cells starting with a formula character get a leading "'"."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_datetime64_any_dtype(
-            out[col]
-        ):
-            continue
-        out[col] = [
-            "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in out[col]
-        ]
-    return out
-
-
 def to_csv(frame: pd.DataFrame) -> str:
     """CSV text (dates as YYYY-MM-DD, no index), formula-like text neutralised."""
     buf = io.StringIO()
-    neutralise(frame).to_csv(buf, index=False, date_format="%Y-%m-%d")
+    safe_frame(frame).to_csv(buf, index=False, date_format="%Y-%m-%d")
     return buf.getvalue()
 
 
@@ -64,6 +75,38 @@ def _window(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.Dat
     if end:
         keep &= frame["date"] <= pd.Timestamp(end)
     return frame[keep].reset_index(drop=True)
+
+
+def export_breadth_csv(
+    store: Store,
+    *,
+    universe: str = "all",
+    tickers_file: Path | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    sma_fast: int = 50,
+    sma_slow: int = 200,
+) -> str:
+    """CSV text: ``date`` then EXPORT_COLUMNS (for the chosen windows), then the rest."""
+    if store.is_empty():
+        raise InputError("the store is empty: run `python cli.py demo` or `import` first")
+    tickers = read_tickers_file(tickers_file) if tickers_file else ()
+    query = BreadthQuery(universe=universe, fast=sma_fast, slow=sma_slow, tickers=tickers)
+    frame = BreadthService(store).breadth(query)
+    rename = {
+        f"eligible_{sma_slow}dma": "eligible_200dma",
+        f"pct_above_{sma_slow}dma": "pct_above_200dma",
+        f"pct_above_{sma_fast}dma": "pct_above_50dma",
+    }
+    if (sma_fast, sma_slow) != (50, 200):
+        rename = {}  # other windows keep their own names
+    table = frame.rename(columns=rename)
+    first = [c for c in EXPORT_COLUMNS if c in table.columns]
+    table = table[first + [c for c in table.columns if c not in first]]
+    table = table.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
+    buf = io.StringIO()
+    safe_frame(table).to_csv(buf, index_label="date", date_format="%Y-%m-%d")
+    return buf.getvalue()
 
 
 def rotation_csv(store: Store, start: date | None = None, end: date | None = None) -> str:
@@ -120,8 +163,6 @@ def claims_csv(
 
 def _say_fallback(svc: RotationService, universe: str) -> None:
     """One ``note:`` line on stderr when the default universe falls back."""
-    import sys
-
     note = svc.universe_fallback(universe)
     if note:
         sys.stderr.write(f"note: {note}\n")
@@ -159,17 +200,12 @@ def analogs_csv(
 
 def parse_tickers(text: str) -> tuple[str, ...]:
     """Comma- or space-separated tickers, normalised (e.g. "xlk, brk.b" -> XLK, BRK-B)."""
-    from data.tickers import normalize_ticker
-
     raw = [t for t in text.replace(",", " ").split() if t]
     return tuple(dict.fromkeys(normalize_ticker(t) for t in raw))
 
 
 def write_output(text: str, out: str) -> None:
     """Write CSV text to stdout (``-``) or to a file, saying so on stderr."""
-    import sys
-    from pathlib import Path
-
     if out == "-":
         sys.stdout.write(text)
         return

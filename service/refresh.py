@@ -1,5 +1,5 @@
 """A refresh started from the page: what to fetch for a universe and history length, run it,
-and say what happened in one message (no Dash here; components/refresh_callbacks.py runs it
+and say what happened in one message (no Dash here; components/refresh/callbacks.py runs it
 as a Dash background callback).
 
 Flow: resolve the universe's tickers (holdings-based built-ins fetch their holdings file
@@ -15,7 +15,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 
@@ -25,6 +25,10 @@ from data.refresh import run_refresh
 from data.refresh.plan import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary
 from data.sources.yahoo import UNREACHABLE, Downloader, fetch_bars
 from data.sources.yahoo_frames import last_final_date
+from data.store import Store
+from data.universes import BUILTINS, universe_members, update_universe
+from data.universes.builtins import Fetch
+from settings import Settings
 
 DEFAULT_UNIVERSE = "sp500"
 DEFAULT_HISTORY = "5y"
@@ -47,7 +51,7 @@ SIMULATED_SOURCE = "simulated"
 Mode = Literal["open", "token", "off"]
 
 
-def refresh_mode(settings: Any, *, local: bool) -> Mode:
+def refresh_mode(settings: Settings, *, local: bool) -> Mode:
     """Who may refresh from the page.
 
     ``python app.py`` (``local``, loopback only): anyone, or with the token when one is set.
@@ -61,7 +65,7 @@ def refresh_mode(settings: Any, *, local: bool) -> Mode:
     return "off"
 
 
-def token_ok(settings: Any, mode: Mode, typed: str | None) -> bool:
+def token_ok(settings: Settings, mode: Mode, typed: str | None) -> bool:
     """Whether a refresh may start (constant-time comparison of the typed token)."""
     if mode == "open":
         return True
@@ -77,10 +81,8 @@ class UniverseChoice:
     needs_holdings: bool
 
 
-def universe_choices(store: Any) -> list[UniverseChoice]:
+def universe_choices(store: Store) -> list[UniverseChoice]:
     """What the page offers: the user's own stored universes, then UI_BUILTINS."""
-    from data.universes import BUILTINS
-
     out: list[UniverseChoice] = []
     if not store.is_empty():
         for info in store.list_universes():
@@ -103,11 +105,11 @@ def history_start(history: str, today: date) -> date:
     return (pd.Timestamp(today) - pd.DateOffset(years=years)).date()
 
 
-def universe_tickers(store: Any, universe: str, start: date, fetch: Any = None) -> list[str]:
+def universe_tickers(
+    store: Store, universe: str, start: date, fetch: Fetch | None = None
+) -> list[str]:
     """Members at any time since ``start`` plus REFRESH_BENCHMARKS (holdings fetched first
     for a holdings-based built-in not stored yet: SourceError offline)."""
-    from data.universes import BUILTINS, universe_members, update_universe
-
     key = universe.strip().lower()
     builtin = BUILTINS.get(key)
     stored = {u.name.lower() for u in store.list_universes()} if not store.is_empty() else set()
@@ -130,9 +132,14 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)
 
 
+def open_store(settings: Settings) -> Store:
+    """The store a background refresh job writes (it runs apart from the app's service)."""
+    return Store(settings.data_dir)
+
+
 def run_ui_refresh(
-    store: Any,
-    settings: Any,
+    store: Store,
+    settings: Settings,
     universe: str,
     history: str,
     *,
@@ -140,7 +147,7 @@ def run_ui_refresh(
     progress: Callable[[RefreshProgress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     now: datetime | None = None,
-    fetch_holdings: Any = None,
+    fetch_holdings: Fetch | None = None,
 ) -> Outcome:
     """The page's refresh, never raising for a user-facing problem (see module docstring)."""
     old = store.version if not store.is_empty() else None

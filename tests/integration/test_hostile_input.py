@@ -266,7 +266,7 @@ def test_hostile009_exported_text_cells_cannot_be_formulas(tmp_path: Path) -> No
     assert "-2.5" in cells  # numbers stay numbers
     assert safe_text("=1") == "'=1" and safe_text(-1.0) == -1.0
     # the service's export applies it
-    from service.breadth import export_breadth_csv
+    from service.exports import export_breadth_csv
 
     store = Store(tmp_path / "s")
     load_demo(store, seed=1, n_tickers=30, years=2)

@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli
+from data.csvsafe import safe_frame as neutralise
 from data.model import Prices, UniverseInfo
 from data.store import Store
 from indicators.claims import CLAIM_COLUMNS
 from indicators.rrg import RrgParams, relative_rotation
-from service.exports import ROTATION_COLUMNS, RRG_COLUMNS, neutralise, to_csv
+from service.exports import ROTATION_COLUMNS, RRG_COLUMNS, to_csv
 
 ETFS = ("SPY", "IWM", "IWD", "IWF", "RSP", "XLK", "XLF")
 
@@ -172,3 +173,4 @@ def test_rotcli007_csv_neutralises_formula_text_only() -> None:
     text = to_csv(frame)
     assert "\n'=1+1,-1.5\n" in text and ",-3.0\n" in text
     assert frame["text"].iloc[0] == "=1+1"  # the input is not mutated
+    assert to_csv(pd.DataFrame({"=h": ["x"], "ok": [1]})).startswith("'=h,ok\n")  # headers too
