@@ -10,8 +10,11 @@ import pandas as pd
 
 from data.errors import InputError
 from data.model import Prices
+from data.sources.demo import generate_demo
+from data.sources.files import read_import_file
 from data.store import Store
 from data.store.write import Changes
+from data.universes import BUILTINS, get_universe
 
 STALE_SESSIONS = 5
 """A ticker is stale when its last bar is more than this many sessions before the store's last."""
@@ -19,7 +22,6 @@ STALE_SESSIONS = 5
 
 def load_demo(store: Store, *, seed: int, n_tickers: int, years: int) -> str:
     """Write the simulated demo market, replacing everything stored; returns the version."""
-    from data.sources.demo import generate_demo
 
     market = generate_demo(seed=seed, n_tickers=n_tickers, years=years)
     return store.write_prices(
@@ -82,7 +84,6 @@ def import_files(
     A store holding the simulated demo is replaced rather than mixed with real data. A file's
     ``kind`` column is stored as ticker info.
     """
-    from data.sources.files import read_import_file
 
     if not paths:
         raise InputError("no files to import")
@@ -132,7 +133,6 @@ def import_files(
 
 
 def _universe_lines(store: Store, last: pd.Timestamp, has_bar: pd.Series) -> list[str]:
-    from data.universes import BUILTINS, get_universe
 
     lines = []
     names = [info.name for info in store.list_universes()]

@@ -21,6 +21,8 @@ import flask
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
+from data.store import Store
+
 log = logging.getLogger(__name__)
 
 VERSION_HEADER = "X-Data-Version"
@@ -30,7 +32,7 @@ SUITES = "/_dash-component-suites/"
 NOT_FOUND = "Not found."
 
 
-def install(server: flask.Flask, store: Any) -> None:
+def install(server: flask.Flask, store: Store) -> None:
     """Add the request hooks and the error handler to ``server`` for ``store``."""
     pinned = getattr(store, "pinned", None)
 

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+
+from data.errors import InputError
+from data.store import Store
+from service.breadth import BreadthService
+from service.rotation import RotationService
 
 Note = Callable[[str], None]
 
 
-def _store_range(store: Any) -> tuple[date, date] | None:
+def _store_range(store: Store) -> tuple[date, date] | None:
     """(first, last) stored session from the manifest; None for an empty store."""
     if store.is_empty():
         return None
@@ -29,10 +33,9 @@ def _store_range(store: Any) -> tuple[date, date] | None:
 
 
 def clamp_window(
-    store: Any, start: date | None, end: date | None, note: Note
+    store: Store, start: date | None, end: date | None, note: Note
 ) -> tuple[date | None, date | None]:
     """``--start``/``--end`` under the module's rule (an empty store: unchanged)."""
-    from data.errors import InputError
 
     if start and end and start > end:
         raise InputError(f"--start {start} is after --end {end}")
@@ -53,13 +56,11 @@ def clamp_window(
     return start, end
 
 
-def clamp_asof(store: Any, asof: date | None, note: Note) -> date | None:
+def clamp_asof(store: Store, asof: date | None, note: Note) -> date | None:
     """``--asof`` under the module's rule: after the last session (of the sessions the claim
     check and analogs use) -> that session, with a note; before the first -> InputError."""
     if asof is None or store.is_empty():
         return asof
-    from service.breadth import BreadthService
-    from service.rotation import RotationService
 
     rotation = RotationService(BreadthService(store))
     days = rotation.sessions()

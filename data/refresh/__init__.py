@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -34,12 +34,28 @@ from data.refresh.plan import (
 )
 from data.sources.yahoo import UNREACHABLE_SINCE, Downloader, batch_count, fetch_bars
 from data.sources.yahoo_frames import concat_prices, last_final_date
+from data.store import Store
 from data.tickers import DEMO_PREFIX, normalize_ticker, ticker_kind, validate_ticker_list
+from data.universes import universe_members
 
 SOURCE_LABEL = "Yahoo Finance (yfinance, adjusted)"
 
 
-def run_refresh(store: Any, tickers: Iterable[str], **options: Any) -> RefreshSummary:
+class YahooSettings(Protocol):
+    """The download knobs ``run_refresh_cli`` reads (``settings.Settings`` has them; data/
+    does not import settings)."""
+
+    @property
+    def yahoo_batch_size(self) -> int: ...
+
+    @property
+    def yahoo_max_retries(self) -> int: ...
+
+    @property
+    def yahoo_backoff(self) -> float: ...
+
+
+def run_refresh(store: Store, tickers: Iterable[str], **options: Any) -> RefreshSummary:
     """Refresh ``tickers`` holding the store's refresh lock (one refresh at a time: a second
     one fails at once with StoreError); options as ``_run_refresh_unlocked``."""
     lock = getattr(store, "refresh_lock", None)
@@ -50,7 +66,7 @@ def run_refresh(store: Any, tickers: Iterable[str], **options: Any) -> RefreshSu
 
 
 def _run_refresh_unlocked(
-    store: Any,
+    store: Store,
     tickers: Iterable[str],
     *,
     download: Downloader | None = None,
@@ -162,7 +178,7 @@ def _run_refresh_unlocked(
     return summary
 
 
-def _readjusted(store: Any, fetched: Prices, plans: Sequence[TickerPlan]) -> list[str]:
+def _readjusted(store: Store, fetched: Prices, plans: Sequence[TickerPlan]) -> list[str]:
     """Incremental tickers whose fetched closes in the overlap differ from the stored ones."""
     tickers = [p.ticker for p in plans if p.ticker in fetched.tickers]
     if not tickers:
@@ -191,7 +207,7 @@ def _only_new_bars(fetched: Prices, plans: dict[str, TickerPlan], replace: set[s
     return Prices(**{n: f.loc[rows, cols] for n, f in panels.items()})
 
 
-def _new_ticker_info(store: Any, tickers: Sequence[str], fresh: bool) -> pd.DataFrame | None:
+def _new_ticker_info(store: Store, tickers: Sequence[str], fresh: bool) -> pd.DataFrame | None:
     """Info rows (kind, sector ETFs' sector) for tickers the store has no info for.
 
     ``fresh``: the store's content is being replaced, so every ticker is new."""
@@ -211,8 +227,8 @@ def _new_ticker_info(store: Any, tickers: Sequence[str], fresh: bool) -> pd.Data
 
 
 def run_refresh_cli(
-    store: Any,
-    settings: Any,
+    store: Store,
+    settings: YahooSettings,
     universes: Sequence[str],
     tickers: Sequence[str],
     *,
@@ -228,8 +244,6 @@ def run_refresh_cli(
     unreachable Yahoo raises ``SourceUnreachable`` within seconds (exit code 3). The progress
     bar appears after the first batch, i.e. once the source has answered.
     """
-    from data.universes import universe_members
-
     wanted = [t for name in universes for t in universe_members(store, name)]
     if tickers:
         wanted += validate_ticker_list(" ".join(tickers))

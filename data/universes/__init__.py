@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from data.errors import BreadthError, InputError
 from data.model import UniverseInfo
+from data.store import Store
 from data.tickers import stock_tickers as classify_stocks
 from data.universes.builtins import (
     BUILTINS,
@@ -76,11 +76,11 @@ SURVIVORSHIP_NOTE = (
 )
 
 
-def _stored(store: Any) -> dict[str, UniverseInfo]:
+def _stored(store: Store) -> dict[str, UniverseInfo]:
     return {info.name: info for info in store.list_universes()}
 
 
-def known_names(store: Any) -> list[str]:
+def known_names(store: Store) -> list[str]:
     """Every name ``get_universe`` resolves: stored, built-in, and ``all``."""
     return sorted({*_stored(store), *BUILTINS, ALL})
 
@@ -102,7 +102,7 @@ def _builtin_info(builtin: Builtin) -> UniverseInfo:
     )  # fmt: skip
 
 
-def fund_tickers(store: Any) -> frozenset[str]:
+def fund_tickers(store: Store) -> frozenset[str]:
     """ETFs whose holdings the project parses (built-in holdings universes and the ETF of
     every stored holdings universe): funds, wherever they appear as tickers."""
     codes = {b.code for b in BUILTINS.values() if not b.point_in_time}
@@ -110,7 +110,7 @@ def fund_tickers(store: Any) -> frozenset[str]:
     return frozenset(codes)
 
 
-def stock_tickers(store: Any, tickers: Iterable[str] | None = None) -> list[str]:
+def stock_tickers(store: Store, tickers: Iterable[str] | None = None) -> list[str]:
     """The stored tickers (or ``tickers``) that are stocks: funds, indexes and benchmark
     series left out by ``data.tickers.ticker_kind`` with the store's recorded kinds."""
     info = store.read_ticker_info()
@@ -118,7 +118,7 @@ def stock_tickers(store: Any, tickers: Iterable[str] | None = None) -> list[str]
     return classify_stocks(names, info, fund_tickers(store))
 
 
-def _all_universe(store: Any) -> tuple[UniverseInfo, pd.DataFrame]:
+def _all_universe(store: Store) -> tuple[UniverseInfo, pd.DataFrame]:
     close = store.read_prices(fields=("close",)).close
     close = close[stock_tickers(store, [str(t) for t in close.columns])]
     valid = close.notna()
@@ -132,7 +132,7 @@ def _all_universe(store: Any) -> tuple[UniverseInfo, pd.DataFrame]:
     return info, normalize_intervals(intervals)
 
 
-def universe_members(store: Any, name: str, since: date | None = None) -> list[str]:
+def universe_members(store: Store, name: str, since: date | None = None) -> list[str]:
     """Sorted tickers that are members of ``name`` at any time since ``since`` (all time when
     None), resolved like ``get_universe`` (stored, built-in point in time, or ``all``)."""
     _, intervals = get_universe(store, name)
@@ -142,7 +142,7 @@ def universe_members(store: Any, name: str, since: date | None = None) -> list[s
     return sorted({str(t) for t in intervals["ticker"]})
 
 
-def available_universes(store: Any) -> list[UniverseInfo]:
+def available_universes(store: Store) -> list[UniverseInfo]:
     """What a user can pick: stored universes, then the built-in point-in-time ones (not on
     the simulated demo, where real index members have no prices)."""
     infos = list(store.list_universes())
@@ -155,7 +155,7 @@ def available_universes(store: Any) -> list[UniverseInfo]:
     return infos
 
 
-def get_universe(store: Any, name: str) -> tuple[UniverseInfo, pd.DataFrame]:
+def get_universe(store: Store, name: str) -> tuple[UniverseInfo, pd.DataFrame]:
     """Resolve ``name`` -> (info, intervals): stored first, then built-ins, then ``all``.
 
     Raises InputError for an unknown name (listing the known ones) and for a holdings-based
@@ -179,7 +179,7 @@ def get_universe(store: Any, name: str) -> tuple[UniverseInfo, pd.DataFrame]:
     raise InputError(f"unknown universe {name!r}; known: {', '.join(known_names(store))}")
 
 
-def update_universe(store: Any, name: str, *, fetch: Fetch = fetch_url) -> str:
+def update_universe(store: Store, name: str, *, fetch: Fetch = fetch_url) -> str:
     """Download a built-in universe's public file, parse it, store it; a one-line summary.
 
     ``sp500`` fetches the fja05680/sp500 interval history (point in time); Russell and
@@ -220,7 +220,7 @@ def update_universe(store: Any, name: str, *, fetch: Fetch = fetch_url) -> str:
     )
 
 
-def add_universe_file(store: Any, name: str, path: Path | str) -> str:
+def add_universe_file(store: Store, name: str, path: Path | str) -> str:
     """Store a custom universe from a ticker list or a ``ticker,start_date,end_date`` table."""
     key = name.strip()
     if not NAME_RE.match(key):
@@ -253,7 +253,7 @@ def _members_now(intervals: pd.DataFrame, today: pd.Timestamp | None = None) -> 
     return int(intervals.loc[live, "ticker"].nunique())
 
 
-def describe_universes(store: Any) -> str:
+def describe_universes(store: Store) -> str:
     """A text table: name, label, members now, point in time or survivorship, source."""
     stored = _stored(store)
     rows: list[tuple[str, str, str, str, str]] = []
@@ -273,7 +273,7 @@ def describe_universes(store: Any) -> str:
     return "\n".join(lines)
 
 
-def _stored_stocks(store: Any) -> list[str]:
+def _stored_stocks(store: Store) -> list[str]:
     try:
         close = store.read_prices(fields=("close",)).close
     except BreadthError:  # an empty or unreadable store holds no tickers
@@ -281,7 +281,7 @@ def _stored_stocks(store: Any) -> list[str]:
     return stock_tickers(store, [str(t) for t in close.columns])
 
 
-def ticker_sectors(store: Any) -> pd.Series:
+def ticker_sectors(store: Store) -> pd.Series:
     """ticker -> sector where known: stored ticker info first, then holdings' sectors."""
     parts: list[pd.Series] = []
     info = store.read_ticker_info()
