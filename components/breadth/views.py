@@ -21,8 +21,8 @@ from components.style import b64, message_figure, x_range
 from components.url.fields import ViewState
 from data.benchmarks import resolve_role
 from data.errors import BreadthError
-from data.universes import ALL_LABEL, ALL_NOTE, available_universes
 from service.breadth import BreadthQuery, BreadthService
+from service.catalog import ALL_LABEL, ALL_NOTE, universes
 from service.pairs import (
     BENCHMARK_ROLE,
     add_constituents,
@@ -216,7 +216,7 @@ def survivorship(svc: BreadthService, universe: str) -> tuple[str, str]:
     """(label, caveat) of a universe; the caveat is empty when membership is point in time."""
     if universe == "all":
         return ALL_LABEL, ALL_NOTE
-    for info in available_universes(svc.store):
+    for info in universes(svc):
         if info.name == universe:
             return info.label, info.survivorship_note
     return universe, ""

@@ -20,8 +20,8 @@ from dash.development.base_component import Component
 from components.context import rotation_service
 from components.url.fields import Choices, ViewState, claim_universes
 from data.errors import BreadthError
-from data.universes import ALL, ALL_LABEL
 from service.breadth import BreadthService
+from service.catalog import ALL, ALL_LABEL
 from service.rotation import PREFERRED_UNIVERSE, fallback_note
 
 CLAIM_LABELS: dict[str, str] = {

@@ -16,7 +16,7 @@ from components.ids import Ids
 from components.url.fields import MAX_WINDOW, MIN_WINDOW, Choices
 from components.url.query import PRESETS, default_state
 from data.model import UniverseInfo
-from data.universes import ALL, ALL_LABEL
+from service.catalog import ALL, ALL_LABEL
 
 
 def _iso(day: date | None) -> str | None:

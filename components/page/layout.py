@@ -14,7 +14,7 @@ from components.page.controls import controls_card
 from components.page.tabs import page_tabs
 from components.refresh.layout import age_text, page_panel
 from components.report.layout import report_controls
-from data.universes import available_universes
+from service.catalog import universes
 
 
 def data_info(manifest: dict[str, Any]) -> list[Component]:
@@ -107,7 +107,7 @@ def serve_layout() -> Component:
     svc = get_service()
     store = svc.store
     if store.is_empty():
-        return empty_page(str(store.root), page_panel(store, reload=True))
+        return empty_page(str(store.root), page_panel(svc, reload=True))
     manifest = store.manifest()
     ch = choices(svc)
     header = html.Header(
@@ -122,11 +122,11 @@ def serve_layout() -> Component:
             dcc.Store(id=Ids.SYNC),
             header,
             simulated_banner() if manifest.get("simulated") else None,
-            page_panel(store),  # "Load real data" / "Refresh data"
-            controls_card(ch, available_universes(store)),
+            page_panel(svc),  # "Load real data" / "Refresh data"
+            controls_card(ch, universes(svc)),
             report_controls(),  # "Export report": HTML and PNGs of this view
             html.Div(id=Ids.NOTICES),
-            page_tabs(ch, available_universes(store)),  # Breadth, RRG, Claim check, Analogs
+            page_tabs(ch, universes(svc)),  # Breadth, RRG, Claim check, Analogs
             html.Footer(
                 "Breadth counts only members with a bar and enough history on each date; "
                 "values never depend on the chosen start date (computed over the whole history).",

@@ -21,13 +21,13 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Dash, Input, Output, State, no_update
 
-from components.context import choices, service_of
+from components.context import choices, service_of, settings_of
 from components.ids import Ids
 from components.page.controls import universe_options
 from components.page.layout import data_info
 from components.refresh.layout import page_mode
-from data.refresh.plan import RefreshProgress
-from service.refresh import progress_values, run_ui_refresh, token_ok
+from service.catalog import universes
+from service.refresh import RefreshProgress, open_store, progress_values, run_ui_refresh, token_ok
 
 DOWNLOAD_KEY = "BREADTH_DOWNLOAD"
 """app.server.config key: a yfinance.download stand-in (tests), None for the real one."""
@@ -35,7 +35,7 @@ CANCEL_FILE = "ui-refresh.cancel"
 
 
 def _cancel_flag(server: flask.Flask) -> Path:
-    return Path(server.config["BREADTH_SETTINGS"].cache_dir) / CANCEL_FILE
+    return Path(settings_of(server).cache_dir) / CANCEL_FILE
 
 
 def _alert(kind: str, message: str) -> dbc.Alert:
@@ -51,9 +51,7 @@ def refresh_job(
     token: Any,
 ) -> tuple[Any, Any]:
     """The background job's body: (status alert, new DATA_VERSION data or no_update)."""
-    from data.store import Store
-
-    settings = server.config["BREADTH_SETTINGS"]
+    settings = settings_of(server)
     mode = page_mode(server)
     if not n_clicks:
         return no_update, no_update
@@ -69,7 +67,7 @@ def refresh_job(
         set_progress(progress_values(p))
 
     outcome = run_ui_refresh(
-        Store(settings.data_dir),
+        open_store(settings),
         settings,
         universe or "sp500",
         history or "5y",
@@ -92,9 +90,7 @@ def cancel_refresh(server: flask.Flask, n_clicks: int | None, token: Any = None)
     if not n_clicks:
         return no_update
     mode = page_mode(server)
-    if not isinstance(token, str | None) or not token_ok(
-        server.config["BREADTH_SETTINGS"], mode, token
-    ):
+    if not isinstance(token, str | None) or not token_ok(settings_of(server), mode, token):
         why = "the refresh token is wrong" if mode == "token" else "refresh is turned off here"
         return _alert("danger", f"Cancel refused: {why}.")
     flag = _cancel_flag(server)
@@ -108,10 +104,9 @@ def cancel_refresh(server: flask.Flask, n_clicks: int | None, token: Any = None)
 def on_new_version(server: flask.Flask, data: dict[str, Any] | None) -> tuple[Any, ...]:
     """After a landing: new universe lists (the refreshed universe chosen), the new data's
     default dates, the new badge and the panel's wording for real data."""
-    from data.universes import available_universes
 
     svc = service_of(server)
-    opts = universe_options(available_universes(svc.store))
+    opts = universe_options(universes(svc))
     ch = choices(svc)
     wanted = (data or {}).get("universe")
     value = wanted if wanted in ch.universes else ch.default_universe
@@ -124,7 +119,7 @@ def register(app: Dash) -> None:
     """Register the panel's callbacks on ``app`` (needs its background_callback_manager)."""
     server = app.server
     manager = getattr(app, "_background_manager", None)
-    if server.config["BREADTH_SETTINGS"].celery_broker_url and manager is not None:
+    if settings_of(server).celery_broker_url and manager is not None:
         server.config["BREADTH_CELERY"] = manager.handle  # app.py exposes it to the worker
 
     @app.callback(

@@ -1,7 +1,7 @@
 """The "Load real data" panel: a button, a modal (universe, history length, token), a progress
 bar with a cancel button, a status line and the data-version store the charts listen to.
 
-Its callbacks are in components/refresh_callbacks.py; the job itself in data/ui_refresh.py.
+Its callbacks are in components/refresh/callbacks.py; the job itself in service/refresh.py.
 """
 
 from __future__ import annotations
@@ -10,16 +10,21 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import dcc, html
 from dash.development.base_component import Component
 
 from components.ids import Ids
+from server.context import settings_of
+from service.breadth import BreadthService
 from service.refresh import (
     DEFAULT_HISTORY,
     DEFAULT_UNIVERSE,
     HISTORY_CHOICES,
     Mode,
     UniverseChoice,
+    refresh_mode,
+    universe_choices,
 )
 
 HISTORY_LABELS = {"1y": "1 year", "3y": "3 years", "5y": "5 years", "10y": "10 years"}
@@ -151,21 +156,16 @@ def refresh_panel(
     return html.Div(parts, className="refresh-panel")
 
 
-def page_mode(server: Any) -> Mode:
-    """The refresh mode of an app (data.ui_refresh.refresh_mode; ``BREADTH_LOCAL`` is set in
+def page_mode(server: flask.Flask) -> Mode:
+    """The refresh mode of an app (service.refresh.refresh_mode; ``BREADTH_LOCAL`` is set in
     the Flask config by ``python app.py``)."""
-    from service.refresh import refresh_mode
-
-    settings = server.config["BREADTH_SETTINGS"]
+    settings = settings_of(server)
     return refresh_mode(settings, local=bool(server.config.get("BREADTH_LOCAL")))
 
 
-def page_panel(store: Any, *, reload: bool = False) -> html.Div:
-    """The panel for the current app and store (called by the layout, per request)."""
-    import flask
-
-    from service.refresh import universe_choices
-
+def page_panel(svc: BreadthService, *, reload: bool = False) -> html.Div:
+    """The panel for the current app and its store (called by the layout, per request)."""
+    store = svc.store
     manifest = {} if store.is_empty() else store.manifest()
     mode = page_mode(flask.current_app)
     return refresh_panel(manifest, mode, universe_choices(store), reload=reload)

@@ -32,10 +32,10 @@ def _warmer(app: Any) -> Any:
 
 def test_wu001_first_request_warms_the_default_view(app: Any) -> None:
     from components.breadth import views
-    from components.context import SERVICE_KEY, choices
+    from components.context import choices, service_of
     from components.url.query import parse_query
 
-    warmer, svc = _warmer(app), app.server.extensions[SERVICE_KEY]
+    warmer, svc = _warmer(app), service_of(app.server)
     client = app.server.test_client()
     assert client.get("/healthz").status_code in (200, 503)  # a probe does not warm
     assert warmer.warmed == "" and svc.stats["computed"] == 0
