@@ -125,9 +125,12 @@ def _note(text: str) -> None:
 
 
 OUT_OPTION = click.option(
-    "--out", default="-", show_default=True, callback=check_out_file,
+    "--out",
+    default="-",
+    show_default=True,
+    callback=check_out_file,
     help="CSV path, or - for stdout.",
-)  # fmt: skip
+)
 """Every export's --out: checked before any work (check_out_file)."""
 
 
@@ -314,8 +317,16 @@ def export_rotation_cmd(start: date | None, end: date | None, out: str) -> None:
 @click.option("--end", type=DATE, default=None)
 @OUT_OPTION
 @user_errors
-def export_rrg_cmd(tickers: str, benchmark: str | None, freq: str, window: int, momentum: int,
-                   start: date | None, end: date | None, out: str) -> None:  # fmt: skip
+def export_rrg_cmd(
+    tickers: str,
+    benchmark: str | None,
+    freq: str,
+    window: int,
+    momentum: int,
+    start: date | None,
+    end: date | None,
+    out: str,
+) -> None:
     """Relative rotation graph: RS-Ratio, RS-Momentum and quadrant per period and ticker."""
     from indicators.rrg import RrgParams
     from service.exports import parse_tickers, rrg_csv, write_output
@@ -345,17 +356,38 @@ def export_claims_cmd(asof: date | None, universe: str, compare: str, out: str) 
 @export.command("analogs")
 @click.option("--asof", type=DATE, default=None, help="Default: the latest session.")
 @click.option("--universe", default="", help="Default: russell3000 if stored, else all.")
-@click.option("--table", type=click.Choice(["forward", "episodes", "summary"]), default="forward",
-              show_default=True)  # fmt: skip
-@click.option("--near-high", type=click.FloatRange(0, 100), default=5.0, show_default=True,
-              help="Index within this % of its 52-week high.")  # fmt: skip
-@click.option("--margin", type=float, default=0.0, show_default=True,
-              help="Breadth at least this many points below its long-run average.")  # fmt: skip
+@click.option(
+    "--table",
+    type=click.Choice(["forward", "episodes", "summary"]),
+    default="forward",
+    show_default=True,
+)
+@click.option(
+    "--near-high",
+    type=click.FloatRange(0, 100),
+    default=5.0,
+    show_default=True,
+    help="Index within this % of its 52-week high.",
+)
+@click.option(
+    "--margin",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Breadth at least this many points below its long-run average.",
+)
 @click.option("--gap", type=click.IntRange(0, 2520), default=63, show_default=True)
 @OUT_OPTION
 @user_errors
-def export_analogs_cmd(asof: date | None, universe: str, table: str, near_high: float,
-                       margin: float, gap: int, out: str) -> None:  # fmt: skip
+def export_analogs_cmd(
+    asof: date | None,
+    universe: str,
+    table: str,
+    near_high: float,
+    margin: float,
+    gap: int,
+    out: str,
+) -> None:
     """Historical analogs of the setup, with forward returns of the rotation pairs."""
     from indicators.analogs import AnalogParams
     from service.exports import analogs_csv, write_output
@@ -368,9 +400,14 @@ def export_analogs_cmd(asof: date | None, universe: str, table: str, near_high: 
 
 @cli.command()
 @click.option("--url-query", default="", help="The page's query string, e.g. '?u=sp500&start=…'.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              callback=check_out_dir,
-              help="Folder for report.html and one PNG per chart.")  # fmt: skip
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    callback=check_out_dir,
+    help="Folder for report.html and one PNG per chart.",
+)
 @click.option("--png/--no-png", default=True, show_default=True, help="PNGs (kaleido).")
 @user_errors
 def report(url_query: str, out_dir: Path, png: bool) -> None:

@@ -119,9 +119,11 @@ def import_files(
     )
     d = prices.dates
     kind = "close only" if prices.close_only else "OHLC"
-    how = "replaced the simulated demo data" if was_demo else (
-        "replaced the store" if replace else "merged into the store"
-    )  # fmt: skip
+    how = (
+        "replaced the simulated demo data"
+        if was_demo
+        else ("replaced the store" if replace else "merged into the store")
+    )
     done = seen[-1] if seen else Changes()
     return (
         f"Imported {len(paths)} file(s) ({label}): {len(prices.tickers)} tickers, {len(d)} "

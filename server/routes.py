@@ -110,8 +110,9 @@ def health(service: Any, today: date | None = None) -> tuple[dict[str, Any], int
     guard = getattr(store, "status", None)  # data/store_guard.GuardedStore: the fallback
     problem = guard() if callable(guard) else {}
     if problem.get("problem"):
-        body.update(degraded=True, serving_version=problem["serving"],
-                    store_problem=problem["problem"])  # fmt: skip
+        body.update(
+            degraded=True, serving_version=problem["serving"], store_problem=problem["problem"]
+        )
         if problem.get("fallback"):  # still serving: the previous version
             return {**body, "status": "degraded"}, 200
         return {**body, "status": "error", "reason": problem["problem"]}, 503
@@ -133,8 +134,11 @@ def register_routes(server: flask.Flask) -> None:
             body, code = health(maybe_service(server))
         except Exception as exc:  # the endpoint itself must never answer with a traceback
             log.exception("/healthz failed")
-            body = {"status": "error", "reason": f"health check failed: {type(exc).__name__}",
-                    "pid": os.getpid()}  # fmt: skip
+            body = {
+                "status": "error",
+                "reason": f"health check failed: {type(exc).__name__}",
+                "pid": os.getpid(),
+            }
             code = 503
         fair = server.extensions.get(fair_use.KEY)
         if fair is not None:

@@ -121,9 +121,18 @@ def rotation_csv(store: Store, start: date | None = None, end: date | None = Non
         raw = ratio(closes[num], closes[den])
         anchor = pd.Timestamp(start) if start else raw.index.min()
         rebased = rebased_ratio(closes[num], closes[den], anchor).reindex(raw.index)
-        parts.append(pd.DataFrame({"date": raw.index, "pair": pair_id, "numerator": num,
-                                   "denominator": den, "ratio": raw.to_numpy(),
-                                   "ratio_rebased": rebased.to_numpy()}))  # fmt: skip
+        parts.append(
+            pd.DataFrame(
+                {
+                    "date": raw.index,
+                    "pair": pair_id,
+                    "numerator": num,
+                    "denominator": den,
+                    "ratio": raw.to_numpy(),
+                    "ratio_rebased": rebased.to_numpy(),
+                }
+            )
+        )
     if not parts:
         raise InputError("no rotation pair has both legs in the store")
     table = pd.concat(parts, ignore_index=True).sort_values(["date", "pair"], kind="stable")

@@ -236,8 +236,10 @@ class RotationService:
                 if legs[num].close is not None and legs[den].close is not None
             }
             result = find_analogs(frame[params.breadth_column], large, pairs, params, when)
-            names = {pid: (str(legs[PAIRS[pid][0]].ticker), str(legs[PAIRS[pid][1]].ticker))
-                     for pid in pairs}  # fmt: skip
+            names = {
+                pid: (str(legs[PAIRS[pid][0]].ticker), str(legs[PAIRS[pid][1]].ticker))
+                for pid in pairs
+            }
             return replace(result, pairs=names)
 
         return self.svc.memo("analogs", _key(when, uni, params), compute)

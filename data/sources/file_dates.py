@@ -85,9 +85,14 @@ def session_days(
     else:
         raise where.error(f"holds {col.type} values, expected dates", None, "date")
     lo, hi = ((d - EPOCH).days for d in bounds)
-    rules = ((days < lo, f"before the first accepted date {bounds[0]} (BREADTH_IMPORT_MIN_DATE)"),
-             (days > hi, f"after the last accepted date {bounds[1]} (today + "
-                         "BREADTH_IMPORT_MAX_DAYS_AHEAD days)"))  # fmt: skip
+    rules = (
+        (days < lo, f"before the first accepted date {bounds[0]} (BREADTH_IMPORT_MIN_DATE)"),
+        (
+            days > hi,
+            f"after the last accepted date {bounds[1]} (today + "
+            "BREADTH_IMPORT_MAX_DAYS_AHEAD days)",
+        ),
+    )
     for bad, rule in rules:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -131,8 +136,13 @@ def _parse(text: pd.Series, fmt: str | None) -> np.ndarray:
 
 
 def _from_parts(parts: pd.DataFrame, day: str, month: str) -> np.ndarray:
-    frame = pd.DataFrame({"year": parts["year"].astype(int), "month": parts[month].astype(int),
-                          "day": parts[day].astype(int)})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "year": parts["year"].astype(int),
+            "month": parts[month].astype(int),
+            "day": parts[day].astype(int),
+        }
+    )
     return pd.to_datetime(frame, errors="coerce").to_numpy().astype("datetime64[D]")
 
 
@@ -150,8 +160,7 @@ def _numeric_dates(text: pd.Series, rows: np.ndarray, where: WhereInFile) -> np.
     options = f"--date-format %d{sep}%m{sep}{y} (day first) or %m{sep}%d{sep}{y} (month first)"
     if short.any():
         i = int(np.flatnonzero(short)[0])
-        raise where.error(f"{text.iloc[i]!r} has a two-digit year: pass {options}", rows[i],
-                          "date")  # fmt: skip
+        raise where.error(f"{text.iloc[i]!r} has a two-digit year: pass {options}", rows[i], "date")
     a, b = parts["a"].astype(int).to_numpy(), parts["b"].astype(int).to_numpy()
     day_first, month_first = a > 12, b > 12
     if day_first.any() and month_first.any():

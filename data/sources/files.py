@@ -89,15 +89,18 @@ def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, WhereInFile]:
             j = lower.index(name)
             raise where.error(
                 f"columns {j + 1} ({where.header[j]!r}) and {k + 1} ({where.header[k]!r}) have "
-                "the same name (case is ignored): rename or drop one", None, where.header[k]
-            )  # fmt: skip
+                "the same name (case is ignored): rename or drop one",
+                None,
+                where.header[k],
+            )
     table = table.rename_columns(lower)
     if table.num_rows == 0:
         raise where.error("file has no data rows")
     for name, col in zip(lower, table.columns, strict=True):
         if pa.types.is_nested(col.type) or pa.types.is_binary(col.type):
-            raise where.error(f"holds {col.type} values, expected numbers, dates or text",
-                              None, name)  # fmt: skip
+            raise where.error(
+                f"holds {col.type} values, expected numbers, dates or text", None, name
+            )
     return table, where
 
 
@@ -108,8 +111,10 @@ def _first_bad(mask: np.ndarray) -> int:
 def _no_ticker_hint(where: WhereInFile) -> str:
     """Added to "is not a number" when a wide file may be a long file whose 'ticker' is lost."""
     seen = ", ".join(where.header)
-    return (f": the file has no 'ticker' column (columns seen: {seen}), so it was read as a "
-            "wide file (date + one close column per ticker)")  # fmt: skip
+    return (
+        f": the file has no 'ticker' column (columns seen: {seen}), so it was read as a "
+        "wide file (date + one close column per ticker)"
+    )
 
 
 def _numbers(col: pa.ChunkedArray, name: str, where: WhereInFile, wide: bool = False) -> np.ndarray:
@@ -141,10 +146,12 @@ def _check_values(values: np.ndarray, name: str, where: WhereInFile, note: str =
     nan = np.isnan(values)
     checks = [
         (np.isinf(values), "not a finite number"),
-        (values < 0 if name == "volume" else values <= 0,
-         "negative volume" if name == "volume" else "price must be positive"),
+        (
+            values < 0 if name == "volume" else values <= 0,
+            "negative volume" if name == "volume" else "price must be positive",
+        ),
         (values > MAX_VALUE, f"implausibly large value (over {MAX_VALUE:g})"),
-    ]  # fmt: skip
+    ]
     if name != "volume":
         with np.errstate(over="ignore", under="ignore"):
             stored = values.astype(np.float32)
@@ -195,8 +202,9 @@ def _check_duplicates(key: np.ndarray, cols: dict[str, np.ndarray], where: Where
         if not same.all():
             r0, r1 = (int(r) for r in group["row"].iloc[:2])
             col = list(cols)[int(np.flatnonzero(~same.all(axis=0))[0])]
-            raise where.error(f"duplicate date and ticker with different values (row {r0 + 1})",
-                              r1, col)  # fmt: skip
+            raise where.error(
+                f"duplicate date and ticker with different values (row {r0 + 1})", r1, col
+            )
 
 
 def _kinds(
@@ -221,11 +229,14 @@ def _kinds(
         ticker = tickers[int(frame["code"].iloc[k])]
         raise where.error(
             f"kind {frame['kind'].iloc[k]!r} for {ticker}, but row {first['row'].iloc[k] + 1} "
-            f"says {first['kind'].iloc[k]!r}", int(frame["row"].iloc[k]), "kind"
-        )  # fmt: skip
+            f"says {first['kind'].iloc[k]!r}",
+            int(frame["row"].iloc[k]),
+            "kind",
+        )
     once = frame.drop_duplicates("code")
-    return pd.DataFrame({"ticker": [tickers[c] for c in once["code"]],
-                         "kind": once["kind"].to_list()})  # fmt: skip
+    return pd.DataFrame(
+        {"ticker": [tickers[c] for c in once["code"]], "kind": once["kind"].to_list()}
+    )
 
 
 def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
@@ -267,8 +278,11 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
         dtype = np.float64 if c == "volume" else np.float32
         flat = np.full(len(uniq_days) * len(tickers), np.nan, dtype=dtype)
         flat[key] = values
-        panels[c] = pd.DataFrame(flat.reshape(len(uniq_days), len(tickers)), index=index,
-                                 columns=pd.Index(tickers, name="ticker"))  # fmt: skip
+        panels[c] = pd.DataFrame(
+            flat.reshape(len(uniq_days), len(tickers)),
+            index=index,
+            columns=pd.Index(tickers, name="ticker"),
+        )
     return PriceFile(Prices(**panels), info)
 
 

@@ -108,8 +108,13 @@ class Store:
         years = sorted(y for y in prices.get("close", {}) if lo <= int(y) <= hi)
         jobs = [(f, y) for f in want for y in years if y in prices[f]]
         with ThreadPoolExecutor(max_workers=8) as pool:
-            got = dict(zip(jobs, pool.map(lambda j: io.read_block(self.parts / prices[j[0]][j[1]]),
-                                          jobs), strict=True))  # fmt: skip
+            got = dict(
+                zip(
+                    jobs,
+                    pool.map(lambda j: io.read_block(self.parts / prices[j[0]][j[1]]), jobs),
+                    strict=True,
+                )
+            )
         frames = [got[("close", y)] for y in years]
         names = sorted({t for b in frames for t in b.tickers})
         if tickers is not None:
@@ -134,8 +139,11 @@ class Store:
     def last_dates(self) -> pd.Series:
         """Ticker -> last stored session with a close (Timestamp), for incremental refresh."""
         idx = self._consistent(self._ticker_index)
-        return pd.Series(pd.DatetimeIndex(idx["last_date"]), index=pd.Index(idx["ticker"],
-                         name="ticker"), name="last_date")  # fmt: skip
+        return pd.Series(
+            pd.DatetimeIndex(idx["last_date"]),
+            index=pd.Index(idx["ticker"], name="ticker"),
+            name="last_date",
+        )
 
     def read_ticker_info(self) -> pd.DataFrame:
         """TICKER_INFO_COLUMNS (+ extra columns written), one row per stored ticker, sorted."""
@@ -148,8 +156,10 @@ class Store:
                 if col not in info.columns:
                     info[col] = pd.Series(dtype=object)
             both = info.merge(stored, on="ticker", how="outer") if len(stored) else info
-            cols = [*TICKER_INFO_COLUMNS, *[c for c in both.columns if c not in
-                                            TICKER_INFO_COLUMNS]]  # fmt: skip
+            cols = [
+                *TICKER_INFO_COLUMNS,
+                *[c for c in both.columns if c not in TICKER_INFO_COLUMNS],
+            ]
             return both[cols].sort_values("ticker").reset_index(drop=True)
 
         return self._consistent(read)
@@ -200,12 +210,22 @@ class Store:
 
         def build(old: dict[str, Any], version: str, created: list[Path]) -> dict[str, Any]:
             return build_prices(
-                self.parts, old, version, created, prices=prices, source_kind=source_kind,
-                source_label=source_label, simulated=simulated, replace_all=replace_all,
-                replace_tickers=replace_tickers, ticker_info=ticker_info, universes=universes,
-                drop_universes=drop_universes, refresh_summary=refresh_summary,
+                self.parts,
+                old,
+                version,
+                created,
+                prices=prices,
+                source_kind=source_kind,
+                source_label=source_label,
+                simulated=simulated,
+                replace_all=replace_all,
+                replace_tickers=replace_tickers,
+                ticker_info=ticker_info,
+                universes=universes,
+                drop_universes=drop_universes,
+                refresh_summary=refresh_summary,
                 on_changes=on_changes,
-            )  # fmt: skip
+            )
 
         return self._commit(build)
 

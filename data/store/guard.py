@@ -110,8 +110,9 @@ class GuardedStore(Store):
         prev = raw.get(PREVIOUS)
         usable = isinstance(prev, dict) and bool(prev) and not self._problem(prev)
         serving = str(prev.get("version", "")) if usable and isinstance(prev, dict) else version
-        self._set_status({"version": version, "serving": serving, "problem": problem,
-                          "fallback": usable})  # fmt: skip
+        self._set_status(
+            {"version": version, "serving": serving, "problem": problem, "fallback": usable}
+        )
         if usable and isinstance(prev, dict):
             return prev
         return raw
@@ -121,10 +122,14 @@ class GuardedStore(Store):
             changed = status != self._status
             self._status = status
         if changed and status.get("problem"):
-            what = (f"serving the previous version {status['serving']}" if status["fallback"]
-                    else "no usable previous version: serving what the cache holds")  # fmt: skip
-            log.error("store version %s unusable (%s); %s", status["version"],
-                      status["problem"], what)  # fmt: skip
+            what = (
+                f"serving the previous version {status['serving']}"
+                if status["fallback"]
+                else "no usable previous version: serving what the cache holds"
+            )
+            log.error(
+                "store version %s unusable (%s); %s", status["version"], status["problem"], what
+            )
 
     def _consistent(self, read: Callable[[dict[str, Any]], Any]) -> Any:
         """As Store's; a corrupt file also marks its version bad for the next requests."""
@@ -174,12 +179,18 @@ def integrity_report(store: Store) -> str:
     prev = m.get(PREVIOUS)
     if isinstance(prev, dict) and prev:
         prev_problem = check_files(store.parts, prev, full=True)
-        lines.append(f"integrity: previous version {prev.get('version', '')}: "
-                     + (prev_problem or "every file reads"))  # fmt: skip
+        lines.append(
+            f"integrity: previous version {prev.get('version', '')}: "
+            + (prev_problem or "every file reads")
+        )
         if problem and not prev_problem:
-            lines.append("integrity: the web app serves the previous version; run "
-                         "`python cli.py refresh` (or import) to write a new one")  # fmt: skip
+            lines.append(
+                "integrity: the web app serves the previous version; run "
+                "`python cli.py refresh` (or import) to write a new one"
+            )
     elif problem:
-        lines.append("integrity: no previous version kept; the web app serves only what its "
-                     "cache holds; rewrite the store (refresh or import)")  # fmt: skip
+        lines.append(
+            "integrity: no previous version kept; the web app serves only what its "
+            "cache holds; rewrite the store (refresh or import)"
+        )
     return "\n".join(lines)

@@ -156,10 +156,13 @@ def build_prices(
     fields = [f for f in FIELDS if f in old_prices or f in prices.panels()]
     new_prices = {f: dict(old_prices.get(f, {})) for f in fields}
     stored_years = {
-        year: {f: io.read_block(parts / old_prices[f][str(year)]) for f in fields
-               if str(year) in old_prices.get(f, {})}
+        year: {
+            f: io.read_block(parts / old_prices[f][str(year)])
+            for f in fields
+            if str(year) in old_prices.get(f, {})
+        }
         for year in affected
-    }  # fmt: skip
+    }
     if on_changes is not None:
         on_changes(_changes(stored_years, given, drop, index["ticker"].astype(str)))
     ranges = []
@@ -207,9 +210,11 @@ def build_prices(
     present = [f for f in FIELDS if f in new_prices]
     first = index["first_date"].min() if len(index) else None
     last = index["last_date"].max() if len(index) else None
-    refresh = refresh_summary if refresh_summary is not None else (
-        {} if replace_all else old.get("refresh", {})
-    )  # fmt: skip
+    refresh = (
+        refresh_summary
+        if refresh_summary is not None
+        else ({} if replace_all else old.get("refresh", {}))
+    )
     return {
         "format": 1,
         "source": _source(old, source_kind, source_label, replace_all),

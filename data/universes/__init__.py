@@ -97,9 +97,13 @@ def _builtin_info(builtin: Builtin) -> UniverseInfo:
             else "point in time",
         )
     return UniverseInfo(
-        builtin.name, builtin.label, point_in_time=False, source=builtin.source,
-        note=SURVIVORSHIP_NOTE, extra={"etf": builtin.code},
-    )  # fmt: skip
+        builtin.name,
+        builtin.label,
+        point_in_time=False,
+        source=builtin.source,
+        note=SURVIVORSHIP_NOTE,
+        extra={"etf": builtin.code},
+    )
 
 
 def fund_tickers(store: Store) -> frozenset[str]:
@@ -197,10 +201,12 @@ def update_universe(store: Store, name: str, *, fetch: Fetch = fetch_url) -> str
     if builtin.kind == "index":
         intervals = apply_renames(parse_fja_csv(content))
         info = UniverseInfo(
-            key, builtin.label, point_in_time=True,
+            key,
+            builtin.label,
+            point_in_time=True,
             source="fja05680/sp500 sp500_ticker_start_end.csv (MIT)",
             note="point in time; old tickers renamed to their successors (FB -> META ...)",
-        )  # fmt: skip
+        )
     else:
         if builtin.kind == "ishares":
             intervals, as_of = parse_ishares_csv(content, etf=builtin.code)
@@ -208,10 +214,13 @@ def update_universe(store: Store, name: str, *, fetch: Fetch = fetch_url) -> str
             intervals, as_of = parse_ssga_holdings(content, etf=builtin.code, sector=builtin.sector)
         issuer = "iShares" if builtin.kind == "ishares" else "SSGA"
         info = UniverseInfo(
-            key, builtin.label, point_in_time=False,
+            key,
+            builtin.label,
+            point_in_time=False,
             source=f"{issuer} {builtin.code} holdings{f' as of {as_of}' if as_of else ''}",
-            note=SURVIVORSHIP_NOTE, extra={"etf": builtin.code, "as_of": as_of},
-        )  # fmt: skip
+            note=SURVIVORSHIP_NOTE,
+            extra={"etf": builtin.code, "as_of": as_of},
+        )
     intervals = normalize_intervals(intervals)
     version = store.write_universe(info, intervals)
     return (
@@ -268,8 +277,10 @@ def describe_universes(store: Store) -> str:
     rows.append((ALL, ALL_LABEL, str(len(_stored_stocks(store))), "-", "store"))
     header = ("name", "label", "now", "history", "source")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=False)) + "  " + r[4]
-             for r in [header, *rows]]  # fmt: skip
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=False)) + "  " + r[4]
+        for r in [header, *rows]
+    ]
     return "\n".join(lines)
 
 

@@ -122,9 +122,15 @@ def generate_demo(
     # universes
     n_large = round(n_tickers / 3)
     memb = demo_universe.size_membership(
-        dates, close, stocks.shares, stocks.style, stocks.list_idx, paths.delist_idx,
-        n_large=n_large, n_mid=round(n_large * 0.8),
-    )  # fmt: skip
+        dates,
+        close,
+        stocks.shares,
+        stocks.style,
+        stocks.list_idx,
+        paths.delist_idx,
+        n_large=n_large,
+        n_mid=round(n_large * 0.8),
+    )
     groups = dict(memb.groups)
     groups["all"] = np.ones_like(groups["large"])
     etfs = list(SECTORS.values())
