@@ -14,7 +14,7 @@ from components.ids import Ids
 from components.url.fields import Choices
 from data.model import UniverseInfo
 
-GRAPH_CONFIG: Any = {
+GRAPH_CONFIG: Any = {  # dcc.Graph's config (a TypedDict mypy cannot import)
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],

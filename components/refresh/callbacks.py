@@ -14,6 +14,7 @@ where there is no Flask app context.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from service.refresh import RefreshProgress, open_store, progress_values, run_ui
 DOWNLOAD_KEY = "BREADTH_DOWNLOAD"
 """app.server.config key: a yfinance.download stand-in (tests), None for the real one."""
 CANCEL_FILE = "ui-refresh.cancel"
+SetProgress = Callable[[tuple[int, int, str, str]], None]
+"""Dash's progress setter of a background callback (one value per progress output)."""
 
 
 def _cancel_flag(server: flask.Flask) -> Path:
@@ -44,7 +47,7 @@ def _alert(kind: str, message: str) -> dbc.Alert:
 
 def refresh_job(
     server: flask.Flask,
-    set_progress: Any,
+    set_progress: SetProgress,
     n_clicks: int | None,
     universe: str | None,
     history: str | None,
@@ -156,7 +159,11 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def start_refresh(
-        set_progress: Any, n: int | None, universe: str | None, history: str | None, tok: Any
+        set_progress: SetProgress,
+        n: int | None,
+        universe: str | None,
+        history: str | None,
+        tok: Any,
     ) -> tuple[Any, Any]:
         return refresh_job(server, set_progress, n, universe, history, tok)
 
