@@ -23,9 +23,6 @@ from indicators.rrg import RrgParams, RrgResult, relative_rotation
 from service.breadth import BreadthQuery, BreadthService
 from service.pairs import BENCHMARK_ROLE
 
-STYLE_ETFS: tuple[str, ...] = ("IWD", "IWF", "IWN", "IWO", "IJH", "IJR")
-"""Style and size ETFs the RRG shows beside the sector SPDRs."""
-
 DEFAULT_COMPARE = "sp500"
 PREFERRED_UNIVERSE = "russell3000"
 """The claims' and analogs' default universe; ``all`` stands in when it is not stored."""
@@ -56,7 +53,7 @@ class Member:
 
 def slots() -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(slot, label, group, candidates) of every RRG member: sectors, then styles (the page's
-    RRG; the CLI's ``default_rrg_tickers`` still picks its own list)."""
+    RRG and the CLI's ``export rrg`` default, through ``resolve_members``)."""
     sectors = [(etf, name, "Sector", ROLES[etf]) for name, etf in sorted(SECTORS.items())]
     styles = [(etf, label, "Style", cands) for etf, (label, cands) in STYLES.items()]
     return sectors + styles
@@ -128,13 +125,10 @@ class RotationService:
         return resolve_role(role, self.available())
 
     def default_rrg_tickers(self) -> tuple[str, ...]:
-        """Sector SPDRs and style ETFs (or the demo's stand-ins) that the store holds."""
-        have = self.available()
-        out = [resolve_role(etf, have) for etf in SECTORS.values()]
-        out += [t for t in STYLE_ETFS if t in have]
-        if not any(t in have for t in STYLE_ETFS):
-            out += [resolve_role(r, have) for r in ("small", "mid", "value", "growth")]
-        return tuple(dict.fromkeys(t for t in out if t))
+        """The RRG's members the store holds (``resolve_members``: the page's list, also the
+        CLI's ``export rrg`` default), sectors then styles."""
+        members = resolve_members(self.available())
+        return tuple(m.ticker for m in members if m.ticker is not None)
 
     def sessions(self) -> pd.DatetimeIndex:
         """Session dates of the store (the large-cap role's bars, or every stored date)."""
