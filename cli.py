@@ -26,11 +26,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from service import windows
+from settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from data.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,9 +79,7 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings() -> Any:
-    from settings import SettingsError, load_settings
-
+def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
@@ -114,7 +115,7 @@ def check_out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Pa
     return value
 
 
-def _store() -> Any:
+def _store() -> Store:
     from data.store import Store
 
     return Store(_settings().data_dir)
@@ -274,6 +275,7 @@ def export_breadth(
     sma_slow: int,
 ) -> None:
     """Breadth indicators per session of a universe (or of a ticker list)."""
+    from service import windows
     from service.exports import export_breadth_csv, write_output
 
     store = _store()
@@ -300,6 +302,7 @@ def export_breadth(
 @user_errors
 def export_rotation_cmd(start: date | None, end: date | None, out: str) -> None:
     """Ratio lines: small vs large, value vs growth, equal vs cap weight."""
+    from service import windows
     from service.exports import rotation_csv, write_output
 
     store = _store()
@@ -329,6 +332,7 @@ def export_rrg_cmd(
 ) -> None:
     """Relative rotation graph: RS-Ratio, RS-Momentum and quadrant per period and ticker."""
     from indicators.rrg import RrgParams
+    from service import windows
     from service.exports import parse_tickers, rrg_csv, write_output
 
     bench = parse_tickers(benchmark)[0] if benchmark else None
@@ -346,6 +350,7 @@ def export_rrg_cmd(
 @user_errors
 def export_claims_cmd(asof: date | None, universe: str, compare: str, out: str) -> None:
     """Claim check: breadth and index figures behind "narrow rally, then broadening"."""
+    from service import windows
     from service.exports import claims_csv, write_output
 
     store = _store()
@@ -390,6 +395,7 @@ def export_analogs_cmd(
 ) -> None:
     """Historical analogs of the setup, with forward returns of the rotation pairs."""
     from indicators.analogs import AnalogParams
+    from service import windows
     from service.exports import analogs_csv, write_output
 
     params = AnalogParams(near_high_pct=near_high, breadth_margin=margin, gap=gap)

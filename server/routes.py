@@ -27,6 +27,7 @@ from data.errors import BreadthError
 from data.store import io as store_io
 from server import fair_use
 from server.context import maybe_service
+from service.breadth import BreadthService
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _age_days(last_date: Any, today: date) -> int | None:
         return None
 
 
-def health(service: Any, today: date | None = None) -> tuple[dict[str, Any], int]:
+def health(service: BreadthService | None, today: date | None = None) -> tuple[dict[str, Any], int]:
     """The /healthz body and status code for ``service`` (a BreadthService, or None)."""
     body: dict[str, Any] = {"status": "ok", "pid": os.getpid()}
     if service is None:
