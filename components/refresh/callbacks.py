@@ -22,7 +22,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Dash, Input, Output, State, no_update
 
-from components.context import choices, service_of, settings_of
+from components.context import service_of, settings_of
 from components.ids import Ids
 from components.page.controls import universe_options
 from components.page.layout import data_info
@@ -105,17 +105,13 @@ def cancel_refresh(server: flask.Flask, n_clicks: int | None, token: Any = None)
 
 
 def on_new_version(server: flask.Flask, data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """After a landing: new universe lists (the refreshed universe chosen), the new data's
-    default dates, the new badge and the panel's wording for real data."""
+    """After a landing: new universe lists, the new badge and the panel's wording for real
+    data (the URL sync picks the refreshed universe and the new data's default dates)."""
 
     svc = service_of(server)
     opts = universe_options(universes(svc))
-    ch = choices(svc)
-    wanted = (data or {}).get("universe")
-    value = wanted if wanted in ch.universes else ch.default_universe
     lead = "Fetch the latest bars from Yahoo Finance:"
-    # dates None: the view takes the new data's default range (sync_url fills them in)
-    return opts, opts, value, data_info(svc.store.manifest()), None, None, lead, "Refresh data…"
+    return opts, opts, data_info(svc.store.manifest()), lead, "Refresh data…"
 
 
 def register(app: Dash) -> None:
@@ -179,10 +175,7 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(Ids.UNIVERSE, "options"),
         Output(Ids.COMPARE, "options"),
-        Output(Ids.UNIVERSE, "value", allow_duplicate=True),
         Output(Ids.DATA_INFO, "children"),
-        Output(Ids.DATES, "start_date", allow_duplicate=True),
-        Output(Ids.DATES, "end_date", allow_duplicate=True),
         Output(Ids.REFRESH_LEAD, "children"),
         Output(Ids.REFRESH_OPEN, "children"),
         Input(Ids.DATA_VERSION, "data"),

@@ -7,6 +7,8 @@
   tabs' fields stay as the URL has them).
 - A tab control, the RRG end-date slider (positions stand for dates) or one of the Claim
   check's date buttons: only its key of the current query changes.
+- A refresh from the page landed (``DATA_VERSION``): the refreshed universe and the new
+  data's default date range, the other controls kept.
 
 It writes the stores the views read only when they change: ``VIEW`` (what the breadth
 frames depend on), ``RANGE`` (the dates) and ``TAB_STATE`` (the whole state, for the tabs).
@@ -87,7 +89,7 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     controls -> URL. A tab control, the RRG slider or a date button: only its key."""
     page, tabs = args[:N_PAGE], args[N_PAGE + 1 : N_PAGE + 1 + N_TAB]
     slider_value = args[N_PAGE + 1 + N_TAB]
-    view, rng, stored = args[-3:]
+    landed, view, rng, stored = args[-4:]
     svc = get_service()
     ch = store_choices(svc)
     trigger = ctx.triggered_id
@@ -95,6 +97,12 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     if not trigger or trigger == Ids.URL:
         state, notices = parse_query(search, ch)
         heading = "Parts of the link were ignored:"
+    elif trigger == Ids.DATA_VERSION:  # a refresh landed: its universe, the new default range
+        wanted = (landed or {}).get("universe")
+        universe = wanted if wanted in ch.universes else ch.default_universe
+        values = dict(zip((n for n, _ in PAGE_CONTROLS), page, strict=True))
+        values.update(universe=universe, start=None, end=None)
+        state, notices = _from_controls(search, trigger, tuple(values.values()), ch)
     elif isinstance(trigger, dict) or str(trigger) in PAGE_IDS:
         state, notices = _from_controls(search, trigger, page, ch)
     else:
@@ -164,6 +172,7 @@ def register(app: Dash) -> None:
         *[Input(c.id, c.prop) for _, c in TAB_CONTROLS],
         Input(Ids.RRG_END, "value"),
         *[Input(b, "n_clicks") for b in BUTTONS],
+        Input(Ids.DATA_VERSION, "data"),
         State(Ids.VIEW, "data"),
         State(Ids.RANGE, "data"),
         State(Ids.TAB_STATE, "data"),

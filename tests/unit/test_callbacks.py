@@ -53,7 +53,7 @@ def sync(
 
     raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)  # tab controls, slider
-    return run(app, sync_url, [trigger], search, *raw, [0] * 7, *tabs, view, rng, None)  # type: ignore[no-any-return]
+    return run(app, sync_url, [trigger], search, *raw, [0] * 7, *tabs, None, view, rng, None)  # type: ignore[no-any-return]
 
 
 def test_cb001_url_sets_every_control(app: Dash) -> None:
@@ -189,7 +189,7 @@ def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> N
     tabs[TAB_IDS.index(Ids.RRG_TAIL)] = 9
     raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     search = "?u=sim-small&fast=20&slow=100&tab=rrg"
-    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None)
+    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None, None)
     out = run(app, sync_url, [f"{Ids.RRG_TAIL}.value"], *args)
     assert "u=sim-small" in out[0] and "fast=20" in out[0] and "tail=9" in out[0]
     assert out[1] == "sim-small" and out[5] == 20  # header controls follow the URL
@@ -239,3 +239,24 @@ def replace_tab(state: Any, tab: str) -> Any:
     from dataclasses import replace
 
     return replace(state, tab=tab)
+
+
+def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Dash) -> None:
+    """The URL sync owns the universe and dates (the refresh panel used to write them with
+    allow_duplicate): a new data version selects the refreshed universe and the new data's
+    default range, and keeps the other controls."""
+    from components.ids import Ids
+    from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
+
+    raw = ("sim-large", None, "2025-01-02", "2025-03-31", 20, 100, "close", "classic")
+    tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)
+    landed = {"version": "v2", "universe": "sim-small"}
+    args = ("?u=sim-large&tab=claims", *raw, [0] * 7, *tabs, landed, None, None, None)
+    out = run(app, sync_url, [f"{Ids.DATA_VERSION}.data"], *args)
+    default = sync(app, "?u=sim-small")
+    assert out[1] == "sim-small" and (out[3], out[4]) == (default[3], default[4])
+    assert (out[5], out[6], out[7]) == (20, 100, "close")
+    assert "tab=claims" in out[0]
+    gone = {"version": "v3", "universe": "not-stored"}
+    out = run(app, sync_url, [f"{Ids.DATA_VERSION}.data"], *args[:-4], gone, None, None, None)
+    assert out[1] == "sim-large"  # the store's default universe
