@@ -1,12 +1,12 @@
 /* Linked date axes: zooming or panning one chart sets the same x-range on the others, and
  * every chart refits its y-axes to the data visible in the new x-range (all subplots).
- * Called by the clientside callback in components/callbacks.py with the relayoutData of
+ * Called by the clientside callback in components/breadth/callbacks.py with the relayoutData of
  * every linked graph; the graph that fired is read from callback_context.
  * How each y-axis is fitted is declared by the figure builder in layout.meta.yfit
- * (components/figstyle.py `y_fit`: pad, include, floor, symmetric — the options of `y_range`);
+ * (components/style.py `y_fit`: pad, include, floor, symmetric — the options of `y_range`);
  * an axis without a rule keeps its range (the 0–100 participation scale). */
 (function () {
-  var Y_PAD = 0.06;  // default of rule.pad (figstyle.Y_PAD)
+  var Y_PAD = 0.06;  // default of rule.pad (style.Y_PAD)
 
   /* [lo, hi] of the finite y values of the traces on `axis` whose x lies in [x0, x1]. */
   function fitAxis(gd, axis, rule, x0, x1) {

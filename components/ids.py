@@ -42,7 +42,7 @@ class Ids(StrEnum):
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"
 
-    # load / refresh real data from the page (components/refresh_panel.py)
+    # load / refresh real data from the page (components/refresh/)
     DATA_VERSION = "data-version"
     DATA_INFO = "data-info"
     REFRESH_OPEN = "refresh-open"
@@ -59,13 +59,13 @@ class Ids(StrEnum):
     REFRESH_RELOAD = "refresh-reload"
     REFRESH_LEAD = "refresh-lead"
 
-    # report export (components/report_ui.py)
+    # report export (components/report/)
     REPORT_HTML = "report-html"
     REPORT_PNG = "report-png"
     REPORT_DOWNLOAD = "report-download"
     REPORT_STATUS = "report-status"
 
-    # tabs (components.page.tabs, view_rrg, view_claims, view_analogs)
+    # tabs (components/page/tabs.py and the rrg/, claims/, analogs/ folders)
     TABS = "page-tabs"
     TAB_STATE = "tab-state"
     RRG = "chart-rrg"

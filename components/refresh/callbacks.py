@@ -1,7 +1,7 @@
 """Callbacks of the "Load real data" panel, registered per app by ``register(app)``.
 
 The refresh is a Dash background callback: it runs in a separate process (DiskcacheManager
-locally, Celery when configured: components/background.py), reports progress after every
+locally, Celery when configured: components/refresh/background.py), reports progress after every
 download batch and can be cancelled. It lands by writing the new data version into the
 ``DATA_VERSION`` store; the chart callback takes that store as an Input, and the callbacks
 here refresh the universe lists, the data badge and the simulated banner — no page reload.

@@ -2,7 +2,7 @@
 
 The full-size run (4 workers, the Russell 3000 proxy) is ``bench/bench_load.py``. Here:
 (1) warm cache: one user and 50 users, 0 errors and p95 ≤ 300 ms over the light callbacks
-(built figures are memoized per data version and view: components/figure_cache.py); (2) the
+(built figures are memoized per data version and view: components/breadth/figure_cache.py); (2) the
 same while another
 process swaps the store between two known contents every 2.5 s: 0 errors, every full chart
 response carries the data of exactly the version named in its ``X-Data-Version`` header;
