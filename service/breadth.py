@@ -23,7 +23,7 @@ from data.store import Store
 from data.tickers import normalize_ticker
 from data.universes import get_universe, membership_panel
 from data.universes import stock_tickers as universe_stocks
-from indicators.breadth import BreadthParams, compute_breadth
+from indicators.breadth import BreadthParams, compute_breadth, sma_columns
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
 from service.cache import Memo, SharedCache
 
@@ -44,6 +44,11 @@ class BreadthQuery:
 
     def params(self) -> BreadthParams:
         return BreadthParams(fast=self.fast, slow=self.slow, ratio_adjusted=self.ratio_adjusted)
+
+    def columns(self) -> dict[str, str]:
+        """The moving-average column names of these windows (``pct_slow`` ->
+        ``pct_above_200dma`` ...; ``indicators.breadth.sma_columns``)."""
+        return sma_columns(self.params())
 
     def key(self) -> str:
         raw = repr(

@@ -93,16 +93,9 @@ def export_breadth_csv(
     tickers = read_tickers_file(tickers_file) if tickers_file else ()
     query = BreadthQuery(universe=universe, fast=sma_fast, slow=sma_slow, tickers=tickers)
     frame = BreadthService(store).breadth(query)
-    rename = {
-        f"eligible_{sma_slow}dma": "eligible_200dma",
-        f"pct_above_{sma_slow}dma": "pct_above_200dma",
-        f"pct_above_{sma_fast}dma": "pct_above_50dma",
-    }
-    if (sma_fast, sma_slow) != (50, 200):
-        rename = {}  # other windows keep their own names
-    table = frame.rename(columns=rename)
-    first = [c for c in EXPORT_COLUMNS if c in table.columns]
-    table = table[first + [c for c in table.columns if c not in first]]
+    # EXPORT_COLUMNS name the 50/200 columns; other windows' columns follow with the rest
+    first = [c for c in EXPORT_COLUMNS if c in frame.columns]
+    table = frame[first + [c for c in frame.columns if c not in first]]
     table = table.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
     buf = io.StringIO()
     safe_frame(table).to_csv(buf, index_label="date", date_format="%Y-%m-%d")
