@@ -1,8 +1,8 @@
 """Command line: ``python cli.py demo | import | status | refresh | universe | export | report``.
 
 Thin: each command parses typed arguments, calls one function of data/ or service, prints.
-Heavy imports live inside the commands. A user error never shows a traceback: it is one
-``error: ...`` line on stderr and an exit code:
+Heavy imports live inside the commands (``cli.py --help`` loads no pandas). A user error
+never shows a traceback: it is one ``error: ...`` line on stderr and an exit code:
 
 - 0 ok;
 - 1 partial: some tickers failed (listed), or a refresh was cancelled; also a store that
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from data.errors import BreadthError, InputError, SourceError, StoreError
 from settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -62,8 +63,6 @@ def user_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from data.errors import BreadthError, InputError, SourceError
-
         try:
             return func(*args, **kwargs)
         except InputError as exc:
@@ -188,7 +187,6 @@ def import_(
 @user_errors
 def status() -> None:
     """Say what the store holds."""
-    from data.errors import StoreError
     from data.jobs import status_report
     from data.store.guard import integrity_report
 
@@ -419,7 +417,6 @@ def export_analogs_cmd(
 def report(url_query: str, out_dir: Path, png: bool) -> None:
     """A view's report: standalone HTML (interactive, offline) and PNG images per chart."""
     from components.report.export import export_report
-    from data.errors import InputError
     from service.breadth import BreadthService
 
     query = url_query.split("?", 1)[1] if "?" in url_query else url_query
