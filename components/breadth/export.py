@@ -18,7 +18,8 @@ def view_frame(svc: BreadthService, state: ViewState) -> pd.DataFrame:
     """One row per session of the view; columns named with their units."""
     q = query(state)
     frame = svc.breadth(q)
-    slow, fast = f"pct_above_{state.slow}dma", f"pct_above_{state.fast}dma"
+    names = q.columns()
+    slow, fast = names["pct_slow"], names["pct_fast"]
     context = svc.context(q, slow)
     out = pd.DataFrame(index=frame.index)
     out[f"{slow}_pct"] = frame[slow]
@@ -30,7 +31,7 @@ def view_frame(svc: BreadthService, state: ViewState) -> pd.DataFrame:
     for col in (
         "members",
         "members_with_data",
-        f"eligible_{state.slow}dma",
+        names["eligible_slow"],
         "new_highs_52w",
         "new_lows_52w",
         "pct_new_highs_52w",

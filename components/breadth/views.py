@@ -67,8 +67,9 @@ def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
     start, end = state.start, state.end
     try:
         frame = svc.breadth(query(state))
-        context = svc.context(query(state), f"pct_above_{state.slow}dma")
-        long_run = svc.long_run(query(state), f"pct_above_{state.slow}dma")
+        slow = query(state).columns()["pct_slow"]
+        context = svc.context(query(state), slow)
+        long_run = svc.long_run(query(state), slow)
         compare = compare_series(svc, state)
     except BreadthError as exc:
         fig = message_figure(f"Cannot compute breadth: {exc}")
