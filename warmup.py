@@ -24,6 +24,7 @@ through a lock file (the second one then reads the first one's frames from the s
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import hashlib
@@ -45,6 +46,36 @@ SKIP_PREFIXES = ("/healthz", "/assets/", "/_dash-component-suites/", "/_favicon"
 """Requests that never start a warm-up (probes and static files)."""
 KEY = "breadth_warmup"
 MAX_UNIVERSES = 24
+EXIT_JOIN_S = 15.0
+"""At interpreter exit, how long to wait for running warm-ups (seconds)."""
+
+_exiting = threading.Event()
+_threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
+
+
+def _start(target: Callable[..., None], *args: Any, name: str) -> None:
+    """A daemon warm-up thread, remembered so that interpreter exit can wait for it."""
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    with _threads_lock:
+        _threads[:] = [t for t in _threads if t.is_alive()]
+        _threads.append(thread)
+    thread.start()
+
+
+@atexit.register
+def _join_at_exit() -> None:
+    """Stop warm-ups between views and wait for them: a daemon thread still inside the
+    compiled parallel kernel while the interpreter finalizes aborts the process
+    ("terminate called without an active exception", exit 134)."""
+    _exiting.set()
+    with _threads_lock:
+        running = list(_threads)
+    deadline = time.monotonic() + EXIT_JOIN_S
+    for thread in running:
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
 """Universes warmed after the default one (bounded: each costs a breadth frame)."""
 
 
@@ -75,7 +106,7 @@ class Warmer:
             self.warmed = version
             self.done.clear()
             self.default_done.clear()
-        threading.Thread(target=self._run, args=(version,), name="warmup", daemon=True).start()
+        _start(self._run, version, name="warmup")
         return True
 
     def wait(self, timeout: float = WAIT_S) -> bool:
@@ -144,6 +175,8 @@ def warm_default_view(
     others = [u for u in choices.universes if u != state.universe][:max_universes]
     warmed: list[str] = []
     for search in ["", *(f"?u={quote(u)}" for u in others)]:
+        if _exiting.is_set():
+            break
         state, _ = parse_query(search, choices)
         panels = cached_panels(svc, state)
         cached_benchmark(svc, state)
@@ -195,7 +228,7 @@ def install(app: Any, svc: Any) -> Warmer:
     server.extensions[KEY] = warmer
     if not getattr(server.config.get("BREADTH_SETTINGS"), "warmup", True):
         return warmer
-    threading.Thread(target=_warm_code_quietly, name="warmup-code", daemon=True).start()
+    _start(_warm_code_quietly, name="warmup-code")
 
     @server.before_request
     def _warm() -> None:
