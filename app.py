@@ -98,6 +98,8 @@ def warm_views(
     others = [u for u in ch.universes if u != state.universe][:max_universes]
     warmed: list[str] = []
     for search in ["", *(f"?u={quote(u)}" for u in others)]:
+        if warmup.exiting():
+            break  # the interpreter exits: no new kernel call (server/warmup.py)
         state, _ = parse_query(search, ch)
         panels = cached_panels(svc, state)
         cached_benchmark(svc, state)

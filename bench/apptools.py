@@ -61,6 +61,10 @@ def split_output(output: str) -> list[tuple[str, str]]:
     return [tuple(p.rsplit(".", 1)) for p in parts]  # type: ignore[misc]
 
 
+BROKEN = 0
+"""``Response.status`` of an HTTP 200 whose body is not the JSON Dash sends (cut short)."""
+
+
 @dataclass
 class Response:
     status: int
@@ -157,7 +161,11 @@ class DashClient:
         seconds = time.perf_counter() - t0
         resp = Response(status, content, seconds)
         if status == 200:
-            resp.values = json.loads(content).get("response", {})
+            try:
+                resp.values = json.loads(content).get("response", {})
+            except ValueError:  # cut short (e.g. its worker was killed mid-response)
+                resp.status = BROKEN
+                return resp
             for cid, props in resp.values.items():
                 self.props.setdefault(cid, {}).update(props)
         elif status != 204:

@@ -23,6 +23,7 @@ file (the second one then reads the first one's frames from the shared cache).""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import hashlib
@@ -50,6 +51,39 @@ SKIP_PREFIXES = ("/healthz", "/assets/", "/_dash-component-suites/", "/_favicon"
 KEY = "breadth_warmup"
 MAX_UNIVERSES = 24
 """Universes warmed after the default one (bounded: each costs a breadth frame)."""
+EXIT_JOIN_S = 15.0
+"""At interpreter exit, how long to wait for running warm-ups (seconds)."""
+
+_exiting = threading.Event()
+_threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
+
+
+def _start(target: Callable[..., None], *args: object, name: str) -> None:
+    """A daemon warm-up thread, remembered so that interpreter exit can wait for it."""
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    with _threads_lock:
+        _threads[:] = [t for t in _threads if t.is_alive()]
+        _threads.append(thread)
+    thread.start()
+
+
+@atexit.register
+def _join_at_exit() -> None:
+    """Stop warm-ups between views and wait for them: a daemon thread still inside the
+    compiled parallel kernel while the interpreter finalizes aborts the process
+    ("terminate called without an active exception", exit 134)."""
+    _exiting.set()
+    with _threads_lock:
+        running = list(_threads)
+    deadline = time.monotonic() + EXIT_JOIN_S
+    for thread in running:
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def exiting() -> bool:
+    """True once the interpreter exits: a warm-up stops before its next view."""
+    return _exiting.is_set()
 
 
 WarmViews = Callable[[BreadthService, Callable[[], None]], list[str]]
@@ -85,7 +119,7 @@ class Warmer:
             self.warmed = version
             self.done.clear()
             self.default_done.clear()
-        threading.Thread(target=self._run, args=(version,), name="warmup", daemon=True).start()
+        _start(self._run, version, name="warmup")
         return True
 
     def wait(self, timeout: float = WAIT_S) -> bool:
@@ -167,9 +201,7 @@ def install(
     server.extensions[KEY] = warmer
     if not settings_of(server).warmup:
         return warmer
-    threading.Thread(
-        target=_warm_code_quietly, args=(warm_figure,), name="warmup-code", daemon=True
-    ).start()
+    _start(_warm_code_quietly, warm_figure, name="warmup-code")
 
     @server.before_request
     def _warm() -> None:
