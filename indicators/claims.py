@@ -106,14 +106,27 @@ def relative_since_low(num: pd.Series, den: pd.Series, low_dates: pd.Series) -> 
     return pd.Series(100.0 * (at_t / at_low - 1.0), index=low_dates.index)
 
 
-def _row(claim: str, universe: str, stats: tuple[float, float, float], members: int,
-         definition: str, note: str, asof: pd.Timestamp) -> dict[str, Any]:  # fmt: skip
+def _row(
+    claim: str,
+    universe: str,
+    stats: tuple[float, float, float],
+    members: int,
+    definition: str,
+    note: str,
+    asof: pd.Timestamp,
+) -> dict[str, Any]:
     value, lra, pct = stats
     return {
-        "claim": claim, "universe": universe, "value": value, "long_run_average": lra,
-        "percentile": pct, "members_with_data": members, "definition": definition,
-        "note": note, "asof": asof.date().isoformat(),
-    }  # fmt: skip
+        "claim": claim,
+        "universe": universe,
+        "value": value,
+        "long_run_average": lra,
+        "percentile": pct,
+        "members_with_data": members,
+        "definition": definition,
+        "note": note,
+        "asof": asof.date().isoformat(),
+    }
 
 
 def _count(frame: pd.DataFrame, column: str, asof: pd.Timestamp) -> int:
@@ -129,34 +142,46 @@ def breadth_rows(
     """The pct_above_200dma row of ``universe`` and pct_new_highs_52w rows of both."""
     rows = [
         _row(
-            "pct_above_200dma", universe.name,
+            "pct_above_200dma",
+            universe.name,
             context(universe.frame["pct_above_200dma"], asof),
             _count(universe.frame, "eligible_200dma", asof),
             "% of members on the date with a close above their 200-bar simple moving average "
             "(members_with_data: members with a bar and ≥200 bars, the denominator); long-run "
             "average and percentile over the sessions up to the date",
-            universe.note, asof,
+            universe.note,
+            asof,
         )
-    ]  # fmt: skip
+    ]
     for ub in [universe] + ([compare] if compare and compare.name != universe.name else []):
         rows.append(
             _row(
-                "pct_new_highs_52w", ub.name, context(ub.frame["pct_new_highs_52w"], asof),
+                "pct_new_highs_52w",
+                ub.name,
+                context(ub.frame["pct_new_highs_52w"], asof),
                 _count(ub.frame, "eligible_52w", asof),
                 "% of members whose high (the close where the data has no intraday high) "
                 "made or matched the highest of their last 252 bars (members_with_data: "
                 "members with a bar and ≥252 bars)",
-                ub.note, asof,
+                ub.note,
+                asof,
             )
-        )  # fmt: skip
+        )
     return rows
 
 
 def _missing(claim: str, roles: list[Leg], asof: pd.Timestamp, definition: str) -> dict[str, Any]:
     names = ", ".join(leg.role for leg in roles if leg.close is None)
     stats = (math.nan, math.nan, math.nan)
-    return _row(claim, "/".join(leg.ticker or f"({leg.role})" for leg in roles), stats, 0,
-                definition, f"no series for role {names} in the store", asof)  # fmt: skip
+    return _row(
+        claim,
+        "/".join(leg.ticker or f"({leg.role})" for leg in roles),
+        stats,
+        0,
+        definition,
+        f"no series for role {names} in the store",
+        asof,
+    )
 
 
 def _has_bar(close: pd.Series | None, asof: pd.Timestamp) -> int:
@@ -180,9 +205,17 @@ def index_rows(legs: dict[str, Leg], asof: pd.Timestamp) -> list[dict[str, Any]]
         lows = trailing_low_index(upto)
         low_day = lows.iloc[-1] if len(lows) and lows.index[-1] == asof else None
         note = f"low on {low_day.date()}" if low_day is not None and pd.notna(low_day) else ""
-        rows.append(_row("index_gain_from_12m_low", str(large.ticker),
-                         context(gain_from_low(upto), asof), _has_bar(large.close, asof),
-                         gain_def, note, asof))  # fmt: skip
+        rows.append(
+            _row(
+                "index_gain_from_12m_low",
+                str(large.ticker),
+                context(gain_from_low(upto), asof),
+                _has_bar(large.close, asof),
+                gain_def,
+                note,
+                asof,
+            )
+        )
     ytd_def = (
         "small-cap index (role small) return from the last close of the previous calendar "
         "year to the close on the date; adjusted closes (total return for ETFs)"
@@ -211,8 +244,17 @@ def index_rows(legs: dict[str, Leg], asof: pd.Timestamp) -> list[dict[str, Any]]
         series = relative_since_low(num.close.loc[:asof], den.close.loc[:asof], lows)
         note = f"low on {low_day.date()}" if low_day is not None and pd.notna(low_day) else ""
         members = _has_bar(num.close, asof) + _has_bar(den.close, asof)
-        rows.append(_row(claim, f"{num.ticker}/{den.ticker}", context(series, asof), members,
-                         definition, note, asof))  # fmt: skip
+        rows.append(
+            _row(
+                claim,
+                f"{num.ticker}/{den.ticker}",
+                context(series, asof),
+                members,
+                definition,
+                note,
+                asof,
+            )
+        )
     return rows
 
 

@@ -134,8 +134,11 @@ def quadrants(result: RrgResult) -> pd.DataFrame:
     """``quadrant`` of every cell (periods × tickers), "" where undefined."""
     r = result.ratio.to_numpy()
     m = result.momentum.reindex_like(result.ratio).to_numpy()
-    out = np.where(r >= 100.0, np.where(m >= 100.0, "Leading", "Weakening"),
-                   np.where(m >= 100.0, "Improving", "Lagging"))  # fmt: skip
+    out = np.where(
+        r >= 100.0,
+        np.where(m >= 100.0, "Leading", "Weakening"),
+        np.where(m >= 100.0, "Improving", "Lagging"),
+    )
     out = np.where(np.isfinite(r) & np.isfinite(m), out, "")
     return pd.DataFrame(out, index=result.ratio.index, columns=result.ratio.columns)
 
@@ -147,6 +150,7 @@ def rrg_long(result: RrgResult) -> pd.DataFrame:
     frame = frame.dropna()
     frame.index = frame.index.set_names(["date", "ticker"])
     frame = frame.reset_index().sort_values(["date", "ticker"], kind="stable")
-    frame["quadrant"] = [quadrant(r, m) for r, m in zip(frame["rs_ratio"], frame["rs_momentum"],
-                                                           strict=True)]  # fmt: skip
+    frame["quadrant"] = [
+        quadrant(r, m) for r, m in zip(frame["rs_ratio"], frame["rs_momentum"], strict=True)
+    ]
     return frame.reset_index(drop=True)
