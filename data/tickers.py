@@ -142,8 +142,8 @@ _KIND_ALIASES: dict[str, str] = {
 def ticker_kind(ticker: str, kind: Any = None, funds: Collection[str] = ()) -> str:
     """What a ticker is: "stock", "etf", "fund", "index" or "benchmark".
 
-    The one classification the project uses (universe ``all``, ``service.stock_tickers``,
-    the kind a refresh records). In order:
+    The one classification the project uses (universe ``all`` through
+    ``data.universes.stock_tickers``, the kind a refresh records). In order:
 
     1. a recorded non-stock ``kind`` (an imported file's ``kind`` column, a demo market's
        benchmarks, a refresh's guess; yfinance ``quoteType`` spellings such as ``ETF`` or

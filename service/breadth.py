@@ -21,8 +21,7 @@ from data.errors import InputError
 from data.model import UniverseInfo
 from data.store import Store
 from data.tickers import normalize_ticker
-from data.universes import get_universe, membership_panel
-from data.universes import stock_tickers as universe_stocks
+from data.universes import get_universe, membership_panel, stock_tickers
 from indicators.breadth import BreadthParams, compute_breadth, sma_columns
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
 from service.cache import Memo, SharedCache
@@ -172,12 +171,6 @@ class BreadthService:
                 "float64"
             ),
         )
-
-
-def stock_tickers(store: Store) -> list[str]:
-    """Every stored ticker except funds, indexes and benchmark series (universe "all"),
-    classified by ``data.tickers.ticker_kind`` (``data.universes.stock_tickers``)."""
-    return universe_stocks(store)
 
 
 def read_tickers_file(path: Path) -> tuple[str, ...]:
