@@ -3,9 +3,9 @@ and say what happened in one message (no Dash here; components/refresh/callbacks
 as a Dash background callback).
 
 Flow: resolve the universe's tickers (holdings-based built-ins fetch their holdings file
-first), probe Yahoo with one small download and no retries (offline this fails within
-seconds with ``UNREACHABLE`` instead of after a minute of back-offs), then ``run_refresh``
-with the caller's progress and cancel callables. The store changes only when a refresh
+first), then ``run_refresh`` with the caller's progress and cancel callables; offline, the
+source's own first-ticker probe (data/sources/yahoo.py) stops it within seconds with
+``SourceUnreachable``. The store changes only when a refresh
 lands: a failure, a cancel or nothing new leaves it at its old version.
 """
 
@@ -23,7 +23,7 @@ from data.benchmarks import REFRESH_BENCHMARKS
 from data.errors import BreadthError, InputError, SourceError
 from data.refresh import run_refresh
 from data.refresh.plan import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary
-from data.sources.yahoo import UNREACHABLE, Downloader, fetch_bars
+from data.sources.yahoo import UNREACHABLE, Downloader
 from data.sources.yahoo_frames import last_final_date
 from data.store import Store
 from data.universes import BUILTINS, universe_members, update_universe
@@ -34,7 +34,6 @@ DEFAULT_UNIVERSE = "sp500"
 DEFAULT_HISTORY = "5y"
 HISTORY_CHOICES: dict[str, int | None] = {"1y": 1, "3y": 3, "5y": 5, "10y": 10, "max": None}
 """History length -> years (None: from DEFAULT_HISTORY_START, 2000-01-01)."""
-PROBE_TICKER = "SPY"
 UI_BUILTINS: tuple[str, ...] = (
     "sp500",
     "nasdaq100",
@@ -154,8 +153,6 @@ def run_ui_refresh(
     try:
         start = history_start(history, last_final_date(now))
         tickers = universe_tickers(store, universe, start, fetch_holdings)
-        probe_from = (pd.Timestamp(last_final_date(now)) - pd.Timedelta(days=10)).date()
-        fetch_bars([PROBE_TICKER], probe_from, None, download=download, max_retries=0, now=now)
         summary = run_refresh(
             store,
             tickers,
