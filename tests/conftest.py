@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def run_cli(
+    data_dir: Path, *args: str, timeout: float = 600, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python cli.py ARGS`` as a user runs it, on the store ``data_dir`` (``env``: more
+    ``BREADTH_*`` variables); text output captured."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BREADTH_DATA_DIR": str(data_dir), **env},
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

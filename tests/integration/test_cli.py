@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import run_cli
 
 EXPORT_HEAD = (
     "date,members,members_with_data,eligible_200dma,pct_above_200dma,pct_above_50dma,"
     "new_highs_52w,new_lows_52w,pct_new_highs_52w,pct_new_lows_52w,net_new_highs,advances,"
     "declines,unchanged,ad_line,mcclellan_osc,mcclellan_sum"
 )
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BREADTH_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

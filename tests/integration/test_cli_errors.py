@@ -4,26 +4,12 @@ subprocesses to prove the same on the terminal."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import cli
-from tests.conftest import REPO
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BREADTH_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,7 @@ changing stored bars needs --overwrite; the summary counts new tickers, sessions
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,7 +15,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.store import Store
-from tests.conftest import REPO
+from tests.conftest import run_cli as _run_cli
+
+
+def run_cli(store: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python cli.py import ARGS`` on the store ``store``."""
+    return _run_cli(store, "import", *args, timeout=300, **env)
+
 
 BASE = """date,ticker,close
 2024-01-02,AAA,10.1
@@ -26,16 +30,6 @@ BASE = """date,ticker,close
 2024-01-02,BBB,20.5
 2024-01-03,BBB,20.25
 """
-
-
-def run_cli(store: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), "import", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "BREADTH_DATA_DIR": str(store), **env},
-        timeout=300,
-    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
