@@ -23,7 +23,8 @@ from data.benchmarks import REFRESH_BENCHMARKS
 from data.errors import BreadthError, InputError, SourceError
 from data.refresh import run_refresh
 from data.refresh.plan import DEFAULT_HISTORY_START, RefreshProgress, RefreshSummary
-from data.sources.yahoo import UNREACHABLE, Downloader
+from data.sources.yahoo import Downloader
+from data.sources.yahoo_errors import UNREACHABLE
 from data.sources.yahoo_frames import last_final_date
 from data.store import Store
 from data.universes import BUILTINS, universe_members, update_universe

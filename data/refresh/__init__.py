@@ -32,7 +32,8 @@ from data.refresh.plan import (
     _Progress,
     plan_refresh,
 )
-from data.sources.yahoo import UNREACHABLE_SINCE, Downloader, batch_count, fetch_bars
+from data.sources.yahoo import Downloader, batch_count, fetch_bars
+from data.sources.yahoo_errors import UNREACHABLE_SINCE
 from data.sources.yahoo_frames import concat_prices, last_final_date
 from data.store import Store
 from data.tickers import DEMO_PREFIX, normalize_ticker, ticker_kind, validate_ticker_list

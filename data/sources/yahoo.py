@@ -3,7 +3,8 @@
 One seam: a ``Downloader`` (``yfinance.download`` by default) called as
 ``download(tickers, start=, end=, interval="1d", auto_adjust=True, group_by="ticker",
 threads=, progress=False)``. Everything else is pure and tested offline with a fake built to
-yfinance's real shapes (tests/fakes/yahoo.py).
+yfinance's real shapes (tests/fakes/yahoo.py). Here: batching, retries with back-off, the
+offline probe; data/sources/yahoo_errors.py: what each failure is; yahoo_frames.py: frames.
 
 What yfinance 1.7 does on failure, and how it is handled here:
 
@@ -37,24 +38,28 @@ What yfinance 1.7 does on failure, and how it is handled here:
 
 from __future__ import annotations
 
-import logging
 import math
 import random
-import re
-import socket
 import time
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
 
 import pandas as pd
 
 from data.errors import InputError, SourceUnreachable
 from data.model import Prices
+from data.sources.yahoo_errors import (
+    ANSWERED,
+    UNREACHABLE_SINCE,
+    FailureKind,
+    captured,
+    classify,
+    failure_of,
+    parse_yfinance_errors,
+    unreachable_message,
+)
 from data.sources.yahoo_frames import (
     concat_prices,
     empty_prices,
@@ -63,39 +68,12 @@ from data.sources.yahoo_frames import (
 from data.tickers import DEMO_PREFIX, normalize_ticker
 
 Downloader = Callable[..., pd.DataFrame]
-FailureKind = Literal["rate_limit", "network", "unreachable", "missing", "invalid", "unknown"]
-
-"""New York wall-clock time after which the day's bar is treated as final (close + 15 min)."""
 MAX_BACKOFF_S = 60.0
 JITTER = 0.25
-UNREACHABLE = "Yahoo Finance is not reachable from this machine"
-UNREACHABLE_SINCE = "Yahoo Finance stopped answering (connection lost during the run)"
-_RATE = re.compile(r"YFRateLimitError|Too Many Requests|Rate limited", re.I)
-_TIMEOUT = re.compile(r"curl: \(28\)|Timeout|timed out", re.I)
-_UNREACHABLE = re.compile(
-    r"DNSError|curl: \((?:5|6|7)\)|Could not resolve (?:host|proxy)|"
-    r"Could(?: not|n't) connect to server|Failed to connect to|Connection refused|"
-    r"No route to host|Network is unreachable|Name or service not known|"
-    r"Temporary failure in name resolution|nodename nor servname|getaddrinfo failed",
-    re.I,
-)
-_CURL_NOISE = re.compile(r"^.*?curl: \(\d+\) |\. See https://curl\.se\S*.*$|['\")]+$", re.S)
-_NETWORK = re.compile(
-    r"DNSError|ConnectionError|Timeout|timed out|curl: \(|Failed to perform|"
-    r"Could not resolve host|Connection (?:refused|reset|aborted)|SSLError|ProxyError",
-    re.I,
-)
-_PRECEDENCE: tuple[FailureKind, ...] = ("rate_limit", "network", "unreachable", "missing")
-_ANSWERED: frozenset[FailureKind] = frozenset({"rate_limit", "missing"})
-"""Failure kinds that prove the source answered (the run has "reached" it)."""
-MAX_WARNING_KINDS = 10
 PROBE_ABOVE = 8
 """A run that has not reached the source and asks for more tickers than this starts with its
 first ticker alone: offline, yfinance 1.7's threaded download takes ~0.2 s per ticker to fail
 (21 s for 100 tickers here; 0.1 s for one)."""
-_MISSING = re.compile(r"possibly delisted|no price data found|no timezone found|delisted", re.I)
-_SUMMARY_LINE = re.compile(r"^\[(?P<syms>[^\]]*)\]: (?P<reason>.*)$", re.S)
-_TICKER_LINE = re.compile(r"^Failed to get ticker '(?P<sym>[^']+)' reason: (?P<reason>.*)$", re.S)
 
 
 def default_downloader() -> Downloader:
@@ -133,95 +111,11 @@ class FetchResult:
     """Library warnings captured during the downloads: first line -> count."""
 
 
-def classify(reason: str | BaseException) -> FailureKind:
-    """The kind of a failure, from an exception or a yfinance log message.
-
-    ``unreachable``: DNS failure, connection refused, no route, proxy not resolved (curl 5, 6,
-    7); ``network``: timeouts, resets and other connection errors (retried)."""
-    if isinstance(reason, BaseException):
-        if type(reason).__name__ == "YFRateLimitError":
-            return "rate_limit"
-        if isinstance(reason, ConnectionRefusedError | socket.gaierror):
-            return "unreachable"
-        kind = classify(f"{type(reason).__name__}({reason})")
-        if kind in ("missing", "unknown") and isinstance(reason, OSError):
-            return "network"  # requests, curl_cffi and socket errors all are OSErrors
-        return kind
-    if _RATE.search(reason):
-        return "rate_limit"
-    if _TIMEOUT.search(reason):
-        return "network"
-    if _UNREACHABLE.search(reason):
-        return "unreachable"
-    if _NETWORK.search(reason):
-        return "network"
-    return "missing" if _MISSING.search(reason) else "unknown"
-
-
-def short_reason(reason: str) -> str:
-    """A curl/yfinance error without its wrapping: "Could not resolve host: query2...."."""
-    text = reason.strip().splitlines()[0] if reason.strip() else reason
-    return _CURL_NOISE.sub("", text).strip() or text
-
-
 def backoff_delay(attempt: int, backoff_s: float, rng: random.Random) -> float:
     """Seconds to wait before retry ``attempt`` (1-based): ``backoff_s * 2**(attempt-1)``,
     times a jitter factor in [1, 1.25), capped at ``MAX_BACKOFF_S`` (60 s)."""
     base = backoff_s * 2 ** (attempt - 1) * (1.0 + JITTER * rng.random())
     return float(min(MAX_BACKOFF_S, base))
-
-
-class _Capture(logging.Handler):
-    """ERROR messages of the yfinance logger, and its WARNINGs counted (first line)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-        self.warnings: Counter[str] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if record.levelno >= logging.ERROR:
-            self.messages.append(message)
-        else:
-            self.warnings[f"yfinance: {message.strip().splitlines()[0][:160]}"] += 1
-
-
-@contextmanager
-def _captured(result: FetchResult) -> Iterator[list[str]]:
-    """While the block runs: yfinance's ERROR messages (yielded) and, counted into
-    ``result.warnings``, its WARNING records and Python warnings. Nothing reaches stderr: with
-    a handler on the ``yfinance`` logger, logging's last-resort handler is not used."""
-    handler = _Capture()
-    logger = logging.getLogger("yfinance")
-    logger.addHandler(handler)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield handler.messages
-    finally:
-        logger.removeHandler(handler)
-        counts = handler.warnings + Counter(
-            f"{w.category.__name__}: {str(w.message).strip().splitlines()[0][:160]}" for w in caught
-        )
-        for key, n in counts.items():
-            if key in result.warnings or len(result.warnings) < MAX_WARNING_KINDS:
-                result.warnings[key] += n
-
-
-def parse_yfinance_errors(messages: Sequence[str]) -> dict[str, list[str]]:
-    """Ticker -> its error messages, from ``['A', 'B']: reason`` and ``Failed to get ticker``."""
-    out: dict[str, list[str]] = {}
-    for message in messages:
-        summary = _SUMMARY_LINE.match(message.strip())
-        if summary:
-            for sym in re.findall(r"'([^']+)'", summary["syms"]):
-                out.setdefault(sym.upper(), []).append(summary["reason"].strip())
-            continue
-        single = _TICKER_LINE.match(message.strip())
-        if single:
-            out.setdefault(single["sym"].upper(), []).append(single["reason"].strip())
-    return out
 
 
 def fetch_bars(
@@ -298,7 +192,7 @@ def fetch_bars(
         and not result.cancelled
         and kinds <= {"network", "unreachable"}
     ):
-        raise SourceUnreachable(_unreachable_message(result.failed.get(symbols[0], "")))
+        raise SourceUnreachable(unreachable_message(result.failed.get(symbols[0], "")))
     return result
 
 
@@ -309,12 +203,6 @@ class _Retry:
     sleep: Callable[[float], None]
     cancel: Callable[[], bool] | None
     rng: random.Random
-
-
-def _unreachable_message(reason: str) -> str:
-    """One line: UNREACHABLE, with curl's reason when there is one."""
-    detail = short_reason(reason.split(" (after ")[0]) if reason else ""
-    return f"{UNREACHABLE} ({detail})" if detail else UNREACHABLE
 
 
 def _fetch_batch(
@@ -341,9 +229,9 @@ def _fetch_batch(
         prices, missing, reasons = _attempt(fetch, pending, start, end, now, result)
         got.append(prices)
         kinds = {reasons[t][0] for t in missing}
-        result.reached = result.reached or bool(prices.tickers) or bool(kinds & _ANSWERED)
+        result.reached = result.reached or bool(prices.tickers) or bool(kinds & ANSWERED)
         if not result.reached and missing and kinds == {"unreachable"}:
-            raise SourceUnreachable(_unreachable_message(reasons[missing[0]][1]))
+            raise SourceUnreachable(unreachable_message(reasons[missing[0]][1]))
         pending = [t for t in missing if reasons[t][0] not in ("missing", "invalid")]
         for t in missing:
             if t not in pending:
@@ -366,7 +254,7 @@ def _attempt(
     result: FetchResult,
 ) -> tuple[Prices, list[str], dict[str, tuple[FailureKind, str]]]:
     """One download call: (bars, tickers without bars, ticker -> (kind, reason))."""
-    with _captured(result) as messages:
+    with captured(result.warnings) as messages:
         try:
             raw = fetch(
                 tickers,
@@ -385,15 +273,7 @@ def _attempt(
     logged = parse_yfinance_errors(messages)
     reasons: dict[str, tuple[FailureKind, str]] = {}
     for t in missing:
-        texts = logged.get(t, [])
-        kinds = {classify(text) for text in texts}
-        kind: FailureKind = "unknown"
-        for candidate in _PRECEDENCE:
-            if candidate in kinds:
-                kind = candidate
-                break
-        of_kind = [text for text in texts if classify(text) == kind] or texts
-        reasons[t] = (kind, of_kind[-1][:300] if of_kind else "no data returned")
+        reasons[t] = failure_of(logged.get(t, []))
     return prices, missing, reasons
 
 

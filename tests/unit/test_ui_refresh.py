@@ -12,7 +12,7 @@ from dash import no_update
 
 from data.benchmarks import REFRESH_BENCHMARKS
 from data.refresh.plan import RefreshProgress
-from data.sources.yahoo import UNREACHABLE
+from data.sources.yahoo_errors import UNREACHABLE
 from data.store import Store
 from service.refresh import refresh_mode, run_ui_refresh, token_ok
 from settings import load_settings

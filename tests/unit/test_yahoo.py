@@ -10,13 +10,8 @@ import pandas as pd
 import pytest
 
 from data.errors import SourceError
-from data.sources.yahoo import (
-    MAX_BACKOFF_S,
-    backoff_delay,
-    classify,
-    fetch_bars,
-    parse_yfinance_errors,
-)
+from data.sources.yahoo import MAX_BACKOFF_S, backoff_delay, fetch_bars
+from data.sources.yahoo_errors import classify, parse_yfinance_errors
 from data.sources.yahoo_frames import last_final_date, normalize_download
 from tests.fakes.yahoo import FakeYahoo, assemble, make_history, sessions
 

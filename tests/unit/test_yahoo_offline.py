@@ -30,7 +30,8 @@ import cli
 from data.errors import SourceError, SourceUnreachable
 from data.jobs import load_demo
 from data.refresh import run_refresh_cli
-from data.sources.yahoo import MAX_BACKOFF_S, UNREACHABLE, fetch_bars
+from data.sources.yahoo import MAX_BACKOFF_S, fetch_bars
+from data.sources.yahoo_errors import UNREACHABLE
 from data.store import Store
 from tests.conftest import REPO
 from tests.fakes.yahoo import FakeYahoo, make_history, sessions
