@@ -5,6 +5,8 @@ right)::
 
     data, indicators  <-  settings  <-  service  <-  server  <-  components  <-  app, cli
 
+(``commands/``, the CLI's modules beside ``cli.py``, rank with ``cli``.)
+
 - ``data`` and ``indicators`` import neither each other nor anything to their right;
   ``indicators`` is pure (numpy/pandas only). ``settings`` is read by the service and above,
   never by ``data`` (callers pass what data needs, e.g. the import date bounds).
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("data", "indicators", "service", "server", "components", "reports")
+PACKAGES = ("data", "indicators", "service", "server", "components", "reports", "commands")
 TOP_MODULES = ("app", "cli", "settings")
 RANK = {
     "data": 0,
@@ -41,9 +43,14 @@ RANK = {
     "reports": 4,  # the report is page code (being folded into components/report)
     "app": 5,
     "cli": 5,
+    "commands": 5,  # the CLI's modules beside cli.py (params, export)
 }
 # layers of one rank that still may not import each other
-APART = {frozenset({"data", "indicators"}), frozenset({"app", "cli"})}
+APART = {
+    frozenset({"data", "indicators"}),
+    frozenset({"app", "cli"}),
+    frozenset({"app", "commands"}),
+}
 # what page code may use from data/: types, errors and constants, no I/O
 UI_DATA_OK = ("data.model", "data.errors", "data.benchmarks", "data.tickers", "data.csvsafe")
 UI_LAYERS = ("components", "reports")
