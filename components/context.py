@@ -5,7 +5,7 @@ it, and what the URL may ask for (``choices``, from ``service.catalog``).
 
 from __future__ import annotations
 
-from components.url.fields import Choices
+from components.url.values import Choices
 from server.context import get_service, service_of, settings_of
 from service.breadth import BreadthService
 from service.catalog import catalog

@@ -22,7 +22,7 @@ from components.claims import callbacks as claims_callbacks
 from components.claims.layout import claims_tab
 from components.rrg import callbacks as rrg_callbacks
 from components.rrg.layout import rrg_tab
-from components.url.fields import Choices
+from components.url.values import Choices
 from data.model import UniverseInfo
 
 Layout = Callable[[Choices, list[UniverseInfo]], Sequence[Component | None]]

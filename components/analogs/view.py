@@ -18,7 +18,8 @@ from dash.development.base_component import Component
 from components.analogs.figures import FORWARD_HEIGHT, episode_shapes, forward_figure
 from components.context import rotation_service
 from components.style import fmt_pct, message_figure
-from components.url.fields import Choices, ViewState, claim_universes
+from components.url.fields import ViewState, claim_universes
+from components.url.values import Choices
 from data.benchmarks import PAIRS
 from data.errors import BreadthError
 from service.breadth import BreadthService

@@ -11,7 +11,7 @@ from dash.development.base_component import Component
 
 from components.charts import Chart, charts_of
 from components.ids import Ids
-from components.url.fields import Choices
+from components.url.values import Choices
 from data.model import UniverseInfo
 
 GRAPH_CONFIG: Any = {  # dcc.Graph's config (a TypedDict mypy cannot import)

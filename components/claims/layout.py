@@ -9,7 +9,8 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.page.controls import universe_options
-from components.url.fields import NOTE_DATE, Choices, ViewState, claim_universes
+from components.url.fields import NOTE_DATE, ViewState, claim_universes
+from components.url.values import Choices
 from data.model import UniverseInfo
 
 

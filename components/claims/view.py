@@ -18,7 +18,8 @@ from dash import html
 from dash.development.base_component import Component
 
 from components.context import rotation_service
-from components.url.fields import Choices, ViewState, claim_universes
+from components.url.fields import ViewState, claim_universes
+from components.url.values import Choices
 from data.errors import BreadthError
 from service.breadth import BreadthService
 from service.catalog import ALL, ALL_LABEL

@@ -13,8 +13,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.ids import Ids
-from components.url.fields import MAX_WINDOW, MIN_WINDOW, Choices
 from components.url.query import PRESETS, default_state
+from components.url.values import MAX_WINDOW, MIN_WINDOW, Choices
 from data.model import UniverseInfo
 from service.catalog import ALL, ALL_LABEL
 

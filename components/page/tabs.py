@@ -14,7 +14,8 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.tabs import TAB_LIST
-from components.url.fields import TABS, Choices
+from components.url.fields import TABS
+from components.url.values import Choices
 from data.model import UniverseInfo
 
 

@@ -31,7 +31,8 @@ from components.report.dashhtml import find_table, table_figure, text, to_html
 from components.rrg import data as rd
 from components.rrg.view import rrg_panel
 from components.style import message_figure
-from components.url.fields import Choices, ViewState, claim_universes
+from components.url.fields import ViewState, claim_universes
+from components.url.values import Choices
 from data.errors import BreadthError
 from service.breadth import BreadthQuery, BreadthService
 from service.rotation import slots

@@ -8,7 +8,8 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.rrg.figures import RRG_HEIGHT
-from components.url.fields import DEFAULT_TAIL, MAX_TAIL, MIN_TAIL
+from components.url.fields import DEFAULT_TAIL
+from components.url.values import MAX_TAIL, MIN_TAIL
 
 HOW_TO_READ = (
     "Each series is compared with the large-cap benchmark. RS-Ratio (x) measures the trend of "

@@ -8,31 +8,47 @@ declarations (``components.url.query``, ``components.url.sync``); the field's po
 the class is its position in the query string.
 
 Adding a URL field: one ``field(default=..., metadata=url(...))`` here (plus its control in
-a tab's layout).
+a tab's layout); its parser and serialiser come from ``components.url.values``.
 Pure: no Dash, no data.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
 from components.ids import Ids
+from components.url.values import (
+    FREQS,
+    Choices,
+    Parse,
+    parse_day,
+    parse_flag,
+    parse_freq,
+    parse_number,
+    parse_tail,
+    parse_universe,
+    parse_window,
+    raw_asof,
+    raw_day,
+    raw_flag,
+    raw_optional,
+    raw_text,
+    text_iso,
+    text_num,
+    text_str,
+    text_words,
+)
 
 PAGE = "page"
 """``UrlField.tab`` of the header's controls (universe, dates, windows, options)."""
 TAB_SELECTOR = "tabs"
 """``UrlField.tab`` of the active-tab field itself."""
 
-MIN_WINDOW, MAX_WINDOW = 5, 400
 DEFAULT_FAST, DEFAULT_SLOW = 50, 200
-DEFAULT_YEARS = 3
-MIN_TAIL, MAX_TAIL, DEFAULT_TAIL = 1, 52, 8
-FREQS: tuple[str, ...] = ("W", "D")
+DEFAULT_TAIL = 8
 DEFAULT_GAP, MAX_GAP = 0.0, 50.0
 DEFAULT_NEAR, MAX_NEAR = 5.0, 30.0
 NOTE_DATE = date(2025, 7, 28)
@@ -48,138 +64,11 @@ TABS: dict[str, str] = {
 }
 """The page's tabs, in order: URL value -> label (the first is the default)."""
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What the store allows: universe names, the stored date range, close-only data."""
-
-    universes: tuple[str, ...] = ("all",)
-    default_universe: str = "all"
-    first: date | None = None
-    last: date | None = None
-    close_only: bool = False
-    default_years: int = DEFAULT_YEARS
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-Parse = Callable[[str, Choices], Any]
-"""URL text -> value; raises ValueError (its message goes into the page's notice)."""
-
-
-# -- parsers -------------------------------------------------------------------------------
-def _day(raw: str, _: Choices) -> date:
-    if not _DATE_RE.fullmatch(raw):
-        raise ValueError("not a date (YYYY-MM-DD)")
-    return date.fromisoformat(raw)
-
-
-def _window(raw: str, _: Choices) -> int:
-    if not raw.isascii() or not raw.isdigit():
-        raise ValueError("not a whole number of sessions")
-    value = int(raw) if len(raw) <= 6 else MAX_WINDOW + 1
-    if not MIN_WINDOW <= value <= MAX_WINDOW:
-        raise ValueError(f"outside {MIN_WINDOW}–{MAX_WINDOW} sessions")
-    return value
-
-
-def _flag(on: str, off: str, message: str) -> Parse:
-    def parse(raw: str, _: Choices) -> bool:
-        if raw not in (on, off):
-            raise ValueError(message)
-        return raw == on
-
-    return parse
-
-
-def _universe(empty_ok: bool) -> Parse:
-    def parse(raw: str, choices: Choices) -> str:
-        if raw == "" and empty_ok:
-            return ""
-        if raw not in choices.universes:
-            raise ValueError("unknown universe")
-        return raw
-
-    return parse
-
 
 def _tab(raw: str, _: Choices) -> str:
     if raw not in TABS:
         raise ValueError(f"expected one of {', '.join(TABS)}")
     return raw
-
-
-def _tail(raw: str, _: Choices) -> int:
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
-        raise ValueError("not a whole number of periods")
-    value = int(raw)
-    if not MIN_TAIL <= value <= MAX_TAIL:
-        raise ValueError(f"outside {MIN_TAIL}–{MAX_TAIL} periods")
-    return value
-
-
-def _freq(raw: str, _: Choices) -> str:
-    if raw not in FREQS:
-        raise ValueError("expected W (weekly) or D (daily)")
-    return raw
-
-
-def _number(limit: float) -> Parse:
-    def parse(raw: str, _: Choices) -> float:
-        if not raw.isascii() or len(raw) > 12:
-            raise ValueError("not a number")
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValueError("not a number") from None
-        if not math.isfinite(value) or not 0.0 <= value <= limit:
-            raise ValueError(f"outside 0–{limit:g}")
-        return value
-
-    return parse
-
-
-# -- serialisers and control conversions ---------------------------------------------------
-def _str(value: Any) -> str:
-    return str(value)
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def _num(value: Any) -> str:
-    return f"{value:g}"
-
-
-def _words(on: str, off: str) -> Callable[[Any], str]:
-    return lambda value: on if value else off
-
-
-def _raw(value: Any, _: Choices) -> str | None:
-    """A control's value as URL text (None: leave the key out, i.e. the default)."""
-    return None if value is None or value == "" else str(value)
-
-
-def _raw_day(value: Any, choices: Choices) -> str | None:
-    """A date picker's value ('2025-07-28' or '2025-07-28T00:00:00') as URL text."""
-    raw = _raw(value, choices)
-    return raw[:10] if raw is not None and len(raw) > 10 and raw[10] in "T " else raw
-
-
-def _raw_optional(value: Any, _: Choices) -> str:
-    """A clearable dropdown: cleared is the explicit empty value."""
-    return "" if value is None else str(value)
-
-
-def _raw_flag(on: str, off: str) -> Callable[[Any, Choices], str | None]:
-    return lambda value, _: None if value is None or value == "" else (on if value else off)
-
-
-def _raw_asof(value: Any, choices: Choices) -> str | None:
-    raw = _raw(value, choices)
-    return None if raw is None else raw[:10]
 
 
 def _shown(value: Any, _: ViewState, __: Choices) -> Any:
@@ -216,7 +105,7 @@ def _claim_shown(index: int) -> Callable[[Any, ViewState, Choices], Any]:
 
 def _claim_raw(index: int) -> Callable[[Any, Choices], str | None]:
     def raw(value: Any, choices: Choices) -> str | None:
-        text = _raw(value, choices)
+        text = raw_text(value, choices)
         default = claim_universes(ViewState(), choices)[index]
         return None if text == default else text  # the store's preferred default: implicit
 
@@ -240,7 +129,7 @@ class Control:
     id: Ids
     prop: str = "value"
     show: Callable[[Any, ViewState, Choices], Any] = _shown
-    raw: Callable[[Any, Choices], str | None] = _raw
+    raw: Callable[[Any, Choices], str | None] = raw_text
 
 
 @dataclass(frozen=True)
@@ -267,7 +156,7 @@ def url(
     parse: Parse,
     *,
     tab: str,
-    text: Callable[[Any], str] = _str,
+    text: Callable[[Any], str] = text_str,
     control: Control | None = None,
     always: bool = False,
 ) -> dict[str, UrlField]:
@@ -285,53 +174,55 @@ class ViewState:
     # the header's controls (every tab reads them)
     universe: str = field(
         default="all",
-        metadata=url("u", _universe(False), tab=PAGE, always=True, control=Control(Ids.UNIVERSE)),
+        metadata=url(
+            "u", parse_universe(False), tab=PAGE, always=True, control=Control(Ids.UNIVERSE)
+        ),
     )
     compare: str = field(
         default="",
         metadata=url(
             "cmp",
-            _universe(True),
+            parse_universe(True),
             tab=PAGE,
-            control=Control(Ids.COMPARE, show=_shown_optional, raw=_raw_optional),
+            control=Control(Ids.COMPARE, show=_shown_optional, raw=raw_optional),
         ),
     )
     start: date | None = field(
         default=None,
         metadata=url(
             "start",
-            _day,
+            parse_day,
             tab=PAGE,
-            text=_iso,
-            control=Control(Ids.DATES, "start_date", show=_shown_day, raw=_raw_day),
+            text=text_iso,
+            control=Control(Ids.DATES, "start_date", show=_shown_day, raw=raw_day),
         ),
     )
     end: date | None = field(
         default=None,
         metadata=url(
             "end",
-            _day,
+            parse_day,
             tab=PAGE,
-            text=_iso,
-            control=Control(Ids.DATES, "end_date", show=_shown_day, raw=_raw_day),
+            text=text_iso,
+            control=Control(Ids.DATES, "end_date", show=_shown_day, raw=raw_day),
         ),
     )
     fast: int = field(
         default=DEFAULT_FAST,
-        metadata=url("fast", _window, tab=PAGE, always=True, control=Control(Ids.FAST)),
+        metadata=url("fast", parse_window, tab=PAGE, always=True, control=Control(Ids.FAST)),
     )
     slow: int = field(
         default=DEFAULT_SLOW,
-        metadata=url("slow", _window, tab=PAGE, always=True, control=Control(Ids.SLOW)),
+        metadata=url("slow", parse_window, tab=PAGE, always=True, control=Control(Ids.SLOW)),
     )
     intraday: bool = field(
         default=True,
         metadata=url(
             "highs",
-            _flag("intraday", "close", "expected intraday or close"),
+            parse_flag("intraday", "close", "expected intraday or close"),
             tab=PAGE,
             always=True,
-            text=_words("intraday", "close"),
+            text=text_words("intraday", "close"),
             control=Control(Ids.HIGHS, show=_shown_words("intraday", "close")),
         ),
     )
@@ -339,10 +230,10 @@ class ViewState:
         default=False,
         metadata=url(
             "mcc",
-            _flag("ratio", "classic", "expected classic or ratio"),
+            parse_flag("ratio", "classic", "expected classic or ratio"),
             tab=PAGE,
             always=True,
-            text=_words("ratio", "classic"),
+            text=text_words("ratio", "classic"),
             control=Control(Ids.MCCLELLAN, show=_shown_words("ratio", "classic")),
         ),
     )
@@ -353,32 +244,32 @@ class ViewState:
     )
     rrg_tail: int = field(
         default=DEFAULT_TAIL,
-        metadata=url("tail", _tail, tab="rrg", control=Control(Ids.RRG_TAIL)),
+        metadata=url("tail", parse_tail, tab="rrg", control=Control(Ids.RRG_TAIL)),
     )
     rrg_freq: str = field(
         default=FREQS[0],
-        metadata=url("freq", _freq, tab="rrg", control=Control(Ids.RRG_FREQ)),
+        metadata=url("freq", parse_freq, tab="rrg", control=Control(Ids.RRG_FREQ)),
     )
     rrg_end: date | None = field(
         default=None,
         # synced with the RRG slider, whose positions stand for dates (components.url.sync)
-        metadata=url("rrgend", _day, tab="rrg", text=_iso),
+        metadata=url("rrgend", parse_day, tab="rrg", text=text_iso),
     )
     asof: date | None = field(
         default=None,
         metadata=url(
             "asof",
-            _day,
+            parse_day,
             tab="claims",
-            text=_iso,
-            control=Control(Ids.CLAIM_ASOF, "date", show=_asof_shown, raw=_raw_asof),
+            text=text_iso,
+            control=Control(Ids.CLAIM_ASOF, "date", show=_asof_shown, raw=raw_asof),
         ),
     )
     claim_universe: str = field(
         default="",
         metadata=url(
             "cu",
-            _universe(False),
+            parse_universe(False),
             tab="claims",
             control=Control(Ids.CLAIM_UNIVERSE, show=_claim_shown(0), raw=_claim_raw(0)),
         ),
@@ -387,7 +278,7 @@ class ViewState:
         default="",
         metadata=url(
             "ccmp",
-            _universe(True),
+            parse_universe(True),
             tab="claims",
             control=Control(Ids.CLAIM_COMPARE, show=_claim_shown(1), raw=_claim_raw(1)),
         ),
@@ -395,23 +286,31 @@ class ViewState:
     analog_gap: float = field(
         default=DEFAULT_GAP,
         metadata=url(
-            "gap", _number(MAX_GAP), tab="analogs", text=_num, control=Control(Ids.ANALOG_GAP)
+            "gap",
+            parse_number(MAX_GAP),
+            tab="analogs",
+            text=text_num,
+            control=Control(Ids.ANALOG_GAP),
         ),
     )
     analog_near: float = field(
         default=DEFAULT_NEAR,
         metadata=url(
-            "near", _number(MAX_NEAR), tab="analogs", text=_num, control=Control(Ids.ANALOG_NEAR)
+            "near",
+            parse_number(MAX_NEAR),
+            tab="analogs",
+            text=text_num,
+            control=Control(Ids.ANALOG_NEAR),
         ),
     )
     analog_marks: bool = field(
         default=True,
         metadata=url(
             "marks",
-            _flag("on", "off", "expected on or off"),
+            parse_flag("on", "off", "expected on or off"),
             tab="analogs",
-            text=_words("on", "off"),
-            control=Control(Ids.ANALOG_MARKS, raw=_raw_flag("on", "off")),
+            text=text_words("on", "off"),
+            control=Control(Ids.ANALOG_MARKS, raw=raw_flag("on", "off")),
         ),
     )
 
@@ -431,7 +330,7 @@ FIELDS: tuple[tuple[str, UrlField], ...] = _declared()
 BY_KEY: dict[str, tuple[str, UrlField]] = {spec.key: (name, spec) for name, spec in FIELDS}
 KEYS: tuple[str, ...] = tuple(BY_KEY)
 DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(ViewState)}
-DATE_FIELDS: tuple[str, ...] = tuple(n for n, spec in FIELDS if spec.parse is _day)
+DATE_FIELDS: tuple[str, ...] = tuple(n for n, spec in FIELDS if spec.parse is parse_day)
 PAGE_FIELDS: tuple[str, ...] = tuple(n for n, spec in FIELDS if spec.tab == PAGE)
 TAB_FIELDS: tuple[str, ...] = tuple(n for n, spec in FIELDS if spec.tab != PAGE)
 """ViewState fields of the tabs (the rest belong to the header's controls)."""

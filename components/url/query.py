@@ -15,15 +15,8 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from components.url.fields import (
-    BY_KEY,
-    DATE_FIELDS,
-    DEFAULTS,
-    FIELDS,
-    TAB_FIELDS,
-    Choices,
-    ViewState,
-)
+from components.url.fields import BY_KEY, DATE_FIELDS, DEFAULTS, FIELDS, TAB_FIELDS, ViewState
+from components.url.values import Choices
 
 MAX_QUERY_CHARS = 2000
 MAX_FIELDS = 40

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.apptools import DashClient
-from components.url.fields import KEYS, MAX_WINDOW, MIN_WINDOW
+from components.url.fields import KEYS
+from components.url.values import MAX_WINDOW, MIN_WINDOW
 from data.csvsafe import safe_frame, safe_text
 from data.errors import InputError
 from data.jobs import import_files, load_demo

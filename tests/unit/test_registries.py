@@ -13,8 +13,9 @@ import pytest
 
 from components.charts import BY_KEY, CHARTS, LINKED_GRAPHS, charts_of
 from components.tabs import TAB_LIST
-from components.url.fields import FIELDS, KEYS, TABS, Choices, ViewState
+from components.url.fields import FIELDS, KEYS, TABS, ViewState
 from components.url.query import parse_query, to_query
+from components.url.values import Choices
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOICES = Choices(

@@ -17,7 +17,7 @@ from components.claims.view import fmt_percentile, fmt_value
 from components.ids import Ids
 from components.rrg import data as rd
 from components.rrg.figures import axis_span, quadrant_of, rrg_figure, rrg_rows, tail_frame
-from components.url.fields import TAB_KEYS, TABS, Choices, ViewState, claim_universes
+from components.url.fields import TAB_KEYS, TABS, ViewState, claim_universes
 from components.url.query import (
     edited_query,
     from_store,
@@ -28,6 +28,7 @@ from components.url.query import (
     to_store,
 )
 from components.url.sync import query_after
+from components.url.values import Choices
 from service.rotation import missing_notice, resolve_members
 
 CHOICES = Choices(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.url.fields import MAX_WINDOW, MIN_WINDOW, Choices, ViewState
+from components.url.fields import ViewState
 from components.url.query import (
     controls_query,
     default_state,
@@ -18,6 +18,7 @@ from components.url.query import (
     to_query,
     to_store,
 )
+from components.url.values import MAX_WINDOW, MIN_WINDOW, Choices
 
 CHOICES = Choices(
     universes=("all", "sim-large", "sim-small", "sp500"),

@@ -1,0 +1,146 @@
+"""What a URL value may be: the store's ``Choices``, the parsers (URL text -> value; a
+``ValueError``'s message goes into the page's notice), the serialisers (value -> URL text)
+and the conversions of a control's value into URL text. The fields that use them are
+declared in ``components.url.fields``. Pure: no Dash, no data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+MIN_WINDOW, MAX_WINDOW = 5, 400
+DEFAULT_YEARS = 3
+MIN_TAIL, MAX_TAIL = 1, 52
+FREQS: tuple[str, ...] = ("W", "D")
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the store allows: universe names, the stored date range, close-only data."""
+
+    universes: tuple[str, ...] = ("all",)
+    default_universe: str = "all"
+    first: date | None = None
+    last: date | None = None
+    close_only: bool = False
+    default_years: int = DEFAULT_YEARS
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+Parse = Callable[[str, Choices], Any]
+"""URL text -> value; raises ValueError (its message goes into the page's notice)."""
+
+
+# -- parsers -------------------------------------------------------------------------------
+def parse_day(raw: str, _: Choices) -> date:
+    if not _DATE_RE.fullmatch(raw):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return date.fromisoformat(raw)
+
+
+def parse_window(raw: str, _: Choices) -> int:
+    if not raw.isascii() or not raw.isdigit():
+        raise ValueError("not a whole number of sessions")
+    value = int(raw) if len(raw) <= 6 else MAX_WINDOW + 1
+    if not MIN_WINDOW <= value <= MAX_WINDOW:
+        raise ValueError(f"outside {MIN_WINDOW}–{MAX_WINDOW} sessions")
+    return value
+
+
+def parse_flag(on: str, off: str, message: str) -> Parse:
+    def parse(raw: str, _: Choices) -> bool:
+        if raw not in (on, off):
+            raise ValueError(message)
+        return raw == on
+
+    return parse
+
+
+def parse_universe(empty_ok: bool) -> Parse:
+    def parse(raw: str, choices: Choices) -> str:
+        if raw == "" and empty_ok:
+            return ""
+        if raw not in choices.universes:
+            raise ValueError("unknown universe")
+        return raw
+
+    return parse
+
+
+def parse_tail(raw: str, _: Choices) -> int:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
+        raise ValueError("not a whole number of periods")
+    value = int(raw)
+    if not MIN_TAIL <= value <= MAX_TAIL:
+        raise ValueError(f"outside {MIN_TAIL}–{MAX_TAIL} periods")
+    return value
+
+
+def parse_freq(raw: str, _: Choices) -> str:
+    if raw not in FREQS:
+        raise ValueError("expected W (weekly) or D (daily)")
+    return raw
+
+
+def parse_number(limit: float) -> Parse:
+    def parse(raw: str, _: Choices) -> float:
+        if not raw.isascii() or len(raw) > 12:
+            raise ValueError("not a number")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if not math.isfinite(value) or not 0.0 <= value <= limit:
+            raise ValueError(f"outside 0–{limit:g}")
+        return value
+
+    return parse
+
+
+# -- serialisers and control conversions ---------------------------------------------------
+def text_str(value: Any) -> str:
+    return str(value)
+
+
+def text_iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def text_num(value: Any) -> str:
+    return f"{value:g}"
+
+
+def text_words(on: str, off: str) -> Callable[[Any], str]:
+    return lambda value: on if value else off
+
+
+def raw_text(value: Any, _: Choices) -> str | None:
+    """A control's value as URL text (None: leave the key out, i.e. the default)."""
+    return None if value is None or value == "" else str(value)
+
+
+def raw_day(value: Any, choices: Choices) -> str | None:
+    """A date picker's value ('2025-07-28' or '2025-07-28T00:00:00') as URL text."""
+    raw = raw_text(value, choices)
+    return raw[:10] if raw is not None and len(raw) > 10 and raw[10] in "T " else raw
+
+
+def raw_optional(value: Any, _: Choices) -> str:
+    """A clearable dropdown: cleared is the explicit empty value."""
+    return "" if value is None else str(value)
+
+
+def raw_flag(on: str, off: str) -> Callable[[Any, Choices], str | None]:
+    return lambda value, _: None if value is None or value == "" else (on if value else off)
+
+
+def raw_asof(value: Any, choices: Choices) -> str | None:
+    raw = raw_text(value, choices)
+    return None if raw is None else raw[:10]
