@@ -141,9 +141,9 @@ CHARTS: tuple[Chart, ...] = (
             "are a divergence. A second universe's % at highs can be overlaid for comparison."
         ),
         definition=(
-            "52-week highs/lows: members with 252 bars whose high (low) is at or above "
-            "(below) the extreme of their last 252 bars, as % of those eligible; net = highs "
-            "− lows."
+            "52-week highs/lows: members with 252 bars whose high (low) made or matched the "
+            "extreme of their last 252 bars (within a relative 1e-6), as % of those eligible; "
+            "net = highs − lows."
         ),
         graph=Ids.HIGHS_LOWS,
         linked=True,
