@@ -8,14 +8,10 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from components.ids import Ids
-from components.page.controls import universe_options
+from components.page.controls import control_label, universe_options
 from components.url.fields import NOTE_DATE, ViewState, claim_universes
 from components.url.values import Choices
 from data.model import UniverseInfo
-
-
-def _label(text: str, target: str | None = None) -> html.Label:
-    return html.Label(text, className="control-label", htmlFor=target)
 
 
 def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
@@ -28,7 +24,7 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
         [
             dbc.Col(
                 [
-                    _label("As of", Ids.CLAIM_ASOF),
+                    control_label("As of", Ids.CLAIM_ASOF),
                     html.Div(
                         [
                             dcc.DatePickerSingle(
@@ -64,7 +60,7 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
             ),
             dbc.Col(
                 [
-                    _label("Universe", Ids.CLAIM_UNIVERSE),
+                    control_label("Universe", Ids.CLAIM_UNIVERSE),
                     dcc.Dropdown(id=Ids.CLAIM_UNIVERSE, options=opts, value=uni, clearable=False),
                 ],
                 xs=12,
@@ -73,7 +69,7 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
             ),
             dbc.Col(
                 [
-                    _label("Compare % at highs with", Ids.CLAIM_COMPARE),
+                    control_label("Compare % at highs with", Ids.CLAIM_COMPARE),
                     dcc.Dropdown(
                         id=Ids.CLAIM_COMPARE,
                         options=opts,

@@ -23,7 +23,8 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _label(text: str, target: str | None = None) -> html.Label:
+def control_label(text: str, target: str | None = None) -> html.Label:
+    """A control's label, tied to its input by id (every tab's controls use it)."""
     return html.Label(text, className="control-label", htmlFor=target)
 
 
@@ -38,7 +39,7 @@ def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:
     opts = universe_options(infos)
     return dbc.Col(
         [
-            _label("Universe", Ids.UNIVERSE),
+            control_label("Universe", Ids.UNIVERSE),
             dcc.Dropdown(
                 id=Ids.UNIVERSE,
                 options=opts,
@@ -46,7 +47,7 @@ def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:
                 clearable=False,
                 className="mb-2",
             ),
-            _label("Compare % at highs with", Ids.COMPARE),
+            control_label("Compare % at highs with", Ids.COMPARE),
             dcc.Dropdown(
                 id=Ids.COMPARE,
                 options=opts,
@@ -77,7 +78,7 @@ def date_controls(choices: Choices) -> dbc.Col:
     ]
     return dbc.Col(
         [
-            _label("Date range"),
+            control_label("Date range"),
             html.Div(
                 dcc.DatePickerRange(
                     id=Ids.DATES,
@@ -100,12 +101,13 @@ def date_controls(choices: Choices) -> dbc.Col:
     )
 
 
-def _window_input(id_: Ids, value: int) -> dbc.Input:
+def integer_input(id_: Ids, value: int, lo: int, hi: int) -> dbc.Input:
+    """A whole-number input in [lo, hi] that reports on blur or Enter (debounced)."""
     return dbc.Input(
         id=id_,
         type="number",
-        min=MIN_WINDOW,
-        max=MAX_WINDOW,
+        min=lo,
+        max=hi,
         step=1,
         value=value,
         debounce=True,
@@ -124,8 +126,18 @@ def option_controls(choices: Choices) -> dbc.Col:
     )
     windows = dbc.Row(
         [
-            dbc.Col([_label("Fast MA (days)", Ids.FAST), _window_input(Ids.FAST, state.fast)]),
-            dbc.Col([_label("Slow MA (days)", Ids.SLOW), _window_input(Ids.SLOW, state.slow)]),
+            dbc.Col(
+                [
+                    control_label("Fast MA (days)", Ids.FAST),
+                    integer_input(Ids.FAST, state.fast, MIN_WINDOW, MAX_WINDOW),
+                ]
+            ),
+            dbc.Col(
+                [
+                    control_label("Slow MA (days)", Ids.SLOW),
+                    integer_input(Ids.SLOW, state.slow, MIN_WINDOW, MAX_WINDOW),
+                ]
+            ),
         ],
         className="g-2 mb-2",
     )
@@ -154,14 +166,14 @@ def option_controls(choices: Choices) -> dbc.Col:
                 [
                     dbc.Col(
                         [
-                            _label("52-week highs"),
+                            control_label("52-week highs"),
                             highs,
                             html.Div(highs_note, id=Ids.HIGHS_NOTE, className="form-text"),
                         ],
                         xs=12,
                         sm=7,
                     ),
-                    dbc.Col([_label("McClellan"), mcc], xs=12, sm=5),
+                    dbc.Col([control_label("McClellan"), mcc], xs=12, sm=5),
                 ],
                 className="g-2",
             ),
@@ -176,7 +188,7 @@ def download_controls() -> dbc.Col:
     """CSV of what the charts show; PNGs come from each chart's toolbar."""
     return dbc.Col(
         [
-            _label("Export"),
+            control_label("Export"),
             dbc.Button(
                 "Download CSV",
                 id=Ids.DOWNLOAD_BUTTON,

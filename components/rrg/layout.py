@@ -7,6 +7,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from components.ids import Ids
+from components.page.controls import control_label, integer_input
 from components.rrg.figures import RRG_HEIGHT
 from components.url.fields import DEFAULT_TAIL
 from components.url.values import MAX_TAIL, MIN_TAIL
@@ -22,35 +23,21 @@ HOW_TO_READ = (
 )
 
 
-def _label(text: str, target: str | None = None) -> html.Label:
-    return html.Label(text, className="control-label", htmlFor=target)
-
-
 def rrg_tab() -> Component:
     """Controls (tail, daily/weekly, end-date slider), the graph, notices and a table."""
     controls = dbc.Row(
         [
             dbc.Col(
                 [
-                    _label("Tail (periods)", Ids.RRG_TAIL),
-                    dbc.Input(
-                        id=Ids.RRG_TAIL,
-                        type="number",
-                        min=MIN_TAIL,
-                        max=MAX_TAIL,
-                        step=1,
-                        value=DEFAULT_TAIL,
-                        debounce=True,
-                        size="sm",
-                        inputmode="numeric",
-                    ),
+                    control_label("Tail (periods)", Ids.RRG_TAIL),
+                    integer_input(Ids.RRG_TAIL, DEFAULT_TAIL, MIN_TAIL, MAX_TAIL),
                 ],
                 xs=5,
                 md=2,
             ),
             dbc.Col(
                 [
-                    _label("Periods"),
+                    control_label("Periods"),
                     dbc.RadioItems(
                         id=Ids.RRG_FREQ,
                         inline=True,
@@ -66,7 +53,7 @@ def rrg_tab() -> Component:
             ),
             dbc.Col(
                 [
-                    _label("End date", Ids.RRG_END),
+                    control_label("End date", Ids.RRG_END),
                     html.Span(id=Ids.RRG_END_LABEL, className="rrg-end-label ms-2"),
                     dcc.Slider(
                         id=Ids.RRG_END,
