@@ -11,6 +11,7 @@ from selenium.webdriver.common.keys import Keys
 
 from components.charts import LINKED_GRAPHS
 from components.ids import Ids
+from tests.browser.duo import start
 from tests.browser.shots import SCREENSHOTS
 
 GRAPHS_JS = """
@@ -51,7 +52,7 @@ def all_drawn(duo: Any) -> bool:
 
 
 def open_page(duo: Any, app: Any, query: str = "") -> None:
-    duo.start_server(app)
+    start(duo, app)
     if query:
         duo.driver.get(duo.server_url + "/" + query)
     wait_for(duo, lambda: all_drawn(duo), timeout=30)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from components.ids import Ids
+from tests.browser.duo import start
 from tests.browser.shots import SCREENSHOTS
 from tests.browser.test_page import all_drawn, wait_for
 
@@ -77,7 +78,7 @@ def test_brr002_load_real_data_from_the_page(dash_duo: Any, tmp_path: Path) -> N
     )
     app = create_app(settings)
     app.server.config[DOWNLOAD_KEY] = SlowFake(fake_market(datetime.now(UTC).date()), 0.25)
-    dash_duo.start_server(app)
+    start(dash_duo, app)
     wait_for(dash_duo, lambda: all_drawn(dash_duo), timeout=30)
     assert "Simulated data" in dash_duo.find_element(f"#{Ids.BANNER}").text
     dash_duo.find_element(f"#{Ids.REFRESH_OPEN}").click()

@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from components.ids import Ids
+from tests.browser.duo import start
 from tests.browser.shots import SCREENSHOTS
 
 GRAPH_JS = """
@@ -69,7 +70,7 @@ def query(duo: Any) -> dict[str, list[str]]:
 
 
 def open_at(duo: Any, app: Any, search: str) -> None:
-    duo.start_server(app)
+    start(duo, app)
     duo.driver.get(duo.server_url + "/" + search)
 
 
