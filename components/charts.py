@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from components.breadth import views
+import pandas as pd
+
+from components.breadth import columns, views
 from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
 from components.ids import Ids
 from components.page.tables import notice_list, returns_table, survivorship_alert
@@ -34,6 +36,9 @@ RRG_HOW_TO_READ = (
     "the end date through the selected range. Weekly periods: window 52, momentum 10 weeks; "
     "daily: 52 and 10 sessions."
 )
+
+Columns = Callable[[BreadthService, ViewState], pd.DataFrame]
+"""(service, view) -> the chart's columns of "Download CSV", indexed by session."""
 
 Draw = Callable[[BreadthService, ViewState], dict[str, Any]]
 """(service, view) -> {output name: value}: the chart's figure (or Patch) under its key,
@@ -60,6 +65,8 @@ class Chart:
     date range or data version."""
     extras: tuple[tuple[str, Ids, str], ...] = ()
     """(output name, component id, property) drawn together with the chart."""
+    columns: Columns | None = None
+    """What the chart adds to its tab's CSV (Breadth charts; other tabs export one table)."""
 
     @property
     def header(self) -> str:
@@ -102,6 +109,7 @@ CHARTS: tuple[Chart, ...] = (
         ),
         definition="Adjusted close of the large-cap benchmark, for context.",
         graph=Ids.BENCHMARK,
+        columns=columns.benchmark,
         linked=True,
         draw=lambda svc, state: {"benchmark": cached_benchmark(svc, state)},
         redraw=lambda svc, state: {"benchmark": views.benchmark_patch(svc, state)},
@@ -123,6 +131,7 @@ CHARTS: tuple[Chart, ...] = (
             "trailing percentile of the series' own history; dashed line: long-run average."
         ),
         graph=Ids.PARTICIPATION,
+        columns=columns.participation,
         linked=True,
         draw=_participation,
         redraw=lambda svc, state: {"participation": views.participation_patch(svc, state)},
@@ -146,6 +155,7 @@ CHARTS: tuple[Chart, ...] = (
             "net = highs − lows."
         ),
         graph=Ids.HIGHS_LOWS,
+        columns=columns.highs_lows,
         linked=True,
         draw=lambda svc, state: {"highs_lows": cached_panels(svc, state).highs_lows},
         redraw=lambda svc, state: {"highs_lows": views.highs_lows_patch(svc, state)},
@@ -167,6 +177,7 @@ CHARTS: tuple[Chart, ...] = (
             "the oscillator."
         ),
         graph=Ids.ADVANCE_DECLINE,
+        columns=columns.advance_decline,
         linked=True,
         draw=lambda svc, state: {"advance_decline": cached_panels(svc, state).advance_decline},
         redraw=lambda svc, state: {"advance_decline": views.advance_decline_patch(svc, state)},
@@ -187,6 +198,7 @@ CHARTS: tuple[Chart, ...] = (
             "range start: rising means the first leg outperforms."
         ),
         graph=Ids.ROTATION,
+        columns=columns.rotation,
         linked=True,
         draw=lambda svc, state: _rotation(svc, state, patch=False),
         redraw=lambda svc, state: _rotation(svc, state, patch=True),

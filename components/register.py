@@ -2,13 +2,16 @@
 
 Each part registers its own callbacks with ``app.callback`` (nothing goes through Dash's
 global registry, so every app built in a process gets all of them): the URL sync, each tab
-of ``components.tabs.TAB_LIST``, the "Load real data" panel and the report export.
+of ``components.tabs.TAB_LIST`` (its folder's ``callbacks.register``), the CSV download, the
+"Load real data" panel and the report export.
 """
 
 from __future__ import annotations
 
 from dash import Dash
 
+from components.page import download
+from components.page.tabs import parts
 from components.refresh import callbacks as refresh_callbacks
 from components.report import callbacks as report_callbacks
 from components.tabs import TAB_LIST
@@ -19,6 +22,7 @@ def register(app: Dash) -> None:
     """Register every callback of the page on ``app``."""
     sync.register(app)
     for tab in TAB_LIST:
-        tab.register(app)
+        parts(tab.name).register(app)
+    download.register(app)  # "Download CSV" (the active tab's table)
     refresh_callbacks.register(app)  # "Load real data" (a background callback)
     report_callbacks.register(app)  # "Export report" (HTML, PNG)

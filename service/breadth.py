@@ -95,6 +95,10 @@ class BreadthService:
     def version(self) -> str:
         return self.store.version
 
+    def simulated(self) -> bool:
+        """True when the store holds the simulated demo market."""
+        return not self.store.is_empty() and bool(self.store.manifest().get("simulated"))
+
     def universe_info(self, name: str) -> UniverseInfo:
         return get_universe(self.store, name)[0]
 

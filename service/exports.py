@@ -141,7 +141,18 @@ def rrg_csv(
     end: date | None = None,
 ) -> str:
     """RS-Ratio, RS-Momentum and quadrant per period and ticker (defined rows only)."""
-    rs = _service(store)
+    return to_csv(rrg_frame(_service(store), tickers, benchmark, params, start, end))
+
+
+def rrg_frame(
+    rs: RotationService,
+    tickers: tuple[str, ...] = (),
+    benchmark: str | None = None,
+    params: RrgParams | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """The ``export rrg`` table (RRG_COLUMNS) of ``tickers`` (default: the RRG members)."""
     bench = benchmark or rs.role_ticker("large")
     if bench is None:
         raise InputError("no benchmark: pass --benchmark (no SPY or ^GSPC in the store)")
@@ -150,7 +161,7 @@ def rrg_csv(
         raise InputError("no tickers: pass --tickers (no sector or style ETFs in the store)")
     table = rrg_long(rs.rrg(chosen, bench, params or RrgParams()))
     table.insert(2, "benchmark", bench)
-    return to_csv(_window(table, start, end)[list(RRG_COLUMNS)])
+    return _window(table, start, end)[list(RRG_COLUMNS)]
 
 
 def claims_csv(
@@ -183,11 +194,22 @@ def analogs_csv(
         raise InputError(f"--table must be one of {', '.join(ANALOG_TABLES)}")
     svc = _service(store)
     _say_fallback(svc, universe)
-    result = svc.analogs(asof, universe, params or AnalogParams())
+    return to_csv(analogs_frame(svc, asof, universe, params, table))
+
+
+def analogs_frame(
+    rs: RotationService,
+    asof: date | None = None,
+    universe: str = "",
+    params: AnalogParams | None = None,
+    table: str = "forward",
+) -> pd.DataFrame:
+    """One of the ``export analogs`` tables (see ``analogs_csv``)."""
+    result = rs.analogs(asof, universe, params or AnalogParams())
     if table == "episodes":
-        return to_csv(result.episodes)
+        return result.episodes
     if table == "summary":
-        return to_csv(result.summary)
+        return result.summary
     legs = pd.DataFrame(
         [(pid, num, den) for pid, (num, den) in result.pairs.items()],
         columns=["pair", "numerator", "denominator"],
@@ -197,7 +219,7 @@ def analogs_csv(
         forward = pd.DataFrame(columns=["episode", "pair"])
     merged = result.episodes.merge(forward, on="episode").merge(legs, on="pair", how="left")
     front = [c for c in result.episodes.columns] + ["pair", "numerator", "denominator"]
-    return to_csv(merged[front + [c for c in merged.columns if c not in front]])
+    return merged[front + [c for c in merged.columns if c not in front]]
 
 
 def parse_tickers(text: str) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from dash.development.base_component import Component
 from components.analogs.figures import FORWARD_HEIGHT
 from components.ids import Ids
 from components.url.fields import MAX_GAP, MAX_NEAR
+from components.url.values import Choices
+from data.model import UniverseInfo
 
 
 def _number(id_: Ids, limit: float, label: str) -> dbc.Col:
@@ -85,3 +87,8 @@ def analogs_tab() -> Component:
         ),
         className="mb-3 shadow-sm chart-card",
     )
+
+
+def layout(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
+    """The tab's content (``components.tabs``)."""
+    return [analogs_tab()]

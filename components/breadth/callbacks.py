@@ -7,7 +7,6 @@
   owns the analog episode bands on the participation chart (``TAB_STATE``: the Analogs
   tab's thresholds): laid on each fresh drawing, patched when only the tab fields change,
   shown while the Breadth tab is active.
-- ``download_csv``: what the charts show, as CSV.
 - a clientside callback (assets/linked_axes.js) keeps the charts' date axes linked.
 
 The URL <-> controls sync that writes ``VIEW`` and ``RANGE`` is ``components.url.sync``.
@@ -17,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, ctx, no_update
 
 from components.analogs.view import episode_bands
-from components.breadth import export
 from components.charts import LINKED_GRAPHS, Chart, charts_of
 from components.context import choices, get_service
 from components.ids import Ids
@@ -87,15 +85,6 @@ def update_charts(
     return out
 
 
-def download_csv(
-    n_clicks: int | None, view: dict[str, Any] | None, rng: dict[str, Any] | None
-) -> dict[str, Any]:
-    """The CSV of the current view (breadth, context, benchmark and rotation columns)."""
-    state = _merge(view, rng)
-    svc = get_service()
-    return dcc.send_string(export.view_csv(svc, state), export.file_name(state))
-
-
 def register(app: Dash) -> None:
     """Register the Breadth tab's callbacks on ``app``."""
     app.callback(
@@ -107,13 +96,6 @@ def register(app: Dash) -> None:
             Input(Ids.TAB_STATE, "data"),
         ],
     )(update_charts)
-    app.callback(
-        Output(Ids.DOWNLOAD, "data"),
-        Input(Ids.DOWNLOAD_BUTTON, "n_clicks"),
-        State(Ids.VIEW, "data"),
-        State(Ids.RANGE, "data"),
-        prevent_initial_call=True,
-    )(download_csv)
     app.clientside_callback(
         ClientsideFunction(namespace="breadth", function_name="syncX"),
         Output(Ids.SYNC, "data"),

@@ -53,7 +53,7 @@ def chart_card(chart: Chart, *extra: Component) -> dbc.Card:
     )
 
 
-def tab(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
+def layout(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
     """The tab's content: the survivorship note and the chart cards, in registry order."""
     extras: dict[str, list[Component]] = {
         "rotation": [

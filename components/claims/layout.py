@@ -101,3 +101,8 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
         ),
         className="mb-3 shadow-sm chart-card",
     )
+
+
+def layout(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
+    """The tab's content (``components.tabs``)."""
+    return [claims_tab(choices, infos)]

@@ -20,7 +20,8 @@ from components.charts import CHARTS, charts_of
 from components.context import choices as store_choices
 from components.refresh.layout import age_text
 from components.report.sections import TITLES, Chart, Section, Table, tab_view
-from components.url.fields import TABS, ViewState
+from components.tabs import TABS
+from components.url.fields import ViewState
 from components.url.query import parse_query, to_query
 from data.errors import InputError
 from service.breadth import BreadthService

@@ -10,7 +10,8 @@ from components.ids import Ids
 from components.page.controls import control_label, integer_input
 from components.rrg.figures import RRG_HEIGHT
 from components.url.fields import DEFAULT_TAIL
-from components.url.values import MAX_TAIL, MIN_TAIL
+from components.url.values import MAX_TAIL, MIN_TAIL, Choices
+from data.model import UniverseInfo
 
 HOW_TO_READ = (
     "Each series is compared with the large-cap benchmark. RS-Ratio (x) measures the trend of "
@@ -100,3 +101,8 @@ def rrg_tab() -> Component:
         ),
         className="mb-3 shadow-sm chart-card",
     )
+
+
+def layout(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
+    """The tab's content (``components.tabs``)."""
+    return [rrg_tab()]

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from components.ids import Ids
+from components.tabs import TABS
 from components.url.values import (
     FREQS,
     Choices,
@@ -56,13 +57,6 @@ NOTE_DATE = date(2025, 7, 28)
 CLAIM_UNIVERSES: tuple[str, ...] = ("russell3000", "sim-all", "all")
 CLAIM_COMPARES: tuple[str, ...] = ("sp500", "sim-large")
 """Preferred defaults of ``cu`` / ``ccmp`` (the first one the store holds)."""
-TABS: dict[str, str] = {
-    "breadth": "Breadth",
-    "rrg": "Rotation (RRG)",
-    "claims": "Claim check",
-    "analogs": "Analogs",
-}
-"""The page's tabs, in order: URL value -> label (the first is the default)."""
 
 
 def _tab(raw: str, _: Choices) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Callable, Iterator
 from contextvars import copy_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from dash import Dash, Patch, no_update
@@ -153,17 +155,47 @@ def test_cb008_view_change_does_not_redo_rotation(app: Dash) -> None:
 
 
 def test_cb009_download_csv(app: Dash) -> None:
-    from components.breadth.callbacks import download_csv
+    """Breadth: the columns of every chart over the view's dates; metadata in columns."""
+    from components.page.download import META_COLUMNS, download_csv
 
-    view, rng = sync(app, "?u=sim-large&start=2025-01-02&end=2025-03-31")[9:11]
-    sent = run(app, download_csv, ["download-button.n_clicks"], 1, view, rng)
-    text = sent["content"]
+    out = sync(app, "?u=sim-large&start=2025-01-02&end=2025-03-31")
+    sent = run(app, download_csv, ["download-button.n_clicks"], 1, out[9], out[10], out[-1])
+    frame = pd.read_csv(io.StringIO(sent["content"]))
     assert sent["filename"] == "breadth-sim-large-2025-01-02-2025-03-31.csv"
-    assert "SIMULATED DATA" in text.splitlines()[0]
-    header = text.splitlines()[1].split(",")
-    assert header[0] == "date" and "pct_above_200dma_pct" in header and "ad_line" in header
-    dates = [line.split(",")[0] for line in text.splitlines()[2:]]
-    assert dates[0] >= "2025-01-02" and dates[-1] <= "2025-03-31"
+    assert frame.columns[0] == "date" and list(frame.columns[-3:]) == list(META_COLUMNS)
+    assert "pct_above_200dma_pct" in frame and "ad_line" in frame and "close_SIM:LARGE" in frame
+    assert frame["date"].min() >= "2025-01-02" and frame["date"].max() <= "2025-03-31"
+    assert frame["simulated"].all() and (frame["view"] == frame["view"].iloc[0]).all()
+    assert "u=sim-large" in frame["view"].iloc[0] and "start=2025-01-02" in frame["view"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "columns"),
+    [
+        ("?tab=claims&asof=2025-06-30", "claims-2025-06-30.csv", ("claim", "value")),
+        (
+            "?tab=rrg&start=2026-01-02&end=2026-06-30",
+            "rrg-W-2026-01-02-2026-06-30.csv",
+            ("date", "ticker", "rs_ratio", "rs_momentum", "quadrant"),
+        ),
+        ("?tab=analogs&asof=2025-06-30", "analogs-2025-06-30.csv", ("episode", "pair")),
+    ],
+)
+def test_cb009b_download_follows_the_tab(
+    app: Dash, query: str, name: str, columns: tuple[str, ...]
+) -> None:
+    """Claim check, RRG and Analogs download their own table, not the Breadth one."""
+    from components.page.download import META_COLUMNS, download_csv
+
+    out = sync(app, query)
+    sent = run(app, download_csv, ["download-button.n_clicks"], 1, out[9], out[10], out[-1])
+    frame = pd.read_csv(io.StringIO(sent["content"]))
+    assert sent["filename"] == name
+    assert set(columns) <= set(frame.columns) and "pct_above_200dma_pct" not in frame
+    assert list(frame.columns[-3:]) == list(META_COLUMNS)
+    if name.startswith("rrg"):
+        assert frame["date"].min() >= "2026-01-02" and frame["date"].max() <= "2026-06-30"
+    assert len(frame) > 0 or name.startswith("analogs")
 
 
 def test_cb010_layout_reads_the_store_at_request_time(app: Dash, tmp_path: Path) -> None:

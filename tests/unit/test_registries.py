@@ -242,6 +242,22 @@ def test_reg003_tabs_and_charts_registries_agree() -> None:
     assert len(BY_KEY) == len(CHARTS)
     assert tuple(c.graph for c in charts_of("breadth")) == LINKED_GRAPHS
     assert all(c.draw is not None and c.redraw is not None for c in charts_of("breadth"))
+    assert all(c.columns is not None for c in charts_of("breadth"))
+
+
+def test_reg003b_every_tab_folder_has_its_parts() -> None:
+    """A tab is its folder: layout, callbacks and CSV export found by name, with the
+    signatures the page calls them with."""
+    import inspect
+
+    from components.page.tabs import parts
+
+    for tab in TAB_LIST:
+        found = parts(tab.name)
+        assert list(inspect.signature(found.layout).parameters) == ["choices", "infos"]
+        assert list(inspect.signature(found.register).parameters) == ["app"]
+        assert list(inspect.signature(found.view_csv).parameters) == ["svc", "state"]
+        assert list(inspect.signature(found.file_name).parameters) == ["state"]
 
 
 def _callbacks(app: Any) -> set[str]:

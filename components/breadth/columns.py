@@ -1,0 +1,79 @@
+"""The columns each Breadth chart contributes to "Download CSV" (``Chart.columns``).
+
+Each function returns a frame indexed by session, over the whole stored history (the
+download cuts it to the view's dates), its columns named with their units.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components.breadth.views import compare_series, market_closes, query
+from components.url.fields import ViewState
+from data.benchmarks import resolve_role
+from service.breadth import BreadthService
+from service.pairs import BENCHMARK_ROLE, resolve_pairs, rotation_lines
+
+
+def benchmark(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """``close_<ticker>``: the large-cap benchmark's adjusted close."""
+    closes = market_closes(svc)
+    bench = resolve_role(BENCHMARK_ROLE, list(closes.columns))
+    return closes[[bench]].add_prefix("close_") if bench else pd.DataFrame()
+
+
+def participation(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """% above the slow average with its trailing percentile, band and long-run average, %
+    above the fast average, and the counts behind them."""
+    q = query(state)
+    frame = svc.breadth(q)
+    names = q.columns()
+    slow, fast = names["pct_slow"], names["pct_fast"]
+    context = svc.context(q, slow)
+    return pd.DataFrame(
+        {
+            f"{slow}_pct": frame[slow],
+            f"{slow}_percentile": context["percentile"],
+            f"{slow}_q10_pct": context["q10"],
+            f"{slow}_q90_pct": context["q90"],
+            f"{slow}_long_run_avg_pct": svc.long_run(q, slow)["value"],
+            f"{fast}_pct": frame[fast],
+            "members": frame["members"],
+            "members_with_data": frame["members_with_data"],
+            names["eligible_slow"]: frame[names["eligible_slow"]],
+        },
+        index=frame.index,
+    )
+
+
+HIGHS_LOWS = (
+    "new_highs_52w",
+    "new_lows_52w",
+    "pct_new_highs_52w",
+    "pct_new_lows_52w",
+    "net_new_highs",
+)
+ADVANCE_DECLINE = ("advances", "declines", "ad_line", "mcclellan_osc", "mcclellan_sum")
+
+
+def highs_lows(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """Counts and % of members at 52-week highs and lows, and the comparison universe's %."""
+    frame = svc.breadth(query(state))[list(HIGHS_LOWS)]
+    compare = compare_series(svc, state)
+    if compare is not None:
+        frame = frame.assign(**{f"pct_new_highs_52w_{state.compare}": compare})
+    return frame
+
+
+def advance_decline(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """Advances, declines, the A/D line and the McClellan oscillator and summation index."""
+    return svc.breadth(query(state))[list(ADVANCE_DECLINE)]
+
+
+def rotation(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """``ratio_rebased_100: <pair>``: each ratio line rebased to 100 at the view's start."""
+    if state.start is None:
+        return pd.DataFrame()
+    closes = market_closes(svc)
+    lines = rotation_lines(closes, resolve_pairs(list(closes.columns)), state.start)
+    return lines.add_prefix("ratio_rebased_100: ")
