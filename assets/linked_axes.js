@@ -4,7 +4,10 @@
  * every linked graph; the graph that fired is read from callback_context.
  * How each y-axis is fitted is declared by the figure builder in layout.meta.yfit
  * (components/style.py `y_fit`: pad, include, floor, symmetric — the options of `y_range`);
- * an axis without a rule keeps its range (the 0–100 participation scale). */
+ * an axis without a rule keeps its range (the 0–100 participation scale).
+ * A double-click (autorange) returns every chart to the view's own range (the RANGE store,
+ * the callback's last argument), not to the whole history. The returned key is read by the
+ * URL sync (components/url/sync.py): "<x0>|<x1>" makes the zoom the view's dates. */
 (function () {
   var Y_PAD = 0.06;  // default of rule.pad (style.Y_PAD)
 
@@ -56,6 +59,7 @@
         if (!ctx || !ctx.triggered || !ctx.triggered.length) { return dc.no_update; }
         var trig = ctx.triggered[0];
         var ev = trig.value || {};
+        var view = arguments[arguments.length - 1] || {};
         var r0 = null, r1 = null, auto = false;
         Object.keys(ev).forEach(function (k) {
           var m = k.match(/^xaxis\d*\.range\[(0|1)\]$/);
@@ -65,6 +69,10 @@
         });
         if ((r0 === null || r1 === null) && !auto) { return dc.no_update; }
         var key = auto ? 'auto' : String(r0) + '|' + String(r1);
+        if (auto && view.start && view.end) {  // back to the view's range (style.x_range)
+          r0 = view.start + ' 00:00'; r1 = view.end + ' 23:59'; auto = false;
+        }
+        var echo = auto ? 'auto' : String(r0) + '|' + String(r1);  // what the graphs are given
         // our own relayout of a graph comes back as that graph's relayoutData: each graph
         // remembers the key it was last given, so a late echo never undoes a newer zoom
         var holder0 = document.getElementById(trig.prop_id.split('.')[0]);
@@ -83,7 +91,7 @@
           });
           Object.assign(upd, yUpdate(gd, auto ? null : r0, auto ? null : r1));
           if (Object.keys(upd).length) {
-            gd._breadthEcho = key;
+            gd._breadthEcho = echo;
             window.Plotly.relayout(gd, upd);
           }
         });

@@ -31,6 +31,8 @@ class Ids(StrEnum):
     MCCLELLAN = "mcclellan-mode"
     DOWNLOAD_BUTTON = "download-button"
     DOWNLOAD = "download"
+    COPY_LINK = "copy-link"
+    COPY_STATUS = "copy-link-status"
 
     # charts
     BENCHMARK = "chart-benchmark"

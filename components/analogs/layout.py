@@ -9,6 +9,7 @@ from dash.development.base_component import Component
 
 from components.analogs.figures import FORWARD_HEIGHT
 from components.ids import Ids
+from components.page.graphs import graph_config
 from components.url.fields import MAX_GAP, MAX_NEAR
 from components.url.values import Choices
 from data.model import UniverseInfo
@@ -70,11 +71,7 @@ def analogs_tab() -> Component:
                         dcc.Graph(
                             id=Ids.ANALOG_FORWARD,
                             figure={},
-                            config={
-                                "displaylogo": False,
-                                "responsive": True,
-                                "displayModeBar": "hover",
-                            },
+                            config=graph_config(displayModeBar="hover"),
                             style={"height": f"{FORWARD_HEIGHT}px"},
                         ),
                         html.Div(id=Ids.ANALOG_TABLE, className="table-responsive"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, Patch, ctx, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
 
 from components.analogs.view import episode_bands
 from components.charts import LINKED_GRAPHS, Chart, charts_of
@@ -100,5 +100,6 @@ def register(app: Dash) -> None:
         ClientsideFunction(namespace="breadth", function_name="syncX"),
         Output(Ids.SYNC, "data"),
         *[Input(i, "relayoutData") for i in LINKED_GRAPHS],
+        State(Ids.RANGE, "data"),
         prevent_initial_call=True,
     )

@@ -3,23 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
 from components.charts import Chart, charts_of
 from components.ids import Ids
+from components.page.graphs import graph_config
 from components.url.values import Choices
 from data.model import UniverseInfo
 
-GRAPH_CONFIG: Any = {  # dcc.Graph's config (a TypedDict mypy cannot import)
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
+GRAPH_CONFIG = graph_config(
+    modeBarButtonsToRemove=["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
+    toImageButtonOptions={"format": "png", "scale": 2},
+)
 
 
 def chart_card(chart: Chart, *extra: Component) -> dbc.Card:

@@ -23,7 +23,7 @@ from components.url.values import Choices
 from data.errors import BreadthError
 from service.breadth import BreadthService
 from service.catalog import ALL, ALL_LABEL
-from service.rotation import PREFERRED_UNIVERSE, fallback_note
+from service.rotation import PREFERRED_UNIVERSE
 
 CLAIM_LABELS: dict[str, str] = {
     "pct_above_200dma": "% of members above their 200-day average",
@@ -109,11 +109,23 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
     return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="claims-table mb-1")
 
 
+def universe_line(state: ViewState, universe: str, labels: dict[str, str]) -> str:
+    """Which universe the breadth rows use and why: the page's, or this tab's override; and,
+    unless it is the Russell 3000, that the note's breadth figures are about another one."""
+    label = labels.get(universe, universe)
+    source = "set on this tab (cu in the link)" if state.claim_universe else "the page's universe"
+    line = f"Universe: {label} ({source})."
+    if universe != PREFERRED_UNIVERSE:
+        note = labels.get(PREFERRED_UNIVERSE, "the Russell 3000")
+        line += f" The note's breadth figures are about {note}; pick it to compare like with like."
+    return line
+
+
 def claims_panel(svc: BreadthService, state: ViewState, choices: Choices) -> Component:
     """The heading line and the claims table for ``state`` (a message when it fails).
 
-    When the page picked the universe itself and it is not russell3000, a line under the
-    heading and the caveat of that universe's rows name the stand-in."""
+    A line under the heading names the universe (the page's, or this tab's override) and says
+    when it is not the one the note was about."""
     universe, compare = claim_universes(state, choices)
     try:
         table = rotation_service(svc).claims(state.asof, universe, compare)
@@ -134,20 +146,13 @@ def claims_panel(svc: BreadthService, state: ViewState, choices: Choices) -> Com
             **_data_attr("data-asof", asof),
         )
     ]
-    if not state.claim_universe and universe != PREFERRED_UNIVERSE:
-        fallback = fallback_note(universe, labels.get(universe, universe))
-        notes = [
-            "; ".join(p for p in (fallback, str(n or "")) if p) if u == universe else n
-            for u, n in zip(table["universe"], table["note"], strict=True)
-        ]
-        table = table.assign(note=notes)  # a copy: the cached table is not mutated
-        heading.append(
-            html.P(
-                f"Universe: {fallback}.",
-                className="small mb-1 claims-fallback",
-                **_data_attr("data-universe", universe),
-            )
+    heading.append(
+        html.P(
+            universe_line(state, universe, labels),
+            className="small mb-1 claims-universe",
+            **_data_attr("data-universe", universe),
         )
+    )
     return html.Div(
         [
             *heading,

@@ -13,8 +13,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.ids import Ids
-from components.url.query import PRESETS, default_state
-from components.url.values import MAX_WINDOW, MIN_WINDOW, Choices
+from components.url.query import default_state
+from components.url.values import MAX_WINDOW, MIN_WINDOW, PRESETS, Choices
 from data.model import UniverseInfo
 from service.catalog import ALL, ALL_LABEL
 
@@ -185,16 +185,32 @@ def option_controls(choices: Choices) -> dbc.Col:
 
 
 def download_controls() -> dbc.Col:
-    """CSV of what the charts show; PNGs come from each chart's toolbar."""
+    """The view's link (copied, confirmed on the page), the active tab's CSV; PNGs come
+    from each chart's toolbar."""
     return dbc.Col(
         [
-            control_label("Export"),
+            control_label("Share and export"),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Copy link",
+                        id=Ids.COPY_LINK,
+                        color="primary",
+                        size="sm",
+                        n_clicks=0,
+                        title="Copy this view's address (every setting is in it)",
+                    ),
+                    html.Span(id=Ids.COPY_STATUS, role="status", className="small ms-2"),
+                ],
+                className="mb-1",
+            ),
             dbc.Button(
                 "Download CSV",
                 id=Ids.DOWNLOAD_BUTTON,
                 color="primary",
                 size="sm",
                 className="d-block mb-1",
+                title="The active tab's table as CSV",
             ),
             html.Div("PNG: camera icon on each chart", className="form-text"),
             dcc.Download(id=Ids.DOWNLOAD),

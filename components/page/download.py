@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 
 from components.context import get_service
 from components.ids import Ids
@@ -53,7 +53,7 @@ def download_csv(
 
 
 def register(app: Dash) -> None:
-    """Register the download callback on ``app``."""
+    """Register the download and copy-link callbacks on ``app``."""
     app.callback(
         Output(Ids.DOWNLOAD, "data"),
         Input(Ids.DOWNLOAD_BUTTON, "n_clicks"),
@@ -62,3 +62,9 @@ def register(app: Dash) -> None:
         State(Ids.TAB_STATE, "data"),
         prevent_initial_call=True,
     )(download_csv)
+    app.clientside_callback(
+        ClientsideFunction(namespace="share", function_name="copyLink"),
+        Output(Ids.COPY_STATUS, "children"),
+        Input(Ids.COPY_LINK, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -11,9 +11,10 @@ from datetime import datetime
 import pandas as pd
 import plotly.io as pio
 
+from components.page.graphs import graph_config
 from components.report.build import DEFINITIONS, Chart, Report, Section
 
-PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+PLOT_CONFIG = graph_config()
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;
 background:#f4f6f8;color:#1f2d3d}

@@ -8,6 +8,7 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.page.controls import control_label, integer_input
+from components.page.graphs import graph_config
 from components.rrg.figures import RRG_HEIGHT
 from components.url.fields import DEFAULT_TAIL
 from components.url.values import MAX_TAIL, MIN_TAIL, Choices
@@ -78,7 +79,7 @@ def rrg_tab() -> Component:
         dcc.Graph(
             id=Ids.RRG,
             figure={},
-            config={"displaylogo": False, "responsive": True, "displayModeBar": "hover"},
+            config=graph_config(displayModeBar="hover"),
             style={"height": f"{RRG_HEIGHT}px"},
         ),
         type="dot",

@@ -29,6 +29,7 @@ from components.url.values import (
     parse_flag,
     parse_freq,
     parse_number,
+    parse_preset,
     parse_tail,
     parse_universe,
     parse_window,
@@ -54,9 +55,8 @@ DEFAULT_GAP, MAX_GAP = 0.0, 50.0
 DEFAULT_NEAR, MAX_NEAR = 5.0, 30.0
 NOTE_DATE = date(2025, 7, 28)
 """The date of the note whose claims the Claim check tab recomputes."""
-CLAIM_UNIVERSES: tuple[str, ...] = ("russell3000", "sim-all", "all")
 CLAIM_COMPARES: tuple[str, ...] = ("sp500", "sim-large")
-"""Preferred defaults of ``cu`` / ``ccmp`` (the first one the store holds)."""
+"""Preferred default of ``ccmp`` (the first one the store holds)."""
 
 
 def _tab(raw: str, _: Choices) -> str:
@@ -87,8 +87,10 @@ def preferred(names: tuple[str, ...], preference: tuple[str, ...], fallback: str
 
 
 def claim_universes(state: ViewState, choices: Choices) -> tuple[str, str]:
-    """(universe, compare) of the claim check, with the store's preferred defaults filled in."""
-    universe = state.claim_universe or preferred(choices.universes, CLAIM_UNIVERSES, "all")
+    """(universe, compare) of the Claim check and Analogs tabs: the page's universe unless
+    the link overrides it (``cu``, shown on the page), and the comparison universe (``ccmp``,
+    by default the first of CLAIM_COMPARES the store holds)."""
+    universe = state.claim_universe or state.universe
     compare = state.claim_compare or preferred(choices.universes, CLAIM_COMPARES)
     return universe, "" if compare == universe else compare
 
@@ -100,6 +102,8 @@ def _claim_shown(index: int) -> Callable[[Any, ViewState, Choices], Any]:
 def _claim_raw(index: int) -> Callable[[Any, Choices], str | None]:
     def raw(value: Any, choices: Choices) -> str | None:
         text = raw_text(value, choices)
+        if index == 0:
+            return text  # the page's universe is dropped by query.reconcile_tabs
         default = claim_universes(ViewState(), choices)[index]
         return None if text == default else text  # the store's preferred default: implicit
 
@@ -140,6 +144,8 @@ class UrlField:
     tab: str
     control: Control | None = None
     always: bool = False
+    omit_if: str = ""
+    """Left out of the query while this other field is set (start/end under a preset)."""
 
 
 URL = "url"
@@ -153,9 +159,10 @@ def url(
     text: Callable[[Any], str] = text_str,
     control: Control | None = None,
     always: bool = False,
+    omit_if: str = "",
 ) -> dict[str, UrlField]:
     """The metadata of a ``ViewState`` field that is a URL field."""
-    return {URL: UrlField(key, parse, text, tab, control, always)}
+    return {URL: UrlField(key, parse, text, tab, control, always, omit_if)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,6 +188,12 @@ class ViewState:
             control=Control(Ids.COMPARE, show=_shown_optional, raw=raw_optional),
         ),
     )
+    preset: str = field(
+        default="",
+        # a rolling range (6M ... Max) ending at the last stored session; set by the preset
+        # buttons (components.url.sync), cleared by fixed dates (picker, zoom)
+        metadata=url("range", parse_preset, tab=PAGE),
+    )
     start: date | None = field(
         default=None,
         metadata=url(
@@ -189,6 +202,7 @@ class ViewState:
             tab=PAGE,
             text=text_iso,
             control=Control(Ids.DATES, "start_date", show=_shown_day, raw=raw_day),
+            omit_if="preset",
         ),
     )
     end: date | None = field(
@@ -199,6 +213,7 @@ class ViewState:
             tab=PAGE,
             text=text_iso,
             control=Control(Ids.DATES, "end_date", show=_shown_day, raw=raw_day),
+            omit_if="preset",
         ),
     )
     fast: int = field(

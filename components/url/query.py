@@ -20,7 +20,6 @@ from components.url.values import Choices
 
 MAX_QUERY_CHARS = 2000
 MAX_FIELDS = 40
-PRESETS: tuple[str, ...] = ("6M", "YTD", "1Y", "3Y", "5Y", "10Y", "Max")
 
 
 def default_start(choices: Choices) -> date | None:
@@ -92,6 +91,11 @@ def parse_query(query: str | None, choices: Choices) -> tuple[ViewState, list[st
         except ValueError as exc:
             notices.append(f"{spec.key}={_shown(raw[spec.key])} ignored ({exc})")
     state = replace(default, **values)
+    if state.preset:
+        if "start" in values or "end" in values:
+            notices.append(f"range={state.preset} is a rolling range; start and end ignored")
+        start, end = preset_range(state.preset, choices)
+        state = replace(state, start=start, end=end)
     state = _reconcile(state, default, choices, notices)
     return reconcile_tabs(state, choices, notices), notices
 
@@ -141,7 +145,8 @@ def _reconcile_dates(
 
 def reconcile_tabs(state: ViewState, choices: Choices, notices: list[str]) -> ViewState:
     """Cross-field rules of the tabs: dates inside the stored data (and the RRG end inside
-    the range), a claim comparison other than the claim universe."""
+    the range), a claim universe only when it overrides the page's universe, a claim
+    comparison other than the claim universe."""
     first, last = choices.first, choices.last
     asof, end = state.asof, state.rrg_end
     if asof is not None and first is not None and last is not None and not first <= asof <= last:
@@ -153,11 +158,12 @@ def reconcile_tabs(state: ViewState, choices: Choices, notices: list[str]) -> Vi
         if (lo is not None and end < lo) or (hi is not None and end > hi):
             notices.append(f"RRG end {end} is outside the selected range; using its end")
             end = None
+    own = "" if state.claim_universe == state.universe else state.claim_universe
     compare = state.claim_compare
-    if compare and compare == state.claim_universe:
+    if compare and compare == (own or state.universe):
         notices.append("claim comparison universe equals its universe; comparison dropped")
         compare = ""
-    return replace(state, asof=asof, rrg_end=end, claim_compare=compare)
+    return replace(state, asof=asof, rrg_end=end, claim_universe=own, claim_compare=compare)
 
 
 def to_query(state: ViewState) -> str:
@@ -165,6 +171,8 @@ def to_query(state: ViewState) -> str:
     pairs: list[tuple[str, str]] = []
     for name, spec in FIELDS:
         value = getattr(state, name)
+        if spec.omit_if and getattr(state, spec.omit_if):
+            continue  # e.g. start/end of a rolling range: the link says range=1Y instead
         if spec.always or value != DEFAULTS[name]:
             pairs.append((spec.key, spec.text(value)))
     return "?" + urlencode(pairs)
@@ -236,6 +244,27 @@ def raw_value(key: str, value: Any, choices: Choices | None = None) -> str | Non
     if convert is None:
         return None if value is None or value == "" else str(value)
     return convert(value, choices or Choices())
+
+
+def zoomed(state: ViewState, key: str, choices: Choices) -> ViewState | None:
+    """The view after a zoom on the linked charts: ``key`` is "<x0>|<x1>" (Plotly axis
+    values, e.g. "2025-02-03 10:00:00") -> fixed dates (the days they fall on, inside the
+    stored data). None when ``key`` is no zoom (e.g. "auto", a double-click back to the
+    view's own range)."""
+    parts = key.split("|")
+    if len(parts) != 2:
+        return None
+    try:
+        start, end = (date.fromisoformat(p.strip()[:10]) for p in parts)
+    except ValueError:
+        return None
+    if choices.first is not None:
+        start, end = max(start, choices.first), max(end, choices.first)
+    if choices.last is not None:
+        start, end = min(start, choices.last), min(end, choices.last)
+    if start > end:
+        return None
+    return reconcile_tabs(replace(state, preset="", start=start, end=end), choices, [])
 
 
 def preset_range(name: str, choices: Choices) -> tuple[date | None, date | None]:

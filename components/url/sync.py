@@ -4,7 +4,11 @@
 - Page load or back/forward: URL -> every control, and the notices of what the link got
   wrong.
 - A header control (``tab == PAGE`` fields) or a preset button: those controls -> URL (the
-  tabs' fields stay as the URL has them).
+  tabs' fields stay as the URL has them). A preset is a rolling range (``range=1Y``) until
+  fixed dates replace it (the date picker, a zoom).
+- A zoom (drag) on the linked charts (``SYNC``, written by assets/linked_axes.js): its days
+  become the view's start and end, so the URL, the picker, the rebased rotation chart and
+  the returns table follow; Back undoes it like any other change.
 - A tab control, the RRG end-date slider (positions stand for dates) or one of the Claim
   check's date buttons: only its key of the current query changes.
 - A refresh from the page landed (``DATA_VERSION``): the refreshed universe and the new
@@ -38,8 +42,9 @@ from components.url.query import (
     preset_range,
     to_query,
     to_store,
+    zoomed,
 )
-from components.url.values import Choices
+from components.url.values import PRESETS, Choices
 
 PAGE_CONTROLS: tuple[tuple[str, Control], ...] = tuple(
     (name, spec.control) for name, spec in FIELDS if spec.tab == PAGE and spec.control
@@ -79,10 +84,14 @@ def _from_controls(
     """The state after a header control or preset button changed (tab fields kept)."""
     values = dict(zip((n for n, _ in PAGE_CONTROLS), raw, strict=True))
     state, notices = parse_query(controls_query(values, ch), ch)
-    if isinstance(trigger, dict):  # a preset button: keep the other controls
-        start, end = preset_range(str(trigger.get("preset")), ch)
-        state = replace(state, start=start, end=end)
-    return keep_tab_fields(state, parse_query(search, ch)[0], ch), notices
+    current = parse_query(search, ch)[0]
+    preset = str(trigger.get("preset")) if isinstance(trigger, dict) else current.preset
+    if trigger == Ids.DATES:  # fixed dates replace a rolling range
+        preset = ""
+    if preset:  # a preset button, or a rolling range the other controls keep
+        start, end = preset_range(preset, ch)
+        state = replace(state, preset=preset, start=start, end=end)
+    return keep_tab_fields(state, current, ch), notices
 
 
 def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
@@ -90,7 +99,7 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     controls -> URL. A tab control, the RRG slider or a date button: only its key."""
     page, tabs = args[:N_PAGE], args[N_PAGE + 1 : N_PAGE + 1 + N_TAB]
     slider_value = args[N_PAGE + 1 + N_TAB]
-    landed, view, rng, stored = args[-4:]
+    zoom, landed, view, rng, stored = args[-5:]
     svc = get_service()
     ch = store_choices(svc)
     trigger = ctx.triggered_id
@@ -106,6 +115,9 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
         state, notices = _from_controls(search, trigger, tuple(values.values()), ch)
     elif isinstance(trigger, dict) or str(trigger) in PAGE_IDS:
         state, notices = _from_controls(search, trigger, page, ch)
+    elif trigger == Ids.SYNC:  # a zoom on the linked charts
+        current, _ = parse_query(search, ch)
+        state, notices = zoomed(current, str(zoom or ""), ch) or current, []
     else:
         current, _ = parse_query(search, ch)
         values = {**dict(zip(TAB_IDS, tabs, strict=True)), str(Ids.RRG_END): slider_value}
@@ -126,6 +138,7 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
         new_view if new_view != view else no_update,
         new_rng if new_rng != rng else no_update,
         notice_list(notices, heading=heading),
+        [p == state.preset for p in PRESETS],  # the active rolling range, highlighted
         *shown(TAB_CONTROLS, state, ch),
         *slider,
         data if data != stored else no_update,
@@ -164,6 +177,7 @@ def register(app: Dash) -> None:
         Output(Ids.VIEW, "data"),
         Output(Ids.RANGE, "data"),
         Output(Ids.NOTICES, "children"),
+        Output({"type": Ids.PRESET, "preset": ALL}, "active"),
         *[Output(c.id, c.prop) for _, c in TAB_CONTROLS],
         *[Output(Ids.RRG_END, prop) for prop in SLIDER],
         Output(Ids.TAB_STATE, "data"),
@@ -173,6 +187,7 @@ def register(app: Dash) -> None:
         *[Input(c.id, c.prop) for _, c in TAB_CONTROLS],
         Input(Ids.RRG_END, "value"),
         *[Input(b, "n_clicks") for b in BUTTONS],
+        Input(Ids.SYNC, "data"),
         Input(Ids.DATA_VERSION, "data"),
         State(Ids.VIEW, "data"),
         State(Ids.RANGE, "data"),

@@ -74,6 +74,16 @@ def parse_universe(empty_ok: bool) -> Parse:
     return parse
 
 
+PRESETS: tuple[str, ...] = ("6M", "YTD", "1Y", "3Y", "5Y", "10Y", "Max")
+"""Rolling date ranges ending at the last stored session (``range=1Y`` in a link)."""
+
+
+def parse_preset(raw: str, _: Choices) -> str:
+    if raw not in PRESETS:
+        raise ValueError(f"expected one of {', '.join(PRESETS)}")
+    return raw
+
+
 def parse_tail(raw: str, _: Choices) -> int:
     if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
         raise ValueError("not a whole number of periods")

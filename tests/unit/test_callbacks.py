@@ -6,6 +6,7 @@ import base64
 import io
 from collections.abc import Callable, Iterator
 from contextvars import copy_context
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,14 @@ def sync(
     controls: tuple[Any, ...] = (),
     view: Any = None,
     rng: Any = None,
+    zoom: Any = None,
 ) -> tuple[Any, ...]:
     from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
 
     raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)  # tab controls, slider
-    return run(app, sync_url, [trigger], search, *raw, [0] * 7, *tabs, None, view, rng, None)  # type: ignore[no-any-return]
+    args = (search, *raw, [0] * 7, *tabs, zoom, None, view, rng, None)
+    return run(app, sync_url, [trigger], *args)  # type: ignore[no-any-return]
 
 
 def test_cb001_url_sets_every_control(app: Dash) -> None:
@@ -221,7 +224,7 @@ def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> N
     tabs[TAB_IDS.index(Ids.RRG_TAIL)] = 9
     raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     search = "?u=sim-small&fast=20&slow=100&tab=rrg"
-    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None, None)
+    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None, None, None)
     out = run(app, sync_url, [f"{Ids.RRG_TAIL}.value"], *args)
     assert "u=sim-small" in out[0] and "fast=20" in out[0] and "tail=9" in out[0]
     assert out[1] == "sim-small" and out[5] == 20  # header controls follow the URL
@@ -283,7 +286,7 @@ def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Da
     raw = ("sim-large", None, "2025-01-02", "2025-03-31", 20, 100, "close", "classic")
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)
     landed = {"version": "v2", "universe": "sim-small"}
-    args = ("?u=sim-large&tab=claims", *raw, [0] * 7, *tabs, landed, None, None, None)
+    args = ("?u=sim-large&tab=claims", *raw, [0] * 7, *tabs, None, landed, None, None, None)
     out = run(app, sync_url, [f"{Ids.DATA_VERSION}.data"], *args)
     default = sync(app, "?u=sim-small")
     assert out[1] == "sim-small" and (out[3], out[4]) == (default[3], default[4])
@@ -292,3 +295,74 @@ def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Da
     gone = {"version": "v3", "universe": "not-stored"}
     out = run(app, sync_url, [f"{Ids.DATA_VERSION}.data"], *args[:-4], gone, None, None, None)
     assert out[1] == "sim-large"  # the store's default universe
+
+
+def _query(out: tuple[Any, ...]) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs
+
+    return parse_qs(str(out[0]).removeprefix("?"))
+
+
+def test_cb014_presets_are_rolling_ranges_in_the_link(app: Dash) -> None:
+    """A preset button writes range=<preset> (no fixed dates), highlights its button, stays
+    while other controls change, and gives way to fixed dates from the picker."""
+    from components.context import choices, get_service
+    from components.url.query import preset_range
+    from components.url.values import PRESETS
+
+    with app.server.app_context():
+        ch = choices(get_service())
+    start, end = preset_range("1Y", ch)
+    raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic")
+    out = sync(app, "?u=sim-large", '{"preset":"1Y","type":"preset"}.n_clicks', raw)
+    q = _query(out)
+    assert q["range"] == ["1Y"] and "start" not in q and "end" not in q
+    assert (out[3], out[4]) == (start.isoformat(), end.isoformat())  # the picker shows it
+    assert out[12] == [p == "1Y" for p in PRESETS]
+    # another control keeps the rolling range
+    raw2 = ("sim-small", None, out[3], out[4], 50, 200, "intraday", "classic")
+    out2 = sync(app, str(out[0]), "universe.value", raw2)
+    assert _query(out2)["range"] == ["1Y"] and _query(out2)["u"] == ["sim-small"]
+    # fixed dates from the picker replace it
+    raw3 = ("sim-small", None, "2025-01-06", "2025-03-31", 50, 200, "intraday", "classic")
+    out3 = sync(app, str(out2[0]), "date-range.start_date", raw3)
+    q3 = _query(out3)
+    assert "range" not in q3 and q3["start"] == ["2025-01-06"] and q3["end"] == ["2025-03-31"]
+    assert not any(out3[12])
+
+
+def test_cb015_a_rolling_link_parses_and_says_what_it_ignored(app: Dash) -> None:
+    from components.context import choices, get_service
+    from components.url.query import parse_query, preset_range, to_query
+
+    with app.server.app_context():
+        ch = choices(get_service())
+    state, notices = parse_query("?range=YTD", ch)
+    assert ch.last is not None and (state.start, state.end) == (date(ch.last.year, 1, 1), ch.last)
+    assert notices == [] and "range=YTD" in to_query(state) and "start=" not in to_query(state)
+    state, notices = parse_query("?range=YTD&start=2025-01-06", ch)
+    assert (state.start, state.end) == preset_range("YTD", ch)
+    assert notices == ["range=YTD is a rolling range; start and end ignored"]
+    state, notices = parse_query("?range=2W", ch)
+    assert state.preset == "" and notices and notices[0].startswith("range='2W' ignored")
+
+
+def test_cb016_a_zoom_becomes_the_views_dates(app: Dash) -> None:
+    """A drag-zoom (the linked axes' key) sets start/end to the days it spans: URL, picker
+    and the RANGE store follow; a double-click ("auto") keeps the URL's range; a zoom past
+    the stored data is clipped to it."""
+    from components.context import choices, get_service
+
+    with app.server.app_context():
+        ch = choices(get_service())
+    search = "?u=sim-large&range=1Y"
+    out = sync(app, search, "x-sync.data", zoom="2025-02-03 10:12:00.5|2025-05-30 08:00")
+    q = _query(out)
+    assert q["start"] == ["2025-02-03"] and q["end"] == ["2025-05-30"] and "range" not in q
+    assert (out[3], out[4]) == ("2025-02-03", "2025-05-30")
+    assert out[10] == {"start": "2025-02-03", "end": "2025-05-30"}
+    same = sync(app, search, "x-sync.data", zoom="auto")
+    assert _query(same)["range"] == ["1Y"]
+    wide = sync(app, search, "x-sync.data", zoom="1990-01-01|2099-12-31 00:00")
+    assert ch.first is not None and ch.last is not None
+    assert (wide[3], wide[4]) == (ch.first.isoformat(), ch.last.isoformat())

@@ -1,4 +1,5 @@
-"""The Claim check names the universe it falls back to when russell3000 is not stored."""
+"""The Claim check uses the page's universe (or a visible override) and names it; the CLI
+falls back to ``all`` when russell3000 is not stored and says so."""
 
 from __future__ import annotations
 
@@ -22,23 +23,26 @@ def svc(tmp_path_factory: pytest.TempPathFactory) -> BreadthService:
     return BreadthService(store)
 
 
-def test_cu001_page_default_names_the_stand_in(svc: BreadthService) -> None:
+def test_cu001_the_page_universe_drives_the_claims_and_says_so(svc: BreadthService) -> None:
+    """One universe drives every tab: without ``cu`` the claims use the page's universe, and
+    the line under the heading names it and says the note was about the Russell 3000."""
     ch = choices(svc)
-    text = str(claims_panel(svc, replace(ViewState(), tab="claims"), ch).to_plotly_json())
-    label = svc.universe_info("sim-all").label
-    note = fallback_note("sim-all", label)
-    assert note == f"no russell3000 universe is stored: universe sim-all ({label}) used instead"
-    assert f"Universe: {note}." in text  # the line under the heading
-    assert text.count(note) >= 3  # and the caveat of the universe's two breadth rows
+    state = replace(ViewState(), tab="claims", universe="sim-small")
+    panel = claims_panel(svc, state, ch)
+    text = str(panel.to_plotly_json())
+    label = svc.universe_info("sim-small").label
+    assert f"Universe: {label} (the page's universe)." in text
+    assert "The note's breadth figures are about the Russell 3000" in text
 
 
-def test_cu002_a_chosen_universe_needs_no_note_and_all_shows_its_label(
+def test_cu002_an_override_is_visible_and_all_shows_its_label(
     svc: BreadthService,
 ) -> None:
     ch = choices(svc)
-    state = replace(ViewState(), tab="claims", claim_universe="all")
+    state = replace(ViewState(), tab="claims", universe="sim-small", claim_universe="all")
     text = str(claims_panel(svc, state, ch).to_plotly_json())
-    assert "russell3000" not in text and "All stocks in the store" in text
+    assert "Universe: All stocks in the store (set on this tab (cu in the link))." in text
+    assert "sim-small" not in text.split("Figures as of")[1].split("claims-table")[0]
 
 
 def test_cu003_service_default_falls_back_to_all_and_says_so(svc: BreadthService) -> None:

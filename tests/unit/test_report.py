@@ -91,7 +91,7 @@ def test_report004_bad_query_falls_back_with_a_notice(store: Store) -> None:
 # -- the other tabs: RRG, Claim check, Analogs (issue 8: a report of any view) -------------
 
 ASOF = date(2026, 6, 30)
-ANALOGS = "?tab=analogs&near=10&gap=0"
+ANALOGS = "?u=sim-all&tab=analogs&near=10&gap=0"
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_report006_claims_tab_holds_the_claim_table(demo: BreadthService) -> Non
     from components.claims.view import fmt_percentile, fmt_value
     from components.context import rotation_service
 
-    report = build_report(demo, f"?tab=claims&asof={ASOF}")
+    report = build_report(demo, f"?u=sim-all&tab=claims&asof={ASOF}")
     assert [s.key for s in report.sections] == ["claims"] and report.charts == []
     assert report.universe == "sim-all" and report.title.endswith(f"as of {ASOF}")
     expected = rotation_service(demo).claims(ASOF, "sim-all", "sim-large")

@@ -121,8 +121,9 @@ def test_tab006_a_control_edits_only_its_key() -> None:
     assert state.asof is None
     state = query_after(search, Ids.RRG_END, 3, CHOICES, end_of=lambda pos: date(2025, 1, 3))
     assert state.rrg_end == date(2025, 1, 3)
-    # the store's preferred claim universe stays implicit
-    assert query_after(search, Ids.CLAIM_UNIVERSE, "sim-all", CHOICES).claim_universe == ""
+    # the page's universe stays implicit on the Claim check; another one is an override
+    assert query_after(search, Ids.CLAIM_UNIVERSE, "sim-small", CHOICES).claim_universe == ""
+    assert query_after(search, Ids.CLAIM_UNIVERSE, "sim-all", CHOICES).claim_universe == "sim-all"
     assert raw_value("marks", False) == "off" and raw_value("asof", "2025-07-28T00:00") == (
         "2025-07-28"
     )
@@ -134,7 +135,9 @@ def test_tab007_breadth_controls_keep_the_tab_fields() -> None:
     kept = keep_tab_fields(narrowed, current, CHOICES)
     assert kept.tab == "claims" and kept.asof == date(2025, 7, 28)
     assert kept.rrg_end is None  # outside the new range: dropped
-    assert claim_universes(ViewState(), CHOICES) == ("sim-all", "sim-large")
+    # one universe drives every tab: the claims use the page's universe unless overridden
+    assert claim_universes(ViewState(universe="sim-small"), CHOICES) == ("sim-small", "sim-large")
+    assert claim_universes(kept, CHOICES) == (kept.universe, "sim-large")
 
 
 # -- RRG ----------------------------------------------------------------------------------

@@ -1,0 +1,19 @@
+"""The one ``dcc.Graph`` config of the page and the report: no button sends data anywhere.
+
+Plotly.js 3 (3.8 here; the page and the report load the same bundle) shows a "Share
+chart..." button (``sendChartToCloud``, an upload to Plotly's cloud) unless
+``showSendToCloud`` is false; 3.x has no edit-in-Chart-Studio button or "Edit chart" link
+left to switch off. Sharing is the page's own "Copy link".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NO_THIRD_PARTY: dict[str, Any] = {"showSendToCloud": False, "displaylogo": False}
+
+
+def graph_config(**extra: Any) -> Any:
+    """A dcc.Graph ``config`` (a TypedDict mypy cannot import, hence ``Any``): responsive,
+    nothing sent to a third party, plus ``extra``."""
+    return {**NO_THIRD_PARTY, "responsive": True, **extra}
