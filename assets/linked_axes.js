@@ -79,7 +79,7 @@
         var src = holder0 && holder0.querySelector('.js-plotly-plot');
         if (src && src._breadthEcho === key) { src._breadthEcho = null; return dc.no_update; }
         var graphs = document.querySelectorAll('.linked-graph .js-plotly-plot');
-        graphs.forEach(function (gd) {
+        var apply = function () { graphs.forEach(function (gd) {
           var holder = gd.closest('.linked-graph');
           if (!holder || !gd.layout) { return; }
           var upd = {};
@@ -92,9 +92,13 @@
           Object.assign(upd, yUpdate(gd, auto ? null : r0, auto ? null : r1));
           if (Object.keys(upd).length) {
             gd._breadthEcho = echo;
-            window.Plotly.relayout(gd, upd);
+            // a graph Dash is still redrawing can refuse a relayout; the view's new range
+            // reaches it anyway through the URL sync and the server's re-range
+            try { window.Plotly.relayout(gd, upd); } catch (e) { gd._breadthEcho = null; }
           }
-        });
+        }); };
+        // a double-click is still being handled by Plotly: relayout its graph after it
+        if (key === 'auto' && !auto) { window.setTimeout(apply, 0); } else { apply(); }
         return key;
       }
     }
