@@ -89,3 +89,54 @@ def test_ph002_desktop_shows_the_controls_without_a_button(dash_duo: Any, breadt
     assert shown(dash_duo, f"#{Ids.FAST}") and shown(dash_duo, f"#{Ids.REPORT_HTML}")
     top = dash_duo.driver.execute_script(FIRST_CHART_TOP_JS)
     assert 400 < top < 520, top  # 475 px before the fold was added: unchanged
+
+
+CLAIM_CELLS_JS = """
+var heads = Array.from(document.querySelectorAll('.claims-table thead th'))
+  .map(function (th) { return th.textContent.trim(); });
+return Array.from(document.querySelectorAll('.claims-table tr[data-claim]')).map(function (tr) {
+  var title = tr.querySelector('td:first-child .fw-semibold');
+  var lh = parseFloat(getComputedStyle(title).lineHeight);
+  return {claim: tr.getAttribute('data-claim'), heads: heads,
+          titleLines: title.getBoundingClientRect().height / lh,
+          cells: Array.from(tr.children).map(function (td) {
+            var r = td.getBoundingClientRect();
+            return {label: td.getAttribute('data-label'), width: r.width,
+                    right: r.right, shown: r.height > 0};
+          })};
+});
+"""
+
+
+def test_ph003_phone_claims_table_is_cards(dash_duo: Any, breadth_app: Any) -> None:
+    window(dash_duo, *PHONE)
+    start(dash_duo, breadth_app)
+    dash_duo.driver.get(dash_duo.server_url + "/?tab=claims")
+    rows = wait_for(dash_duo, lambda: dash_duo.driver.execute_script(CLAIM_CELLS_JS), timeout=40)
+    time.sleep(0.5)
+    rows = dash_duo.driver.execute_script(CLAIM_CELLS_JS)
+    assert len(rows) >= 5
+    for row in rows:
+        # the claim's own words: at most 3 lines (before: 7 to 9, a word or two a line)
+        assert row["titleLines"] <= 3.2, row
+        heads = row["heads"]
+        assert len(row["cells"]) == len(heads)  # every column, whatever the columns are
+        for k, cell in enumerate(row["cells"]):
+            assert cell["label"] == heads[k]  # each value says what it is
+            if cell["shown"]:
+                assert cell["width"] >= 300, (row["claim"], cell)  # a full-width card line
+                assert cell["right"] <= PHONE[0], (row["claim"], cell)
+    assert overflow(dash_duo) <= 1
+    dash_duo.driver.execute_script(
+        "document.querySelector('.claims-table').scrollIntoView({block: 'start'});"
+    )
+    time.sleep(0.3)
+    shot(dash_duo, "phone-claims-cards")
+    # desktop: still a table with its header row
+    window(dash_duo, *DESKTOP)
+    time.sleep(0.5)
+    assert shown(dash_duo, ".claims-table thead th")
+    row_display = "return getComputedStyle(document.querySelector(arguments[0])).display"
+    assert (
+        dash_duo.driver.execute_script(row_display, ".claims-table tr[data-claim]") == "table-row"
+    )
