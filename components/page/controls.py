@@ -234,12 +234,15 @@ def view_settings(*parts: Component) -> html.Div:
     (the clientside callback in components/page/callbacks.py).
     """
     toggle = html.Button(
-        [html.Span("View settings"), html.Span("▾", className="settings-chevron", **_aria())],
+        [
+            html.Span("View settings"),
+            html.Span("▾", className="settings-chevron", **_aria(hidden="true")),
+        ],
         id=Ids.SETTINGS_TOGGLE,
         n_clicks=0,
         type="button",
         className="btn btn-outline-primary btn-sm settings-toggle d-md-none mb-2",
-        **{"aria-expanded": "false", "aria-controls": str(Ids.SETTINGS)},
+        **_aria(expanded="false", controls=str(Ids.SETTINGS)),
     )
     return html.Div(
         [
@@ -252,6 +255,6 @@ def view_settings(*parts: Component) -> html.Div:
     )
 
 
-def _aria() -> dict[str, Any]:
-    """``aria-hidden`` for a decorative glyph (typed loosely for Dash's kwargs)."""
-    return {"aria-hidden": "true"}
+def _aria(**attrs: str) -> dict[str, Any]:
+    """``aria-*`` attributes (typed loosely for Dash's kwargs)."""
+    return {f"aria-{k}": v for k, v in attrs.items()}

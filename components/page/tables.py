@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -86,7 +87,7 @@ def _text(node: object) -> str:
     return ""
 
 
-def _children(node: object, kinds: type | tuple[type, ...]) -> list[Component]:
+def _children(node: object, kinds: type | tuple[type, ...]) -> list[Any]:
     """The direct children of ``node`` that are of ``kinds`` (a single child counts too)."""
     children = getattr(node, "children", None)
     items = children if isinstance(children, list | tuple) else [children]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -14,6 +16,8 @@ from components.ids import Ids
 from tests.browser.duo import start
 from tests.browser.shots import SCREENSHOTS
 from tests.browser.test_page import all_drawn, wait_for
+from tests.browser.test_tabs import tabs_app as tabs_app  # a fixture
+from tests.browser.test_tabs import tabs_store as tabs_store  # a fixture
 
 PHONE = (390, 844)
 DESKTOP = (1440, 900)
@@ -140,3 +144,99 @@ def test_ph003_phone_claims_table_is_cards(dash_duo: Any, breadth_app: Any) -> N
     assert (
         dash_duo.driver.execute_script(row_display, ".claims-table tr[data-claim]") == "table-row"
     )
+
+
+RRG_JS = """
+var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!gd || !gd._fullData || !gd._fullData.length) { return null; }
+var labels = [];
+gd.querySelectorAll('.scatterlayer .trace').forEach(function (tr) {
+  tr.querySelectorAll('.textpoint text').forEach(function (t) {
+    if (!t.textContent) { return; }
+    var r = t.getBoundingClientRect();
+    labels.push({text: t.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+  });
+});
+var pairs = [];
+for (var i = 0; i < labels.length; i++) {
+  for (var j = i + 1; j < labels.length; j++) {
+    var a = labels[i], b = labels[j];
+    var w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+    if (w > 0 && Math.min(a.y1, b.y1) > Math.max(a.y0, b.y0)) {
+      pairs.push(a.text + '/' + b.text);
+    }
+  }
+}
+var opacity = {};
+gd._fullData.forEach(function (t) {
+  var el = gd.querySelector('.scatterlayer .trace' + t.uid);
+  if (t.showlegend) { opacity[t.legendgroup] = el ? getComputedStyle(el).opacity : null; }
+});
+return {labels: labels.map(function (l) { return l.text; }), overlaps: pairs,
+        legend: gd.querySelectorAll('.legend .traces').length,
+        series: gd._fullData.filter(function (t) { return t.showlegend; }).length,
+        visible: gd._fullData.map(function (t) { return [t.legendgroup, t.visible]; }),
+        opacity: opacity, width: gd.getBoundingClientRect().width,
+        margin: gd.layout.margin, size: gd._fullLayout._size};
+"""
+
+
+def rrg_state(duo: Any) -> dict[str, Any] | None:
+    state: dict[str, Any] | None = duo.driver.execute_script(RRG_JS, str(Ids.RRG))
+    return state
+
+
+def test_ph004_rrg_labels_apart_legend_toggles_and_hover_highlights(
+    dash_duo: Any, tabs_app: Any
+) -> None:
+    window(dash_duo, *DESKTOP)
+    start(dash_duo, tabs_app)
+    dash_duo.driver.get(dash_duo.server_url + "/?tab=rrg&tail=4")
+    for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        if name == "phone":  # a phone opening the same link
+            window(dash_duo, *size)
+            dash_duo.driver.get(dash_duo.server_url + "/?tab=rrg&tail=4")
+        rrg = wait_for(dash_duo, lambda: (s := rrg_state(dash_duo)) and s["labels"] and s)
+        time.sleep(0.5)
+        rrg = rrg_state(dash_duo)
+        assert rrg is not None
+        # the plot area is where the labels were placed for: the legend did not push it
+        assert rrg["margin"]["t"] == pytest.approx(rrg["size"]["t"], abs=1), rrg
+        # every series labelled once, no two labels overlapping (measured in the page)
+        assert sorted(rrg["labels"]) == sorted(rrg["opacity"]) and rrg["series"] >= 10
+        assert rrg["overlaps"] == [], (name, rrg["overlaps"])
+        assert rrg["legend"] == rrg["series"]  # one legend entry per series
+        dash_duo.driver.execute_script(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
+            str(Ids.RRG),
+        )
+        time.sleep(0.3)
+        shot(dash_duo, f"{name}-rrg-labels")
+        assert overflow(dash_duo) <= 1
+    # (phone) hovering a legend entry dims every other series
+    first = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{Ids.RRG} .legend .traces")[0]
+    ActionChains(dash_duo.driver).move_to_element(first).perform()
+    rrg = wait_for(
+        dash_duo, lambda: (s := rrg_state(dash_duo)) and "0.18" in s["opacity"].values() and s
+    )
+    group = next(g for g, o in rrg["opacity"].items() if o == "1")
+    assert sum(o == "1" for o in rrg["opacity"].values()) == 1
+    ActionChains(dash_duo.driver).move_by_offset(0, -300).perform()
+    wait_for(dash_duo, lambda: set(rrg_state(dash_duo)["opacity"].values()) == {"1"})
+    # the mouse on the head of a series in the plot highlights that series
+    third = rrg_state(dash_duo)["visible"][2][0]
+    heads = dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, f"#{Ids.RRG} .scatterlayer .trace:nth-child(3) .point"
+    )
+    ActionChains(dash_duo.driver).move_to_element(heads[-1]).perform()
+    wait_for(dash_duo, lambda: rrg_state(dash_duo)["opacity"].get(third) == "1"
+             and "0.18" in rrg_state(dash_duo)["opacity"].values())  # fmt: skip
+    shot(dash_duo, "phone-rrg-hover")
+    # clicking a legend entry hides that series and its label, and only those
+    first = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{Ids.RRG} .legend .traces")[0]
+    first.find_element(By.CSS_SELECTOR, ".legendtoggle").click()
+    rrg = wait_for(dash_duo, lambda: (s := rrg_state(dash_duo)) and group not in s["labels"] and s)
+    hidden = {g for g, v in rrg["visible"] if v == "legendonly"}
+    assert hidden == {group}
+    assert [v for g, v in rrg["visible"] if g == group] == ["legendonly", "legendonly"]
+    assert len(rrg["labels"]) == rrg["series"] - 1
