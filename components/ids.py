@@ -33,6 +33,8 @@ class Ids(StrEnum):
     DOWNLOAD = "download"
     COPY_LINK = "copy-link"
     COPY_STATUS = "copy-link-status"
+    SETTINGS = "view-settings"
+    SETTINGS_TOGGLE = "view-settings-toggle"
 
     # charts
     BENCHMARK = "chart-benchmark"
@@ -77,6 +79,8 @@ class Ids(StrEnum):
     RRG_END_LABEL = "rrg-end-label"
     RRG_NOTICE = "rrg-notice"
     RRG_TABLE = "rrg-table"
+    RRG_WIDTH = "rrg-width"
+    RRG_FOCUS = "rrg-focus"
     CLAIM_ASOF = "claim-asof"
     CLAIM_NOTE_DATE = "claim-note-date"
     CLAIM_LATEST = "claim-latest"

@@ -18,6 +18,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from components.context import rotation_service
+from components.page.tables import card_table
 from components.url.fields import ViewState, claim_universes
 from components.url.values import Choices
 from data.errors import BreadthError
@@ -106,7 +107,9 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
                 **_data_attr("data-claim", claim),
             )
         )
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="claims-table mb-1")
+    return card_table(  # one card per claim on phones
+        dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="claims-table mb-1")
+    )
 
 
 def universe_line(state: ViewState, universe: str, labels: dict[str, str]) -> str:

@@ -1,7 +1,8 @@
 """The header's controls: universe, comparison, dates with presets, windows, options.
 
 Initial values are placeholders: the URL callback sets every control from the query string
-as soon as the page loads.
+as soon as the page loads. On narrow screens (< 768 px) they fold behind a "View settings"
+button (``view_settings``; assets/phone.css keeps them open on wider screens).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.url.query import default_state
@@ -237,3 +239,38 @@ def controls_card(choices: Choices, infos: list[UniverseInfo]) -> dbc.Card:
         ),
         className="mb-3 controls-card shadow-sm",
     )
+
+
+def view_settings(*parts: Component) -> html.Div:
+    """``parts`` in a collapse with a "View settings" button shown below 768 px only.
+
+    Closed by default, so on a phone the first chart is on the first screen; wider screens
+    hide the button and always show ``parts`` (assets/phone.css). The button is a real
+    ``<button>`` (Enter and Space work) whose ``aria-expanded`` follows the collapse
+    (the clientside callback in components/page/callbacks.py).
+    """
+    toggle = html.Button(
+        [
+            html.Span("View settings"),
+            html.Span("▾", className="settings-chevron", **_aria(hidden="true")),
+        ],
+        id=Ids.SETTINGS_TOGGLE,
+        n_clicks=0,
+        type="button",
+        className="btn btn-outline-primary btn-sm settings-toggle d-md-none mb-2",
+        **_aria(expanded="false", controls=str(Ids.SETTINGS)),
+    )
+    return html.Div(
+        [
+            toggle,
+            dbc.Collapse(
+                list(parts), id=Ids.SETTINGS, is_open=False, class_name="settings-collapse"
+            ),
+        ],
+        className="view-settings",
+    )
+
+
+def _aria(**attrs: str) -> dict[str, Any]:
+    """``aria-*`` attributes (typed loosely for Dash's kwargs)."""
+    return {f"aria-{k}": v for k, v in attrs.items()}

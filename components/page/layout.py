@@ -10,7 +10,7 @@ from dash.development.base_component import Component
 
 from components.context import choices, get_service
 from components.ids import Ids
-from components.page.controls import controls_card
+from components.page.controls import controls_card, view_settings
 from components.page.tabs import page_tabs
 from components.refresh.layout import age_text, page_panel
 from components.report.layout import report_controls
@@ -123,8 +123,10 @@ def serve_layout() -> Component:
             header,
             simulated_banner() if manifest.get("simulated") else None,
             page_panel(svc),  # "Load real data" / "Refresh data"
-            controls_card(ch, universes(svc)),
-            report_controls(),  # "Export report": HTML and PNGs of this view
+            view_settings(  # folded behind a "View settings" button on phones
+                controls_card(ch, universes(svc)),
+                report_controls(),  # "Export report": HTML and PNGs of this view
+            ),
             html.Div(id=Ids.NOTICES),
             page_tabs(ch, universes(svc)),  # Breadth, RRG, Claim check, Analogs
             html.Footer(

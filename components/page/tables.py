@@ -1,9 +1,10 @@
-"""Small HTML pieces the callbacks return: the returns table and notice lists."""
+"""Small HTML pieces the callbacks return: the returns table, notice lists, card tables."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -73,3 +74,42 @@ def survivorship_alert(note: str, label: str) -> Component | None:
         color="secondary",
         className="py-1 mb-2 small survivorship-note",
     )
+
+
+def _text(node: object) -> str:
+    """The text of a component tree (its string children, in order)."""
+    if isinstance(node, str | int | float):
+        return str(node)
+    if isinstance(node, Component):
+        return _text(getattr(node, "children", None))
+    if isinstance(node, Iterable):
+        return " ".join(t for t in (_text(n) for n in node) if t)
+    return ""
+
+
+def _children(node: object, kinds: type | tuple[type, ...]) -> list[Any]:
+    """The direct children of ``node`` that are of ``kinds`` (a single child counts too)."""
+    children = getattr(node, "children", None)
+    items = children if isinstance(children, list | tuple) else [children]
+    return [c for c in items if isinstance(c, kinds)]
+
+
+def card_table(table: dbc.Table) -> dbc.Table:
+    """``table`` that turns into one card per row on phones (assets/phone.css, < 768 px).
+
+    Each body cell gets ``data-label``: the text of its column's header, whatever the
+    columns are, so a card shows "label  value" lines; the first cell is the card's title.
+    """
+    head_rows = [tr for th in _children(table, html.Thead) for tr in _children(th, html.Tr)]
+    labels = (
+        [" ".join(_text(th).split()) for th in _children(head_rows[0], html.Th)]
+        if head_rows
+        else []
+    )
+    for body in _children(table, html.Tbody):
+        for tr in _children(body, html.Tr):
+            for label, td in zip(labels, _children(tr, html.Td), strict=False):
+                setattr(td, "data-label", label)
+    prop = "class_name" if getattr(table, "class_name", None) else "className"
+    setattr(table, prop, f"{getattr(table, prop, None) or ''} card-table".strip())
+    return table

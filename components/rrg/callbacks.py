@@ -1,10 +1,12 @@
-"""The Rotation (RRG) tab's callback: redraw when the view changes and the tab is active."""
+"""The Rotation (RRG) tab's callbacks: redraw when the view changes and the tab is active
+(labels placed for the graph's width, measured in the browser); clientside (assets/rrg.js),
+measure that width and highlight the series under the mouse (plot or legend)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from components.context import get_service
 from components.ids import Ids
@@ -12,12 +14,20 @@ from components.rrg.view import rrg_panel
 from components.url.query import from_store
 
 
-def update_rrg(data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Redraw the RRG when the view changes and its tab is active."""
+def update_rrg(data: dict[str, Any] | None, width: Any = None) -> tuple[Any, ...]:
+    """Redraw the RRG when the view changes and its tab is active (``width``: the graph's,
+    in pixels, as the browser measured it; the report's width when unknown)."""
     state = from_store(data)
     if state.tab != "rrg":
         return (no_update,) * 4
-    return rrg_panel(get_service(), state)
+    return rrg_panel(get_service(), state, width=graph_width(width))
+
+
+def graph_width(value: Any) -> int | None:
+    """A measured width in pixels, or None when missing or implausible."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 200 <= value <= 4000:
+        return int(value)
+    return None
 
 
 def register(app: Dash) -> None:
@@ -28,4 +38,18 @@ def register(app: Dash) -> None:
         Output(Ids.RRG_NOTICE, "children"),
         Output(Ids.RRG_TABLE, "children"),
         Input(Ids.TAB_STATE, "data"),
+        Input(Ids.RRG_WIDTH, "data"),  # an input, so the renderer measures before it asks
     )(update_rrg)
+    app.clientside_callback(
+        ClientsideFunction(namespace="rrg", function_name="width"),
+        Output(Ids.RRG_WIDTH, "data"),
+        Input(Ids.TABS, "active_tab"),
+        State(Ids.RRG, "id"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rrg", function_name="focus"),
+        Output(Ids.RRG_FOCUS, "data"),
+        Input(Ids.RRG, "hoverData"),
+        Input(Ids.RRG, "figure"),
+        State(Ids.RRG, "id"),
+    )

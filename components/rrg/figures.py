@@ -4,7 +4,10 @@ Frames in (``indicators.rrg.RrgResult``'s ``ratio`` and ``momentum``: periods ×
 centred on 100), ``go.Figure`` out. A tail of length ``n`` shows the head (the end period)
 and the ``n`` periods before it, so a trace has at most ``n + 1`` points; periods where a
 series is undefined are dropped. The four quadrants are shaded rectangles (layout shapes)
-meeting at (100, 100), named in their corners.
+meeting at (100, 100), named in their corners. Each head is labelled with its ticker where
+no other label, head or quadrant name is (``components.rrg.labels``, placed in pixels for the
+graph's width), with a leader line when set apart; the legend toggles a series and its label
+(one legend group per ticker), and assets/rrg.js dims the others while one is hovered.
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from components.style import base_layout, message_figure
+from components.rrg.labels import (
+    Box,
+    Placement,
+    PlotArea,
+    label_size,
+    legend_entry,
+    legend_rows,
+    place_labels,
+)
+from components.style import TITLE_PX, base_layout, message_figure
 
 QUADRANT_FILL: dict[str, str] = {
     "Leading": "rgba(26, 127, 55, 0.09)",
@@ -32,6 +44,13 @@ QUADRANT_TEXT: dict[str, str] = {
     "Improving": "#1f4ea1",
 }
 RRG_HEIGHT = 600
+RRG_WIDTH = 1200
+"""Width the labels are placed for when the page has not measured its graph (the report's)."""
+NARROW = 640
+"""Below this graph width the legend names tickers only and the left margin shrinks."""
+LABEL_FONT = 11
+QUADRANT_FONT = 13
+LEGEND_ROW = 19
 PALETTE: tuple[str, ...] = tuple(qualitative.Dark24) + tuple(qualitative.Light24)
 FREQ_WORD = {"W": "week", "D": "session"}
 
@@ -107,10 +126,57 @@ def _quadrant_shapes(fig: go.Figure, span: float) -> None:
             xanchor="right" if right else "left",
             yanchor="top" if top else "bottom",
             showarrow=False,
-            font={"size": 13, "color": QUADRANT_TEXT[name]},
+            font={"size": QUADRANT_FONT, "color": QUADRANT_TEXT[name]},
             xshift=-6 if right else 6,
             yshift=-4 if top else 4,
         )
+
+
+def _quadrant_boxes(area: PlotArea) -> list[Box]:
+    """Where the quadrant names sit (plot pixels), kept free of labels."""
+    w, h = label_size("Weakening", QUADRANT_FONT)
+    return [
+        Box(6.0, 4.0, 6.0 + w, 4.0 + h),
+        Box(area.width - 6.0 - w, 4.0, area.width - 6.0, 4.0 + h),
+        Box(6.0, area.height - 4.0 - h, 6.0 + w, area.height - 4.0),
+        Box(area.width - 6.0 - w, area.height - 4.0 - h, area.width - 6.0, area.height - 4.0),
+    ]
+
+
+def plot_area(fig: go.Figure, width: float) -> PlotArea:
+    """The plot area of an RRG figure drawn ``width`` pixels wide (margins from its layout)."""
+    m = fig.layout.margin
+    height = fig.layout.height or RRG_HEIGHT
+    return PlotArea(
+        width - m.l - m.r,
+        height - m.t - m.b,
+        tuple(fig.layout.xaxis.range),
+        tuple(fig.layout.yaxis.range),
+    )
+
+
+def label_trace(ticker: str, color: str, spot: Placement, area: PlotArea) -> go.Scatter:
+    """The ticker at its box's centre, with a leader line from its head when set apart."""
+    cx, cy = area.to_data(*spot.box.centre)
+    xs: list[float | None] = [cx]
+    ys: list[float | None] = [cy]
+    if spot.leader is not None:
+        (x0, y0), (x1, y1) = (area.to_data(*p) for p in spot.leader)
+        xs, ys = [x0, x1, None, cx], [y0, y1, None, cy]
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines+text" if spot.leader is not None else "text",
+        text=[""] * (len(xs) - 1) + [ticker],
+        textposition="middle center",
+        textfont={"size": LABEL_FONT, "color": color},
+        line={"color": color, "width": 0.8},
+        legendgroup=ticker,
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+        meta={"label": ticker},
+    )
 
 
 def rrg_figure(
@@ -122,8 +188,10 @@ def rrg_figure(
     labels: Mapping[str, str],
     benchmark: str,
     freq: str = "W",
+    width: float = RRG_WIDTH,
 ) -> go.Figure:
-    """One trace per ticker of ``labels`` (ticker -> display name): tail line, head marker.
+    """One trace per ticker of ``labels`` (ticker -> display name): tail line, head marker;
+    then one label trace per ticker, placed for a graph ``width`` pixels wide.
 
     Hover: name, ticker, period date, RS-Ratio, RS-Momentum and quadrant.
     """
@@ -137,24 +205,25 @@ def rrg_figure(
             height=RRG_HEIGHT,
         )
     shown = max((f.index[-1] for f in tails.values()), default=None)
+    narrow = width < NARROW
+    names = {t: t if narrow else f"{t} · {labels[t]}" for t in tails}
+    colors = {t: PALETTE[k % len(PALETTE)] for k, t in enumerate(tails)}
     fig = go.Figure()
-    for k, (ticker, frame) in enumerate(tails.items()):
-        color = PALETTE[k % len(PALETTE)]
+    for ticker, frame in tails.items():
+        color = colors[ticker]
         n = len(frame)
         sizes = [5.0] * (n - 1) + [11.0]
-        text = [""] * (n - 1) + [ticker]
         custom = np.column_stack([frame.index.strftime("%a %d %b %Y"), frame["quadrant"]])
         fig.add_trace(
             go.Scatter(
                 x=frame["ratio"].to_numpy(),
                 y=frame["momentum"].to_numpy(),
-                mode="lines+markers+text",
-                name=f"{ticker} · {labels[ticker]}",
+                mode="lines+markers",
+                name=names[ticker],
+                legendgroup=ticker,
+                showlegend=True,
                 line={"color": color, "width": 1.6, "shape": "spline", "smoothing": 0.5},
                 marker={"size": sizes, "color": color, "line": {"width": 0.5, "color": "white"}},
-                text=text,
-                textposition="top center",
-                textfont={"size": 11, "color": color},
                 customdata=custom,
                 cliponaxis=False,
                 hovertemplate=(
@@ -168,10 +237,20 @@ def rrg_figure(
     word = FREQ_WORD.get(freq, "period")
     when = f" · {shown:%d %b %Y}" if shown is not None else ""
     base_layout(fig, height=RRG_HEIGHT, title=f"{title}{when} · {tail}-{word} tails")
+    entry = legend_entry(list(names.values()))
+    left = 52 if narrow else 64
+    rows = legend_rows(len(names), entry, width - left - 16)
     fig.update_layout(
         hovermode="closest",
-        showlegend=False,  # each head is labelled; the table below names them
-        margin={"l": 64, "r": 16, "t": 48, "b": 48},
+        showlegend=True,  # click: hide or show a series; hover: the others dim (rrg.js)
+        legend={
+            "itemclick": "toggle",
+            "itemdoubleclick": "toggleothers",
+            "entrywidth": entry,  # a grid of known height: the plot area is what labels expect
+            "entrywidthmode": "pixels",
+            "tracegroupgap": 0,  # one group per series: rows LEGEND_ROW apart
+        },
+        margin={"l": left, "r": 16, "t": TITLE_PX + 22 + rows * LEGEND_ROW, "b": 48},
     )
     rng = [100.0 - span, 100.0 + span]
     fig.update_xaxes(
@@ -190,6 +269,16 @@ def rrg_figure(
         hoverformat=".2f",
         showspikes=False,
     )
+    area = plot_area(fig, width)
+    heads = {t: area.to_px(f["ratio"].iloc[-1], f["momentum"].iloc[-1]) for t, f in tails.items()}
+    spots = place_labels(
+        list(heads.values()),
+        [label_size(t, LABEL_FONT) for t in heads],
+        area.box,
+        _quadrant_boxes(area),
+    )
+    for ticker, spot in zip(heads, spots, strict=True):
+        fig.add_trace(label_trace(ticker, colors[ticker], spot, area))
     return fig
 
 

@@ -81,6 +81,7 @@ def rrg_tab() -> Component:
             figure={},
             config=graph_config(displayModeBar="hover"),
             style={"height": f"{RRG_HEIGHT}px"},
+            clear_on_unhover=True,  # the hovered series is highlighted until the mouse leaves
         ),
         type="dot",
         delay_show=400,
@@ -91,6 +92,8 @@ def rrg_tab() -> Component:
                 html.H2("Relative rotation graph", className="h6 mb-2"),
                 controls,
                 html.Div(id=Ids.RRG_NOTICE),
+                dcc.Store(id=Ids.RRG_WIDTH),  # the graph's width in pixels, for its labels
+                dcc.Store(id=Ids.RRG_FOCUS),  # the highlighted series (assets/rrg.js)
                 graph,
                 html.Div(id=Ids.RRG_TABLE, className="table-responsive"),
                 html.Details(

@@ -17,7 +17,7 @@ from dash.development.base_component import Component
 
 from components.page.tables import notice_list
 from components.rrg import data as rd
-from components.rrg.figures import RRG_HEIGHT, rrg_figure, rrg_rows, tail_frame
+from components.rrg.figures import RRG_HEIGHT, RRG_WIDTH, rrg_figure, rrg_rows, tail_frame
 from components.style import message_figure
 from components.url.fields import ViewState
 from data.errors import BreadthError
@@ -72,8 +72,11 @@ def rrg_table(rows: pd.DataFrame) -> Component:
     return dbc.Table([head, body], size="sm", hover=True, className="returns-table rrg-table")
 
 
-def rrg_panel(svc: BreadthService, state: ViewState) -> tuple[Any, ...]:
-    """(figure, end label, notices, table) of the RRG tab for ``state``."""
+def rrg_panel(
+    svc: BreadthService, state: ViewState, *, width: int | None = None
+) -> tuple[Any, ...]:
+    """(figure, end label, notices, table) of the RRG tab for ``state``; labels placed for a
+    graph ``width`` pixels wide (the report's width when None)."""
     try:
         data = rd.rrg_data(svc, state)
     except BreadthError as exc:
@@ -93,6 +96,7 @@ def rrg_panel(svc: BreadthService, state: ViewState) -> tuple[Any, ...]:
         labels=data.labels,
         benchmark=data.benchmark,
         freq=state.rrg_freq,
+        width=width or RRG_WIDTH,
     )
     tails = {
         t: tail_frame(data.ratio, data.momentum, t, end, state.rrg_tail)

@@ -16,8 +16,9 @@ CHARTS_JS = """
 return Array.from(document.querySelectorAll('section.chart')).map(function (s) {
   var gd = s.querySelector('.js-plotly-plot');
   var n = gd && gd.calcdata ? gd.calcdata.reduce(function (a, t) { return a + t.length; }, 0) : 0;
+  var series = gd && gd.data ? gd.data.filter(function (t) { return t.showlegend; }).length : 0;
   return {key: s.dataset.chart, traces: gd && gd.data ? gd.data.length : 0, points: n,
-          svg: s.querySelectorAll('svg.main-svg').length};
+          series: series, svg: s.querySelectorAll('svg.main-svg').length};
 });
 """
 
@@ -62,7 +63,7 @@ def test_brr003_rrg_report_draws_graph_and_table(dash_duo: Any, tmp_path: Path) 
     )
     assert [c["key"] for c in charts] == ["rrg"] and charts[0]["svg"] > 0
     rows = dash_duo.driver.find_elements("css selector", "#table-rrg_positions tbody tr")
-    assert len(rows) == charts[0]["traces"]
+    assert len(rows) == charts[0]["series"] == charts[0]["traces"] / 2  # each with its label
 
 
 def test_brr002_load_real_data_from_the_page(dash_duo: Any, tmp_path: Path) -> None:

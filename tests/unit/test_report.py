@@ -114,15 +114,16 @@ def test_report005_rrg_tab_is_the_pages_rrg(demo: BreadthService) -> None:
     fig = report.charts[0].figure
     assert [t.name for t in fig.data] == [t.name for t in page_fig.data]
     data = rd.rrg_data(demo, report.state)
-    assert len(fig.data) == len(data.labels) >= 10
-    assert all(len(t.x) <= 6 for t in fig.data)  # head + 5-period tail
+    series = [t for t in fig.data if t.showlegend]  # then one head label each
+    assert len(series) == len(data.labels) >= 10 and len(fig.data) == 2 * len(series)
+    assert all(len(t.x) <= 6 for t in series)  # head + 5-period tail
     text = render_html(report)
     assert text.startswith("<!DOCTYPE html>") and "Rotation (RRG) report — sim-large" in text
     assert 'id="chart-rrg"' in text and "id='table-rrg_positions'" in text
     assert end_label in text and "5-period tails" in text and "weekly periods" in text
     assert "Simulated data." in text and report.as_of in text
     table = text[text.index("id='table-rrg_positions'") :]
-    for trace in fig.data:  # every drawn series is in the table, with its head's position
+    for trace in series:  # every drawn series is in the table, with its head's position
         ticker = trace.name.split(" · ")[0]
         assert f"<code>{ticker}</code>" in table
         assert f"{trace.x[-1]:.2f}" in table and f"{trace.y[-1]:.2f}" in table

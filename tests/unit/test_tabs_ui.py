@@ -155,10 +155,12 @@ def test_tab010_rrg_tails_quadrants_and_hover() -> None:
     end = ratio.index[20]
     fig = rrg_figure(ratio, mom, end=end, tail=5, labels={"AAA": "A", "BBB": "B"},
                      benchmark="SPY")  # fmt: skip
-    assert [len(tr.x) for tr in fig.data] == [6, 6]
+    series, tags = fig.data[:2], fig.data[2:]  # the series, then their head labels
+    assert [len(tr.x) for tr in series] == [6, 6]
     assert list(fig.data[0].x) == pytest.approx(ratio["AAA"].iloc[15:21].to_list())
     assert list(fig.data[1].y) == pytest.approx(mom["BBB"].iloc[15:21].to_list())
-    assert list(fig.data[0].text) == ["", "", "", "", "", "AAA"]  # the head is labelled
+    assert [t.text[-1] for t in tags] == ["AAA", "BBB"]  # each head is labelled
+    assert [t.legendgroup for t in tags] == [t.legendgroup for t in series] == ["AAA", "BBB"]
     assert fig.data[0].marker.size[-1] > fig.data[0].marker.size[0]
     shapes = {s.name: s for s in fig.layout.shapes}
     assert set(shapes) == {"Leading", "Weakening", "Lagging", "Improving"}
