@@ -84,7 +84,7 @@ def _participation(svc: BreadthService, state: ViewState) -> dict[str, Any]:
     label, note = views.survivorship(svc, state.universe)
     return {
         "participation": panels.participation,
-        "coverage": panels.coverage,
+        "coverage": views.coverage_at(svc, state),
         "survivorship": survivorship_alert(note, label),
     }
 
@@ -94,7 +94,8 @@ def _rotation(svc: BreadthService, state: ViewState, *, patch: bool) -> dict[str
     return {
         "rotation": rot.figure,
         "rotation_table": returns_table(rot.table, state.start, state.end),
-        "rotation_notice": notice_list(rot.notices, heading="Rotation notes:"),
+        # informational (a pair the store cannot build): neutral, not a warning
+        "rotation_notice": notice_list(rot.notices, heading="Rotation notes:", color="light"),
     }
 
 
@@ -134,7 +135,10 @@ CHARTS: tuple[Chart, ...] = (
         columns=columns.participation,
         linked=True,
         draw=_participation,
-        redraw=lambda svc, state: {"participation": views.participation_patch(svc, state)},
+        redraw=lambda svc, state: {
+            "participation": views.participation_patch(svc, state),
+            "coverage": views.coverage_at(svc, state),  # at the view's end date
+        },
         extras=(
             ("coverage", Ids.COVERAGE, "children"),
             ("survivorship", Ids.SURVIVORSHIP, "children"),

@@ -93,6 +93,27 @@ def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
     )
 
 
+def coverage_at(svc: BreadthService, state: ViewState) -> str:
+    """Coverage on the view's last session (not the store's), or why there is none: a range
+    without sessions (a weekend, a holiday) says so."""
+    try:
+        frame = svc.breadth(query(state))
+    except BreadthError:
+        return ""
+    start = pd.Timestamp(state.start) if state.start else None
+    end = pd.Timestamp(state.end) if state.end else None
+    if frame.loc[start:end].empty and not frame.empty:
+        return (
+            f"no sessions from {_day(state.start)} to {_day(state.end)} (a weekend or "
+            "holiday?): choose a wider range"
+        )
+    return coverage_text(frame.loc[:end])
+
+
+def _day(day: date | None) -> str:
+    return f"{day:%d %b %Y}" if day else "—"
+
+
 def coverage_text(frame: pd.DataFrame) -> str:
     """Coverage on the last session: members with a bar / members."""
     if frame.empty:

@@ -31,9 +31,14 @@ def control_label(text: str, target: str | None = None) -> html.Label:
 
 
 def universe_options(infos: list[UniverseInfo]) -> list[dict[str, Any]]:
-    """Dropdown options: stored universes by label, then every stock in the store."""
-    opts = [{"label": f"{u.label} · {u.name}", "value": u.name} for u in infos]
-    return [*opts, {"label": f"{ALL_LABEL} · {ALL}", "value": ALL}]
+    """Dropdown options: stored universes by their display label (the name is added only
+    where two labels are the same), then every stock in the store."""
+    labels = [u.label or u.name for u in infos]
+    opts = [
+        {"label": lab if labels.count(lab) == 1 else f"{lab} · {u.name}", "value": u.name}
+        for u, lab in zip(infos, labels, strict=True)
+    ]
+    return [*opts, {"label": ALL_LABEL, "value": ALL}]
 
 
 def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:

@@ -23,7 +23,7 @@ from dash.development.base_component import Component
 
 from components.analogs.view import analogs_panel
 from components.breadth import views
-from components.breadth.figure_cache import cached_panels, cached_rotation
+from components.breadth.figure_cache import cached_rotation
 from components.charts import BY_KEY, CHARTS, charts_of
 from components.claims.view import claims_panel
 from components.context import rotation_service
@@ -105,7 +105,6 @@ def _sections(*items: Section | None) -> list[Section]:
 def breadth_view(svc: BreadthService, state: ViewState) -> TabView:
     """The Breadth tab: its charts in registry order (``charts_of("breadth")``, those marked
     for reports), drawn as the page draws them, and the rotation's returns table."""
-    panels = cached_panels(svc, state)
     rot = cached_rotation(svc, state)
     figures: dict[str, go.Figure] = {
         c.key: go.Figure(c.draw(svc, state)[c.key])
@@ -121,7 +120,7 @@ def breadth_view(svc: BreadthService, state: ViewState) -> TabView:
     return TabView(
         sections=[chart(k, f) for k, f in figures.items()],
         universe=state.universe,
-        coverage=panels.coverage,
+        coverage=views.coverage_at(svc, state),
         options=options,
         notices=list(rot.notices),
         returns=rot.table,

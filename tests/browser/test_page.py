@@ -114,7 +114,7 @@ def test_br004_url_round_trip(dash_duo: Any, breadth_app: Any) -> None:
     wait_for(dash_duo, lambda: dash_duo.find_element(f"#{Ids.FAST}").get_attribute("value") == "20")
     assert dash_duo.find_element(f"#{Ids.SLOW}").get_attribute("value") == "100"
     assert "2024-03-01" in starts(dash_duo) or starts(dash_duo) == {"2024-03-01"}
-    assert "sim-small" in dash_duo.find_element(f"#{Ids.UNIVERSE}").text
+    assert "Simulated small caps" in dash_duo.find_element(f"#{Ids.UNIVERSE}").text
     # a control -> the URL
     box = dash_duo.find_element(f"#{Ids.SLOW}")
     dash_duo.clear_input(box)

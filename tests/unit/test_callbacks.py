@@ -139,7 +139,14 @@ def test_cb007_range_change_only_patches(app: Dash) -> None:
     out = run(app, update_charts, ["view-range.data"], view, rng)
     keys = ("participation", "highs_lows", "advance_decline", "benchmark")
     assert all(isinstance(out[k], Patch) for k in keys)
-    assert out["coverage"] is no_update and out["survivorship"] is no_update
+    # the coverage badge follows the view's end date; the survivorship note does not move
+    assert (
+        out["coverage"].endswith("have a bar on 29 Aug 2025)") and out["survivorship"] is no_update
+    )
+    empty = run(
+        app, update_charts, ["view-range.data"], view, {"start": "2025-08-30", "end": "2025-08-31"}
+    )
+    assert empty["coverage"].startswith("no sessions from 30 Aug 2025 to 31 Aug 2025")
     ops = out["participation"].to_plotly_json()["operations"]
     assert {
         "operation": "Assign",
