@@ -21,7 +21,7 @@ def html_report(svc: BreadthService, search: str | None) -> tuple[dict[str, Any]
     """(dcc.Download data, status text) of the HTML report of the view in ``search``."""
     report = build_report(svc, search)
     data = dcc.send_string(render_html(report), f"{report_stem(report)}.html")
-    return data, f"Report of {report.state.universe}, {report.date_range}."
+    return data, f"{report.title}."  # names the tab and what it covers (e.g. the as-of date)
 
 
 def png_report(svc: BreadthService, search: str | None) -> tuple[dict[str, Any], str]:

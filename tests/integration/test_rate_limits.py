@@ -118,7 +118,7 @@ def test_rl002_report_clicks_over_the_budget_say_so(root: Path) -> None:
         resp = a.dash.fire(f"{Ids.REPORT_DOWNLOAD}.data", changed=[f"{Ids.REPORT_HTML}.n_clicks"])
         assert resp.status == 200
         statuses.append(resp.values[str(Ids.REPORT_STATUS)]["children"])
-    assert statuses[0].startswith("Report of ")
+    assert statuses[0].startswith("Breadth report — ")
     assert statuses[1].startswith("Too many reports from your address; try again in ")
     assert a.last.headers["X-Breadth-Rate-Limited"] == "reports"
 

@@ -209,3 +209,12 @@ def test_report009_cli_report_of_the_claims_tab(
     width, height = png_size(out / "claims.png")
     assert width == 1200 and height > 600  # seven rows with their definitions
     assert (out / "claims.png").stat().st_size > 50_000
+
+
+def test_report012_the_status_line_names_the_tab_it_reports(demo: BreadthService) -> None:
+    """#14 item 9: on the Claim check the page's report status said 'Report of sp500, <range>'."""
+    from components.report.callbacks import html_report
+
+    data, status = html_report(demo, f"?u=sim-all&tab=claims&asof={ASOF}")
+    assert status == "Claim check report — sim-all, as of 2026-06-30."
+    assert data["filename"].endswith(".html") and "claims" in data["filename"]
