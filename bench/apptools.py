@@ -148,7 +148,13 @@ class DashClient:
         ``changed`` lists the ``id.property`` that triggered it (None: the initial call).
         """
         dep = self.callback(output_prop)
-        outs = [{"id": i, "property": p} for i, p in split_output(dep["output"])]
+        outs: list[Any] = []
+        for i, p in split_output(dep["output"]):
+            if i.startswith("{"):  # pattern-matching (ALL): one spec per matching component
+                pattern = json.loads(i)
+                outs.append([{"id": c, "property": p} for c in self.ids if _matches(pattern, c)])
+            else:
+                outs.append({"id": i, "property": p})
         body = {
             "output": dep["output"],
             "outputs": outs if dep["output"].startswith("..") else outs[0],
