@@ -51,8 +51,6 @@ DEFAULT_FAST, DEFAULT_SLOW = 50, 200
 DEFAULT_TAIL = 8
 DEFAULT_GAP, MAX_GAP = 0.0, 50.0
 DEFAULT_NEAR, MAX_NEAR = 5.0, 30.0
-NOTE_DATE = date(2025, 7, 28)
-"""The date of the note whose claims the Claim check tab recomputes."""
 CLAIM_UNIVERSES: tuple[str, ...] = ("russell3000", "sim-all", "all")
 CLAIM_COMPARES: tuple[str, ...] = ("sp500", "sim-large")
 """Preferred defaults of ``cu`` / ``ccmp`` (the first one the store holds)."""
