@@ -302,7 +302,7 @@ class ViewState:
         ),
     )
     analog_marks: bool = field(
-        default=True,
+        default=False,  # off: the episode bands cover much of the chart (issue #14, item 7)
         metadata=url(
             "marks",
             parse_flag("on", "off", "expected on or off"),
