@@ -30,6 +30,9 @@ class Ids(StrEnum):
     HIGHS_NOTE = "highs-note"
     MCCLELLAN = "mcclellan-mode"
     DOWNLOAD_BUTTON = "download-button"
+    DATE_CONTROLS = "date-controls"
+    OPTION_CONTROLS = "option-controls"
+    IDLE_CONTROLS_NOTE = "idle-controls-note"
     DOWNLOAD = "download"
 
     # charts

@@ -83,9 +83,12 @@ def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and math.isfinite(value)
 
 
-def _badge(verdict: str) -> dbc.Badge:
-    text, colour = VERDICT_TEXT.get(verdict, (verdict, ""))
-    return dbc.Badge(text, color=colour or "secondary", className="claim-verdict-badge text-wrap")
+def _badge(verdict: str) -> Component:
+    """A coloured badge for a verdict (matches, differs); plain muted text for the rest."""
+    text, colour = VERDICT_TEXT.get(verdict, (verdict, "secondary"))
+    if verdict not in ("matches", "differs"):
+        return html.Div(text, className="small text-muted")
+    return dbc.Badge(text, color=colour, className="claim-verdict-badge")
 
 
 def _gap(value: float, said: float, tolerance: float) -> str:

@@ -356,3 +356,12 @@ def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
     assert "setup on sim-large" in ops and "sim-all" not in ops
     mine = analog_result(svc, state, ch, universe="sim-large")
     assert analog_result(svc, state, ch, universe="sim-large") is mine  # memoized
+
+
+def test_tab031_idle_header_controls_hide_on_claims_and_analogs() -> None:
+    from components.page.controls import HIDDEN, idle_styles
+
+    for tab in ("claims", "analogs"):
+        assert idle_styles(tab) == (HIDDEN, HIDDEN, {})  # dates, options hidden; note shown
+    for tab in ("breadth", "rrg", None):
+        assert idle_styles(tab) == ({}, {}, HIDDEN)
