@@ -103,7 +103,7 @@ def note_cell(r: Any) -> Component:
         return html.Span("–")
     parts: list[Component | str] = [html.Div(said)]
     if _finite(r.note_value):
-        parts.append(html.Div(f"tolerance ±{r.tolerance:g} pp", className="claim-definition"))
+        parts.append(html.Div(f"tolerance ±{r.tolerance:g} pp", className="small text-muted"))
     return html.Div(parts)
 
 
