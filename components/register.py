@@ -22,7 +22,7 @@ from components.url import sync
 def register(app: Dash) -> None:
     """Register every callback of the page on ``app``."""
     sync.register(app)
-    page_callbacks.register(app)  # "View settings" on phones
+    page_callbacks.register(app)  # "View settings" on phones; idle controls per tab
     for tab in TAB_LIST:
         parts(tab.name).register(app)
     download.register(app)  # "Download CSV" (the active tab's table)

@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from data.errors import InputError
-from data.model import UniverseInfo
+from data.model import Prices, UniverseInfo
 from data.store import Store
 from data.tickers import normalize_ticker
 from data.universes import get_universe, membership_panel, stock_tickers
 from indicators.breadth import BreadthParams, compute_breadth, sma_columns
+from indicators.highs import share_at_high
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
 from service.cache import Memo, SharedCache
 
@@ -106,10 +107,10 @@ class BreadthService:
         """Breadth indicators of the query's universe over the whole stored history."""
         return self.memo("breadth", query.key(), lambda: self._compute_breadth(query))
 
-    def _compute_breadth(self, query: BreadthQuery) -> pd.DataFrame:
-        fields = ("close", "high", "low") if query.intraday else ("close",)
-        absent: list[str] = []
-        extra = None
+    def _panel(
+        self, query: BreadthQuery, fields: tuple[str, ...]
+    ) -> tuple[Prices, pd.DataFrame | None, list[str], pd.DataFrame | None]:
+        """(prices, membership panel or None, members without prices, their intervals)."""
         if query.tickers:
             prices = self.store.read_prices(list(query.tickers), fields=fields)
             missing = sorted(set(query.tickers) - set(prices.tickers))
@@ -117,18 +118,20 @@ class BreadthService:
                 raise InputError("none of the listed tickers is in the store")
             if missing:
                 log.info("tickers not in the store: %s", ", ".join(missing[:20]))
-            member = None
-        elif query.universe == "all":
-            prices = self.store.read_prices(stock_tickers(self.store), fields=fields)
-            member = None
-        else:
-            _, intervals = get_universe(self.store, query.universe)
-            tickers = sorted(set(intervals["ticker"]))
-            prices = self.store.read_prices(tickers, fields=fields)
-            member = membership_panel(intervals, prices.dates, prices.tickers)
-            # members without any price column still count in the denominator of coverage
-            absent = sorted(set(tickers) - set(prices.tickers))
-            extra = membership_panel(intervals, prices.dates, absent).sum(axis=1)
+            return prices, None, [], None
+        if query.universe == "all":
+            return self.store.read_prices(stock_tickers(self.store), fields=fields), None, [], None
+        _, intervals = get_universe(self.store, query.universe)
+        tickers = sorted(set(intervals["ticker"]))
+        prices = self.store.read_prices(tickers, fields=fields)
+        member = membership_panel(intervals, prices.dates, prices.tickers)
+        # members without any price column still count in the denominator of coverage
+        absent = sorted(set(tickers) - set(prices.tickers))
+        return prices, member, absent, intervals
+
+    def _compute_breadth(self, query: BreadthQuery) -> pd.DataFrame:
+        fields = ("close", "high", "low") if query.intraday else ("close",)
+        prices, member, absent, intervals = self._panel(query, fields)
         out = compute_breadth(
             prices.close,
             prices.high if query.intraday else None,
@@ -136,12 +139,40 @@ class BreadthService:
             member,
             query.params(),
         )
-        if extra is not None and absent:
+        if intervals is not None and absent:
+            extra = membership_panel(intervals, prices.dates, absent).sum(axis=1)
             out["members"] = out["members"] + extra.to_numpy()
             out["coverage_pct"] = (
                 100.0 * out["members_with_data"] / out["members"].where(out["members"] > 0)
             )
         return out
+
+    def at_high(
+        self, universe: str, days: tuple[pd.Timestamp, ...], near_pcts: tuple[float, ...]
+    ) -> pd.DataFrame:
+        """% of ``universe``'s members at (or within ``near_pct`` % of) their 52-week high on
+        each of ``days``, by closing highs and, when the store has highs, intraday highs
+        (``indicators.highs.share_at_high``). Long: basis, near_pct, date, pct, at_high,
+        eligible."""
+
+        def compute() -> pd.DataFrame:
+            prices, member, _, _ = self._panel(BreadthQuery(universe=universe), ("close", "high"))
+            bases: dict[str, pd.DataFrame | None] = {"close": None}
+            if prices.high is not None:
+                bases["intraday"] = prices.high
+            parts = []
+            for basis, high in bases.items():
+                for near in near_pcts:
+                    got = share_at_high(
+                        prices.close, days, high=high, member=member, near_pct=near
+                    ).reset_index()
+                    got.insert(0, "near_pct", near)
+                    got.insert(0, "basis", basis)
+                    parts.append(got)
+            return pd.concat(parts, ignore_index=True)
+
+        key = hashlib.sha1(repr((universe, days, near_pcts)).encode()).hexdigest()[:16]
+        return self.memo("at_high", key, compute)
 
     def context(self, query: BreadthQuery, column: str) -> pd.DataFrame:
         """A breadth column with its trailing percentile and 10th/90th trailing band."""

@@ -167,7 +167,8 @@ def rrg_frame(
 def claims_csv(
     store: Store, asof: date | None = None, universe: str = "", compare: str = ""
 ) -> str:
-    """The claim table (indicators.claims.CLAIM_COLUMNS) for the as-of session; when no
+    """The claim table (indicators.claims.CLAIM_COLUMNS, then indicators.verdicts.NOTE_COLUMNS:
+    what the note said and the verdict) for the as-of session; when no
     universe is given and russell3000 is not stored, stderr names the stand-in (``all``)."""
     svc = _service(store)
     _say_fallback(svc, universe)

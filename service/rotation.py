@@ -20,7 +20,9 @@ from data.universes import ALL
 from indicators.analogs import AnalogParams, AnalogResult, find_analogs
 from indicators.claims import Leg, UniverseBreadth, claim_table
 from indicators.rrg import RrgParams, RrgResult, relative_rotation
+from indicators.verdicts import DIFFERS, Candidate, note_columns
 from service.breadth import BreadthQuery, BreadthService
+from service.note import NEAR_HIGH_PCTS, NEARBY_SESSIONS, NOTE, NOTE_DATE, NOTE_UNIVERSES
 from service.pairs import BENCHMARK_ROLE
 
 DEFAULT_COMPARE = "sp500"
@@ -195,7 +197,8 @@ class RotationService:
         return {role: Leg(role, t, closes[t] if t else None) for role, t in tickers.items()}
 
     def claims(self, asof: date | None, universe: str, compare: str) -> pd.DataFrame:
-        """The claim table for ``asof`` (see indicators.claims; columns CLAIM_COLUMNS)."""
+        """The claim table for ``asof`` (see indicators.claims; columns CLAIM_COLUMNS), then
+        what the note said and the verdict (indicators.verdicts.NOTE_COLUMNS)."""
         when = self.resolve_asof(asof)
         uni = universe or self.default_universe()
         cmp_ = compare or DEFAULT_COMPARE
@@ -207,9 +210,60 @@ class RotationService:
                 main = replace(main, note="; ".join(p for p in (fallback, main.note) if p))
             other = self._universe_breadth(cmp_) if cmp_.lower() != uni.lower() else None
             legs = self._legs(("large", "small", "value", "growth"))
-            return claim_table(main, other, legs, when)
+            table = claim_table(main, other, legs, when)
+            return self._with_note(table, when, uni, cmp_, bool(fallback))
 
         return self.svc.memo("claims", _key(when, uni, cmp_, fallback), compute)
+
+    def _with_note(
+        self, table: pd.DataFrame, when: pd.Timestamp, uni: str, cmp_: str, stand_in: bool
+    ) -> pd.DataFrame:
+        """The claim table with ``NOTE_COLUMNS`` appended: what the note said, its tolerance,
+        the verdict on the note's date, and for a % at 52-week highs row that differs the
+        nearest definition the data supports (``highs_candidates``)."""
+        broad, narrow = NOTE_UNIVERSES
+        aliases = {cmp_: narrow, uni: broad}
+        stand_ins = frozenset({uni}) if stand_in else frozenset()
+        on_date = when.date() == NOTE_DATE
+        first = note_columns(table, NOTE, on_date, aliases=aliases, stand_ins=stand_ins)
+        alternatives = {
+            (str(c), str(u)): self.highs_candidates(str(u), when)
+            for c, u, v in zip(table["claim"], table["universe"], first["verdict"], strict=True)
+            if c == "pct_new_highs_52w" and v == DIFFERS
+        }
+        cols = note_columns(table, NOTE, on_date, alternatives, aliases, stand_ins)
+        return pd.concat([table, cols], axis=1)
+
+    def highs_candidates(self, universe: str, when: pd.Timestamp) -> list[Candidate]:
+        """Definitions of "% at a 52-week high" the data supports near ``when``, each one
+        change away from the claim's own (listed first: intraday highs when stored, else
+        closing; made or matched; on ``when``): the other basis, "within 1%" of the high,
+        or the claim's own definition on one of the ``NEARBY_SESSIONS`` sessions before
+        ``when`` (latest first). One change at a time, so that the nearest is a reading of
+        the note a reader can name, not the best of many combined tweaks."""
+        days = self.svc.breadth(BreadthQuery(universe=universe)).loc[:when].index
+        days = days[-(NEARBY_SESSIONS + 1) :][::-1]
+        shares = self.svc.at_high(universe, tuple(days), NEAR_HIGH_PCTS)
+        own = "intraday" if "intraday" in set(shares["basis"]) else "close"
+        other = [b for b in ("intraday", "close") if b != own and b in set(shares["basis"])]
+        near_own, *nears = NEAR_HIGH_PCTS
+
+        def pick(basis: str, near: float, day: pd.Timestamp) -> Candidate:
+            sel = shares[
+                (shares["basis"] == basis) & (shares["near_pct"] == near) & (shares["date"] == day)
+            ]
+            kind = "closing" if basis == "close" else "intraday"
+            what = f"{kind} highs" if near == 0 else f"within {near:g}% of the {kind} high"
+            value = float(sel["pct"].iloc[0]) if len(sel) else float("nan")
+            return Candidate(f"{what}, {day:%Y-%m-%d}", value)
+
+        today, *before = days
+        return [
+            pick(own, near_own, today),
+            *(pick(basis, near_own, today) for basis in other),
+            *(pick(own, near, today) for near in nears),
+            *(pick(own, near_own, day) for day in before),
+        ]
 
     def analogs(self, asof: date | None, universe: str, params: AnalogParams) -> AnalogResult:
         """Episodes resembling the setup, with forward returns of PAIRS (indicators.analogs)."""

@@ -21,6 +21,8 @@ FORWARD_HEIGHT = 420
 EPISODE_FILL = "rgba(211, 84, 0, 0.13)"
 EPISODE_LINE = "rgba(211, 84, 0, 0.45)"
 EPISODE_SHAPE = "analog-episode"
+AFTER_ASOF_KEY = "open: realised after the as-of date (not in the medians)"
+"""Legend entry of the open markers, shown when any return was realised after the as-of date."""
 
 
 def forward_figure(
@@ -88,6 +90,18 @@ def forward_figure(
                     f"<b>{label}</b> · %{{x}} median %{{y:+.1f}}%<br>hit rate "
                     "%{customdata[0]:.0f}% of %{customdata[1]} episodes<extra></extra>"
                 ),
+            )
+        )
+    later = forward["forward_return_pct"].notna() & ~forward["realised_by_asof"].astype(bool)
+    if later.any():  # a legend key for the open markers
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=AFTER_ASOF_KEY,
+                marker={"symbol": "circle-open", "size": 8, "color": "#5a6570"},
+                hoverinfo="skip",
             )
         )
     base_layout(fig, height=FORWARD_HEIGHT, title=title)

@@ -43,7 +43,7 @@ def analogs_tab() -> Component:
             _number(Ids.ANALOG_NEAR, MAX_NEAR, "Index within % of 52-week high"),
             dbc.Col(
                 dbc.Switch(
-                    id=Ids.ANALOG_MARKS, value=True, label="Shade episodes on the Breadth tab"
+                    id=Ids.ANALOG_MARKS, value=False, label="Shade episodes on the Breadth tab"
                 ),
                 xs=12,
                 md=4,

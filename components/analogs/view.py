@@ -97,28 +97,44 @@ def summary_table(result: AnalogResult, labels: dict[str, str]) -> Component:
     )
 
 
+def covering(episodes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The episodes that span any part of ``year`` (start on or before its last day, end on
+    or after its first): an episode running from 2014 into 2016 covers 2015."""
+    if episodes.empty:
+        return episodes
+    start, end = pd.DatetimeIndex(episodes["start"]), pd.DatetimeIndex(episodes["end"])
+    return episodes[(start.year <= year) & (end.year >= year)]
+
+
 def note_years(result: AnalogResult, first: pd.Timestamp | None) -> str:
-    """Where the note's precedent years (2015, 2023) sit among the episodes."""
+    """Where the note's precedent years (2015, 2023) sit among the episodes: a year is covered
+    when an episode spans it, whatever year its signal fell in."""
     parts = []
-    eps = result.episodes
     for year in NOTE_YEARS:
         if first is None or first > pd.Timestamp(year=year, month=12, day=31):
             parts.append(f"{year}: before the stored data")
             continue
-        hits = eps[pd.DatetimeIndex(eps["signal_date"]).year == year] if len(eps) else eps
+        hits = covering(result.episodes, year)
         if len(hits) == 0:
             parts.append(f"{year}: no episode at these thresholds")
         else:
-            days = ", ".join(
-                f"#{int(e.episode)} {pd.Timestamp(e.signal_date):%d %b}" for e in hits.itertuples()
+            spans = ", ".join(
+                f"#{int(e.episode)} {pd.Timestamp(e.start):%d %b %Y} – "
+                f"{pd.Timestamp(e.end):%d %b %Y}"
+                for e in hits.itertuples()
             )
-            parts.append(f"{year}: {days}")
+            parts.append(f"{year}: {spans}")
     return "The note's precedents — " + "; ".join(parts) + "."
+
+
+AFTER_ASOF = "†"
+"""Marks a forward return realised after the as-of date (not known on it)."""
 
 
 def episodes_table(result: AnalogResult, labels: dict[str, str]) -> Component:
     """One row per episode: dates, setup values, and each pair's forward return over the
-    longest horizon that any episode has reached."""
+    longest horizon that any episode has reached; a return realised only after the as-of
+    date is marked (``AFTER_ASOF``, class ``after-asof``) and a footnote says so."""
     eps = result.episodes
     if eps.empty:
         return html.P("No episodes.", className="small")
@@ -129,27 +145,48 @@ def episodes_table(result: AnalogResult, labels: dict[str, str]) -> Component:
     tag = str(last["horizon_label"].iloc[0]) if len(last) else ""
     heads = ["#", "Signal", "Last session", "Sessions", "Breadth", "Long-run avg", "Off high"]
     heads += [f"{lab.split(' (')[0]} {tag}" for lab in labels.values()]
-    rows = []
+    rows, marked = [], 0
     for e in eps.itertuples(index=False):
-        cells = [
-            str(int(e.episode)),
-            f"{pd.Timestamp(e.start):%Y-%m-%d}",
-            f"{pd.Timestamp(e.end):%Y-%m-%d}",
-            str(int(e.signal_sessions)),
-            fmt_pct(e[5], signed=False),
-            fmt_pct(e.long_run_average, signed=False),
-            fmt_pct(e.index_off_high_pct, signed=False),
+        cells: list[Component] = [
+            html.Td(text, className="num" if i else "")
+            for i, text in enumerate(
+                [
+                    str(int(e.episode)),
+                    f"{pd.Timestamp(e.start):%Y-%m-%d}",
+                    f"{pd.Timestamp(e.end):%Y-%m-%d}",
+                    str(int(e.signal_sessions)),
+                    fmt_pct(e[5], signed=False),
+                    fmt_pct(e.long_run_average, signed=False),
+                    fmt_pct(e.index_off_high_pct, signed=False),
+                ]
+            )
         ]
         for pid in labels:
             sel = last[(last["pair"] == pid) & (last["episode"] == e.episode)]
-            cells.append(fmt_pct(float(sel["forward_return_pct"].iloc[0])) if len(sel) else "–")
-        rows.append(
-            html.Tr([html.Td(c, className="num" if i else "") for i, c in enumerate(cells)])
-        )
+            value = float(sel["forward_return_pct"].iloc[0]) if len(sel) else float("nan")
+            later = bool(len(sel)) and not bool(sel["realised_by_asof"].iloc[0])
+            later = later and pd.notna(value)
+            marked += later
+            cells.append(
+                html.Td(
+                    fmt_pct(value) + (AFTER_ASOF if later else ""),
+                    className="num after-asof fst-italic text-muted" if later else "num",
+                    title="realised after the as-of date: not known on it" if later else None,
+                )
+            )
+        rows.append(html.Tr(cells))
     head = html.Thead(html.Tr([html.Th(h) for h in heads]))
-    return dbc.Table(
+    table = dbc.Table(
         [head, html.Tbody(rows)], size="sm", hover=True, className="returns-table analog-episodes"
     )
+    if not marked:
+        return table
+    asof = f"{result.asof:%Y-%m-%d}" if result.asof is not None else "the as-of date"
+    note = (
+        f"{AFTER_ASOF} realised after the as-of date ({asof}): not known on it, left out of the "
+        "median and hit rate above."
+    )
+    return html.Div([table, html.P(note, className="small text-muted analog-after-asof")])
 
 
 def analogs_panel(svc: BreadthService, state: ViewState, choices: Choices) -> tuple[Any, ...]:

@@ -9,9 +9,10 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.page.controls import control_label, universe_options
-from components.url.fields import NOTE_DATE, ViewState, claim_universes
+from components.url.fields import ViewState, claim_universes
 from components.url.values import Choices
 from data.model import UniverseInfo
+from service.note import LEVEL_TOLERANCE, NOTE_DATE, RETURN_TOLERANCE
 
 
 def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
@@ -89,9 +90,11 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
             [
                 html.H2("Claim check: a narrow rally, then broadening?", className="h6 mb-1"),
                 html.P(
-                    "The note's figures recomputed from the stored data, each beside its "
-                    "long-run average and its percentile among all sessions up to the date "
-                    "(only what was known on that day).",
+                    "The note's figures recomputed from the stored data, each beside what the "
+                    "note said, a verdict on the note's date (within a stated tolerance: "
+                    f"±{LEVEL_TOLERANCE:g} pp for breadth shares, ±{RETURN_TOLERANCE:g} pp for "
+                    "returns), its long-run average and its "
+                    "percentile among all sessions up to the date (only what was known then).",
                     className="small text-muted mb-2",
                 ),
                 controls,

@@ -24,6 +24,7 @@ from components.url.values import Choices
 from data.errors import BreadthError
 from service.breadth import BreadthService
 from service.catalog import ALL, ALL_LABEL
+from service.note import NOTE_DATE
 from service.rotation import PREFERRED_UNIVERSE
 
 CLAIM_LABELS: dict[str, str] = {
@@ -36,6 +37,19 @@ CLAIM_LABELS: dict[str, str] = {
 }
 LEVELS = frozenset({"pct_above_200dma", "pct_new_highs_52w"})
 """Claims that are levels (0–100 %) rather than returns (signed)."""
+VERDICT_TEXT: dict[str, tuple[str, str]] = {
+    "matches": ("Matches", "success"),
+    "differs": ("Differs", "danger"),
+    "no_value": ("No value to check", "secondary"),
+    "no_figure": ("No figure to check", "secondary"),
+    "other_date": (f"Checked on the note's date ({NOTE_DATE.isoformat()}) only", "secondary"),
+    "other_subject": (
+        "Not checked: the note's figure is about another universe or index",
+        "secondary",
+    ),
+    "not_stated": ("–", "secondary"),
+}
+"""Verdict (``service.note`` / ``indicators.verdicts``) -> (text, badge colour)."""
 
 
 def _data_attr(name: str, value: str) -> dict[str, Any]:
@@ -66,6 +80,78 @@ def fmt_percentile(value: float) -> str:
     return f"{n}{suffix}"
 
 
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def _badge(verdict: str) -> Component:
+    """A coloured badge for a verdict (matches, differs); plain muted text for the rest."""
+    text, colour = VERDICT_TEXT.get(verdict, (verdict, "secondary"))
+    if verdict not in ("matches", "differs"):
+        return html.Div(text, className="small text-muted")
+    return dbc.Badge(text, color=colour, className="claim-verdict-badge")
+
+
+def _gap(value: float, said: float, tolerance: float) -> str:
+    """'−4.4 pp off, tolerance ±1 pp' (the value minus the note's figure)."""
+    return f"{value - said:+.1f} pp off, tolerance ±{tolerance:g} pp".replace("-", "−")
+
+
+def note_cell(r: Any) -> Component:
+    """What the note said, and the tolerance a verdict allows."""
+    said = str(r.note_said or "")
+    if not said:
+        return html.Span("–")
+    parts: list[Component | str] = [html.Div(said)]
+    if _finite(r.note_value):
+        parts.append(html.Div(f"tolerance ±{r.tolerance:g} pp", className="small text-muted"))
+    return html.Div(parts)
+
+
+def verdict_cell(claim: str, r: Any) -> Component:
+    """The verdict on the value (and on the long-run average where the note gave one); for a
+    row that differs, the nearest definition the data supports."""
+    verdict = str(r.verdict)
+    parts: list[Component | str] = [_badge(verdict)]
+    if verdict in ("matches", "differs"):
+        parts.append(html.Div(_gap(r.value, r.note_value, r.tolerance), className="small"))
+    if r.long_run_verdict in ("matches", "differs"):
+        parts.append(
+            html.Div(
+                [
+                    "Long-run avg: ",
+                    html.Strong(VERDICT_TEXT[str(r.long_run_verdict)][0].lower()),
+                    f" ({_gap(r.long_run_average, r.note_long_run_average, r.tolerance)})",
+                ],
+                className="small claim-long-run-verdict",
+            )
+        )
+    if r.nearest_definition:
+        tried = int(r.alternatives_tried)
+        parts.append(
+            html.Div(
+                [
+                    f"Nearest of {tried} other definitions the data supports: ",
+                    html.Strong(f"{r.nearest_definition}: {fmt_value(claim, r.nearest_value)}"),
+                    (
+                        f" (within ±{r.tolerance:g} pp of the note's figure)"
+                        if r.nearest_verdict == "matches"
+                        else f" (still more than ±{r.tolerance:g} pp off)"
+                    ),
+                ],
+                className="small claim-nearest",
+            )
+        )
+    elif verdict == "differs" and int(r.alternatives_tried):
+        parts.append(
+            html.Div(
+                f"None of {int(r.alternatives_tried)} other definitions comes closer.",
+                className="small claim-nearest",
+            )
+        )
+    return html.Div(parts, **_data_attr("data-verdict", verdict))
+
+
 def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
     """One row per claim: label and definition, universe, value, context, members, caveat."""
     if table.empty:
@@ -74,6 +160,8 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
         "Claim",
         "Universe / series",
         "Value",
+        "The note said",
+        "Verdict",
         "Long-run avg",
         "Percentile",
         "Members with data",
@@ -99,6 +187,8 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
                     ),
                     html.Td(_universe_cell(str(r.universe), labels)),
                     html.Td(fmt_value(claim, r.value), className="num claim-value"),
+                    html.Td(note_cell(r), className="claim-said"),
+                    html.Td(verdict_cell(claim, r), className="claim-verdict"),
                     html.Td(fmt_value(claim, r.long_run_average), className="num"),
                     html.Td(fmt_percentile(r.percentile), className="num"),
                     html.Td(f"{int(r.members_with_data):,}", className="num"),

@@ -1,14 +1,19 @@
-"""The page's own callback: the "View settings" button folds the controls on phones."""
+"""The page's own callbacks: the "View settings" button folds the controls on phones
+(clientside, assets/phone.js); the control groups that change nothing on the active tab
+(``components.page.controls.IDLE_ON``) are hidden there, with a line saying why."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State
 
 from components.ids import Ids
+from components.page.controls import IDLE_ON, idle_styles
 
 
 def register(app: Dash) -> None:
-    """Register the page's callbacks on ``app`` (clientside: assets/phone.js)."""
+    """Register the page's callbacks on ``app``."""
     app.clientside_callback(
         ClientsideFunction(namespace="page", function_name="toggleSettings"),
         Output(Ids.SETTINGS, "is_open"),
@@ -16,4 +21,8 @@ def register(app: Dash) -> None:
         Input(Ids.SETTINGS_TOGGLE, "n_clicks"),
         State(Ids.SETTINGS, "is_open"),
         prevent_initial_call=True,
+    )
+    outputs: list[Any] = [Output(i, "style") for i in IDLE_ON]
+    app.callback(*outputs, Output(Ids.IDLE_CONTROLS_NOTE, "style"), Input(Ids.TABS, "active_tab"))(
+        idle_styles
     )

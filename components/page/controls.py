@@ -20,6 +20,39 @@ from components.url.values import MAX_WINDOW, MIN_WINDOW, PRESETS, Choices
 from data.model import UniverseInfo
 from service.catalog import ALL, ALL_LABEL
 
+IDLE_ON: dict[Ids, tuple[str, ...]] = {
+    Ids.DATE_CONTROLS: ("claims", "analogs"),
+    Ids.OPTION_CONTROLS: ("claims", "analogs"),
+}
+"""Header control groups -> the tabs where they change nothing, so they are hidden there: the
+Claim check and Analogs read their own as-of date and the default 200-day / 52-week breadth,
+never the date range, the moving-average windows, the highs basis or the McClellan form."""
+HIDDEN = {"display": "none"}
+
+
+def idle_styles(tab: str | None) -> tuple[dict[str, str], ...]:
+    """Styles of ``IDLE_ON``'s groups (hidden on their idle tabs), then of the note that says
+    why (shown only where something is hidden)."""
+    groups = tuple(HIDDEN if tab in tabs else {} for tabs in IDLE_ON.values())
+    return (*groups, {} if any(groups) else HIDDEN)
+
+
+def idle_note() -> dbc.Col:
+    """Said in place of the hidden controls (see ``IDLE_ON``)."""
+    return dbc.Col(
+        html.P(
+            "The date range, moving-average windows and highs and McClellan options shape the "
+            "Breadth charts (the date range also the RRG); this tab uses its own as-of date "
+            "and the 200-day and 52-week definitions.",
+            className="form-text mb-0",
+        ),
+        id=Ids.IDLE_CONTROLS_NOTE,
+        style=HIDDEN,
+        xs=12,
+        md=6,
+        xl=7,
+    )
+
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
@@ -102,6 +135,7 @@ def date_controls(choices: Choices) -> dbc.Col:
             ),
             dbc.ButtonGroup(buttons, size="sm", className="preset-group flex-wrap"),
         ],
+        id=Ids.DATE_CONTROLS,
         xs=12,
         md=6,
         xl=3,
@@ -185,6 +219,7 @@ def option_controls(choices: Choices) -> dbc.Col:
                 className="g-2",
             ),
         ],
+        id=Ids.OPTION_CONTROLS,
         xs=12,
         md=8,
         xl=4,
@@ -237,6 +272,7 @@ def controls_card(choices: Choices, infos: list[UniverseInfo]) -> dbc.Card:
                     universe_controls(choices, infos),
                     date_controls(choices),
                     option_controls(choices),
+                    idle_note(),
                     download_controls(),
                 ],
                 className="g-3",

@@ -53,8 +53,6 @@ DEFAULT_FAST, DEFAULT_SLOW = 50, 200
 DEFAULT_TAIL = 8
 DEFAULT_GAP, MAX_GAP = 0.0, 50.0
 DEFAULT_NEAR, MAX_NEAR = 5.0, 30.0
-NOTE_DATE = date(2025, 7, 28)
-"""The date of the note whose claims the Claim check tab recomputes."""
 CLAIM_COMPARES: tuple[str, ...] = ("sp500", "sim-large")
 """Preferred default of ``ccmp`` (the first one the store holds)."""
 
@@ -313,7 +311,7 @@ class ViewState:
         ),
     )
     analog_marks: bool = field(
-        default=True,
+        default=False,  # off: the episode bands cover much of the chart (issue #14, item 7)
         metadata=url(
             "marks",
             parse_flag("on", "off", "expected on or off"),

@@ -33,7 +33,7 @@ from components.context import get_service
 from components.ids import Ids
 from components.page.tables import notice_list
 from components.rrg.view import end_of, slider_config
-from components.url.fields import BY_KEY, FIELDS, NOTE_DATE, PAGE, Control, ViewState
+from components.url.fields import BY_KEY, FIELDS, PAGE, Control, ViewState
 from components.url.query import (
     controls_query,
     edited_query,
@@ -45,6 +45,7 @@ from components.url.query import (
     zoomed,
 )
 from components.url.values import PRESETS, Choices
+from service.note import NOTE_DATE
 
 PAGE_CONTROLS: tuple[tuple[str, Control], ...] = tuple(
     (name, spec.control) for name, spec in FIELDS if spec.tab == PAGE and spec.control

@@ -136,6 +136,17 @@ def test_tb003_analogs_and_episode_bands(dash_duo: Any, tabs_app: Any) -> None:
     assert sum(fwd["points"]) > 0
     assert "near" in dash_duo.find_element(f"#{Ids.ANALOG_NEAR}").get_attribute("id")
     assert dash_duo.find_element(f"#{Ids.ANALOG_NEAR}").get_attribute("value") == "20"
+    # shading is off by default (it once covered most of the chart): no bands on Breadth
+    switch = dash_duo.find_element(f"#{Ids.ANALOG_MARKS}")
+    assert not switch.is_selected()
+    click_tab(dash_duo, "Breadth")
+    g = wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["traces"] and x)
+    time.sleep(1.0)  # a late patch of the bands would land by now
+    assert graph(dash_duo, Ids.PARTICIPATION)["shapes"] == 0 and g["shapes"] == 0
+    # the switch turns them on, and the URL says so
+    click_tab(dash_duo, "Analogs")
+    dash_duo.driver.execute_script("arguments[0].click();", switch)
+    wait_for(lambda: query(dash_duo).get("marks") == ["on"])
     click_tab(dash_duo, "Breadth")
     wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["shapes"] >= 1)
     assert query(dash_duo)["near"] == ["20"]
@@ -172,3 +183,75 @@ def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
                 " - document.documentElement.clientWidth;"
             )
             assert overflow <= 1, f"horizontal overflow of {overflow}px on {tab} at {width}px"
+
+
+@pytest.fixture(scope="module")
+def note_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo market with its universes also stored as russell3000 and sp500, so the Claim
+    check has the note's universes to give verdicts on (simulated figures, real verdicts)."""
+    from data.jobs import load_demo
+    from data.model import UniverseInfo
+    from data.store import Store
+    from data.universes import get_universe
+
+    root = tmp_path_factory.mktemp("note") / "store"
+    store = Store(root)
+    load_demo(store, seed=1, n_tickers=300, years=4)
+    for name, like in (("russell3000", "sim-all"), ("sp500", "sim-large")):
+        _, intervals = get_universe(store, like)
+        store.write_universe(UniverseInfo(name, f"{like} as {name}", point_in_time=True), intervals)
+    return root
+
+
+@pytest.fixture()
+def note_app(note_store: Path, tmp_path: Path) -> Iterator[Any]:
+    from app import create_app
+    from settings import load_settings
+
+    yield create_app(load_settings(env={}, data_dir=note_store, cache_dir=tmp_path / "cache"))
+
+
+def shown(duo: Any, id_: str) -> bool:
+    return bool(duo.driver.execute_script(
+        "var el = document.getElementById(arguments[0]);"
+        "return !!el && el.offsetParent !== null;", id_))  # fmt: skip
+
+
+def test_tb005_claims_say_what_the_note_said_and_idle_controls_hide(
+    dash_duo: Any, note_app: Any
+) -> None:
+    """Issue #14 item 8: the note's figure and a verdict on each row; the header's date range
+    and options, which change nothing on the Claim check and Analogs tabs, are hidden there
+    (with a line saying why) and back on the Breadth tab."""
+    open_at(dash_duo, note_app, "?tab=claims&asof=2025-07-28")
+    rows = wait_for(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "tr[data-claim]"))
+    heads = [h.text for h in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".claims-table th")]
+    assert "The note said" in heads and "Verdict" in heads
+    cells = wait_for(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-verdict]"))
+    verdicts = [v.get_attribute("data-verdict") for v in cells]
+    assert len(verdicts) == len(rows) == 7
+    assert set(verdicts[:3]) <= {"matches", "differs"}  # the note's universes, on its date
+    assert verdicts[5:] == ["no_figure", "no_figure"]  # forecasts
+    said = dash_duo.find_element("tr[data-claim=pct_above_200dma] .claim-said").text
+    assert "~55% of Russell 3000 stocks" in said and "±1 pp" in said
+    for id_ in (Ids.DATE_CONTROLS, Ids.OPTION_CONTROLS):
+        assert not shown(dash_duo, id_)
+    assert shown(dash_duo, Ids.IDLE_CONTROLS_NOTE) and shown(dash_duo, Ids.UNIVERSE)
+    click_tab(dash_duo, "Breadth")
+    wait_for(lambda: shown(dash_duo, Ids.DATE_CONTROLS) and shown(dash_duo, Ids.OPTION_CONTROLS))
+    assert not shown(dash_duo, Ids.IDLE_CONTROLS_NOTE)
+    click_tab(dash_duo, "Analogs")
+    wait_for(lambda: not shown(dash_duo, Ids.DATE_CONTROLS))
+    assert not shown(dash_duo, Ids.OPTION_CONTROLS) and shown(dash_duo, Ids.IDLE_CONTROLS_NOTE)
+    click_tab(dash_duo, "Claim check")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wait_for(lambda: dash_duo.find_elements("[data-verdict]"))
+    dash_duo.driver.execute_script("window.scrollTo(0, 0);")
+    time.sleep(0.3)
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / "desktop-claims-verdicts-top.png"))
+    dash_duo.driver.execute_script(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'start'});",
+        str(Ids.CLAIM_TABLE),
+    )
+    time.sleep(0.3)
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / "desktop-claims-verdicts.png"))

@@ -16,6 +16,7 @@ from data.model import Prices, UniverseInfo
 from data.store import Store
 from indicators.claims import CLAIM_COLUMNS
 from indicators.rrg import RrgParams, relative_rotation
+from indicators.verdicts import NOTE_COLUMNS
 from service.exports import ROTATION_COLUMNS, RRG_COLUMNS, to_csv
 
 ETFS = ("SPY", "IWM", "IWD", "IWF", "RSP", "XLK", "XLF")
@@ -98,8 +99,16 @@ def test_rotcli003_claims_for_a_weekend_asof(store_dir: Path) -> None:
               "--compare", "half")  # fmt: skip
     assert res.exit_code == 0, res.output
     table = pd.read_csv(io.StringIO(res.stdout))
-    assert tuple(table.columns) == CLAIM_COLUMNS
+    # the note's columns are appended after the claim table's own, in their order
+    assert tuple(table.columns) == CLAIM_COLUMNS + NOTE_COLUMNS
     assert (table["asof"] == "2021-06-04").all()  # the Friday before the Sunday
+    # what the note said is on every row; a verdict only on the note's date (2025-07-28)
+    # and only for its universes (all and half are neither russell3000 nor sp500)
+    assert (
+        table["verdict"].tolist() == ["other_subject"] * 3 + ["other_date"] * 2 + ["no_figure"] * 2
+    )
+    assert table["note_value"].tolist()[:5] == [55.0, 3.8, 9.3, 28.0, 1.2]
+    assert table["tolerance"].tolist() == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0]
     assert table["claim"].tolist() == [
         "pct_above_200dma", "pct_new_highs_52w", "pct_new_highs_52w", "index_gain_from_12m_low",
         "small_caps_ytd", "value_vs_growth_since_low", "small_vs_large_since_low",

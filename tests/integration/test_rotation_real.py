@@ -74,3 +74,33 @@ def test_rotreal002_analogs_2015_and_2023(rotation: RotationService) -> None:
     assert result.pairs["small_vs_large"] == ("IWM", "SPY")
     assert result.pairs["equal_vs_cap"] == ("RSP", "SPY")
     assert (result.summary["n"] > 0).all()
+
+
+def test_rotreal003_verdicts_against_the_note(rotation: RotationService) -> None:
+    """The note's figures beside the recomputed ones on its date, with verdicts; the S&P 500
+    share at 52-week highs differs and its nearest alternative definition is reported.
+
+    Measured here (closing highs: the file has closes only): 4.91% of the S&P 500 at closing
+    highs on 2025-07-28 (the note: 9.3%); within 1% of the high 11.25%; closing highs on
+    2025-07-25 10.22% and on 2025-07-23 10.02% (the nearest of the six alternatives)."""
+    table = rotation.claims(NOTE_DATE, "", "").set_index(["claim", "universe"])
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print(table[["value", "note_value", "verdict", "nearest_definition", "nearest_value",
+                     "long_run_average", "long_run_verdict"]].to_string())  # fmt: skip
+    r3k = table.loc[("pct_above_200dma", "russell3000")]
+    assert (r3k["note_value"], r3k["verdict"]) == (55.0, "matches")  # 54.5 vs ~55
+    assert r3k["long_run_verdict"] == "differs"  # 58.3 vs ~57: 1.3 pp over ±1
+    assert table.loc[("pct_new_highs_52w", "russell3000"), "verdict"] == "matches"  # 3.5 vs 3.8
+    sp = table.loc[("pct_new_highs_52w", "sp500")]
+    assert sp["value"] == pytest.approx(4.91, abs=0.005) and sp["verdict"] == "differs"
+    assert sp["nearest_definition"] == "closing highs, 2025-07-23"
+    assert sp["nearest_value"] == pytest.approx(10.02, abs=0.005)
+    assert (sp["nearest_verdict"], sp["alternatives_tried"]) == ("matches", 6)
+    cands = {
+        c.definition: c.value for c in rotation.highs_candidates("sp500", pd.Timestamp(NOTE_DATE))
+    }
+    assert cands["within 1% of the closing high, 2025-07-28"] == pytest.approx(11.25, abs=0.005)
+    assert cands["closing highs, 2025-07-25"] == pytest.approx(10.22, abs=0.005)
+    assert table.loc[("index_gain_from_12m_low", "SPY"), "verdict"] == "matches"  # 28.7 vs 28
+    assert table.loc[("small_caps_ytd", "IWM"), "verdict"] == "matches"  # 1.9 vs 1.2 (±2)
+    assert table.loc[("value_vs_growth_since_low", "IWD/IWF"), "verdict"] == "no_figure"

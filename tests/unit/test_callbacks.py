@@ -250,7 +250,19 @@ def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
     with app.server.app_context():
         from components.context import choices, get_service
 
-        state, _ = parse_query("?u=sim-large&near=20", choices(get_service()))
+        plain, _ = parse_query("?u=sim-large&near=20", choices(get_service()))
+        state, _ = parse_query("?u=sim-large&near=20&marks=on", choices(get_service()))
+    # shading is off unless the link asks for it (issue #14 item 7: it covered the chart)
+    drawn = run(
+        app,
+        update_charts_fn(),
+        ["view-state.data", "tab-state.data"],
+        view,
+        rng,
+        None,
+        to_store(plain),
+    )
+    assert drawn["participation"]["layout"]["shapes"] == []
     tabs = to_store(state)
     fresh = run(
         app, update_charts_fn(), ["view-state.data", "tab-state.data"], view, rng, None, tabs

@@ -150,10 +150,10 @@ OLD_LINKS: list[tuple[str, dict[str, Any], list[str], str]] = [
             "tab": "analogs",
             "analog_gap": 2.5,
             "analog_near": 7.0,
-            "analog_marks": False,
         },
         [],
-        "?u=sim-large&start=2023-03-31&end=2026-03-31&fast=50&slow=200&highs=intraday&mcc=classic&tab=analogs&gap=2.5&near=7&marks=off",
+        # marks=off is the default since issue #14 item 7 (shading off): left out
+        "?u=sim-large&start=2023-03-31&end=2026-03-31&fast=50&slow=200&highs=intraday&mcc=classic&tab=analogs&gap=2.5&near=7",
     ),
     (
         "?tab=analogs&gap=nan&near=31&marks=yes",
@@ -205,9 +205,11 @@ OLD_LINKS: list[tuple[str, dict[str, Any], list[str], str]] = [
             "asof": "2025-07-28",
             "claim_universe": "sp500",
             "claim_compare": "sim-small",
+            "analog_marks": True,
         },
         [],
-        "?u=sim-all&start=2025-03-03&end=2025-09-30&fast=21&slow=63&highs=intraday&mcc=classic&tab=rrg&tail=4&rrgend=2025-06-27&asof=2025-07-28&cu=sp500&ccmp=sim-small",
+        # marks=on is no longer the default (issue #14 item 7): the canonical query keeps it
+        "?u=sim-all&start=2025-03-03&end=2025-09-30&fast=21&slow=63&highs=intraday&mcc=classic&tab=rrg&tail=4&rrgend=2025-06-27&asof=2025-07-28&cu=sp500&ccmp=sim-small&marks=on",
     ),
 ]
 

@@ -131,7 +131,7 @@ def test_report005_rrg_tab_is_the_pages_rrg(demo: BreadthService) -> None:
 
 
 def test_report006_claims_tab_holds_the_claim_table(demo: BreadthService) -> None:
-    from components.claims.view import fmt_percentile, fmt_value
+    from components.claims.view import VERDICT_TEXT, fmt_percentile, fmt_value
     from components.context import rotation_service
 
     report = build_report(demo, f"?u=sim-all&tab=claims&asof={ASOF}")
@@ -154,10 +154,17 @@ def test_report006_claims_tab_holds_the_claim_table(demo: BreadthService) -> Non
     # the PNG picture of the same table: one header, one row per claim, same values
     figure = report.sections[0].figure
     cells = figure.data[0].cells.values
-    assert figure.data[0].type == "table" and len(cells) == 7
+    assert figure.data[0].type == "table" and len(cells) == 9
     assert [v.replace("<br>", " ") for v in cells[2]] == [
         fmt_value(r.claim, r.value) for r in expected.itertuples()
     ]
+    # what the note said and the verdict (sim-all and the SIM: series are not what the note
+    # spoke of; the last two rows are forecasts)
+    assert [v.replace("<br>", " ").startswith(str(r.note_said)[:12]) for v, r in
+            zip(cells[3], expected.itertuples(), strict=True)] == [True] * 7  # fmt: skip
+    verdicts = [VERDICT_TEXT[v][0] for v in expected["verdict"]]
+    assert [v.replace("<br>", " ") for v in cells[4]] == verdicts
+    assert expected["verdict"].tolist() == ["other_subject"] * 5 + ["no_figure"] * 2
 
 
 def test_report007_analogs_tab_plot_summary_episodes(demo: BreadthService) -> None:

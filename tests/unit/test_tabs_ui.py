@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.analogs.figures import episode_shapes, forward_figure
+from components.analogs.figures import AFTER_ASOF_KEY, episode_shapes, forward_figure
+from components.analogs.view import AFTER_ASOF, covering, episodes_table, note_years
 from components.claims.view import fmt_percentile, fmt_value
 from components.ids import Ids
 from components.rrg import data as rd
@@ -29,7 +32,7 @@ from components.url.query import (
 )
 from components.url.sync import query_after
 from components.url.values import Choices
-from service.rotation import missing_notice, resolve_members
+from service.rotation import AnalogResult, missing_notice, resolve_members
 
 CHOICES = Choices(
     universes=("all", "sim-all", "sim-large", "sim-small"),
@@ -234,12 +237,83 @@ def _forward() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_tab020_forward_figure_points_and_medians() -> None:
     forward, summary = _forward()
     fig = forward_figure(forward, summary, {"small_vs_large": "Small vs large (IWM/SPY)"})
-    points, medians = fig.data
+    points, medians, key = fig.data
+    assert key.name == AFTER_ASOF_KEY and key.marker.symbol == "circle-open"  # the legend
     assert len(points.y) == 5  # 6 pair × horizon cells, one return undefined
     assert sorted(points.y) == [-4.0, -2.0, 1.0, 2.0, 3.0]
     assert list(points.marker.symbol).count("circle-open") == 2  # episode 2: hindsight only
     assert list(medians.x) == ["1m", "12m"] and list(medians.y) == [2.0, -2.0]
     assert list(fig.layout.xaxis.categoryarray) == ["1m", "12m"]
+
+
+def test_tab024_forward_figure_keys_open_markers_only_when_there_are_some() -> None:
+    forward, summary = _forward()
+    forward["realised_by_asof"] = True
+    fig = forward_figure(forward, summary, {"small_vs_large": "Small vs large (IWM/SPY)"})
+    assert [t.name for t in fig.data] == [
+        "Small vs large (IWM/SPY)",
+        "Small vs large (IWM/SPY): median",
+    ]
+    assert "circle-open" not in list(fig.data[0].marker.symbol)
+
+
+def _result(asof: str) -> AnalogResult:
+    """Hand-made episodes: #1 runs from 2014 into 2016 (so covers 2015), #2 from 2023."""
+    eps = pd.DataFrame({
+        "episode": [1, 2], "start": pd.to_datetime(["2014-10-21", "2023-04-21"]),
+        "end": pd.to_datetime(["2016-07-05", "2023-12-06"]),
+        "signal_date": pd.to_datetime(["2014-10-21", "2023-04-21"]), "signal_sessions": [274, 107],
+        "pct_above_200dma": [49.7, 46.3], "long_run_average": [70.3, 58.9],
+        "index_off_high_pct": [3.4, 4.3], "contains_asof": [False, False],
+    })  # fmt: skip
+    forward = pd.DataFrame({
+        "episode": [1, 2], "signal_date": eps["signal_date"], "pair": "small_vs_large",
+        "horizon": 252, "horizon_label": "12m", "end_date": pd.to_datetime(["2015-10-20",
+                                                                            "2024-04-22"]),
+        "forward_return_pct": [-3.0, 5.25], "realised_by_asof": [True, False],
+    })  # fmt: skip
+    return AnalogResult(pd.DataFrame(), eps, forward, pd.DataFrame(), pd.Timestamp(asof))
+
+
+def test_tab025_a_year_spanned_by_an_episode_is_covered() -> None:
+    """2015 once read 'no episode at these thresholds' while episode 1 ran 2014 → 2016."""
+    result = _result("2024-01-31")
+    assert covering(result.episodes, 2015)["episode"].tolist() == [1]
+    assert covering(result.episodes, 2014)["episode"].tolist() == [1]
+    assert covering(result.episodes, 2016)["episode"].tolist() == [1]
+    assert covering(result.episodes, 2017).empty
+    assert covering(result.episodes, 2023)["episode"].tolist() == [2]
+    text = note_years(result, pd.Timestamp("2013-01-02"))
+    assert text == (
+        "The note's precedents — 2015: #1 21 Oct 2014 – 05 Jul 2016; "
+        "2023: #2 21 Apr 2023 – 06 Dec 2023."
+    )
+    few = replace(result, episodes=result.episodes.iloc[1:])
+    assert "2015: no episode at these thresholds" in note_years(few, pd.Timestamp("2013-01-02"))
+    assert "2015: before the stored data" in note_years(result, pd.Timestamp("2016-01-04"))
+
+
+def test_tab026_returns_realised_after_the_asof_are_marked() -> None:
+    table = episodes_table(_result("2024-01-31"), {"small_vs_large": "Small vs large (IWM/SPY)"})
+    cells = [c for c in _walk(table) if getattr(c, "className", "") and "num" in c.className]
+    later = [c for c in cells if "after-asof" in c.className]
+    assert [c.children for c in later] == ["+5.2%" + AFTER_ASOF]  # episode 2, 2024-04-22
+    rows = [c for c in _walk(table) if type(c).__name__ == "Tr"][1:]
+    assert [r.children[-1].children for r in rows] == ["-3.0%", "+5.2%" + AFTER_ASOF]
+    note = [c for c in _walk(table) if "analog-after-asof" in str(getattr(c, "className", ""))]
+    assert note and "realised after the as-of date (2024-01-31)" in note[0].children
+    done_result = _result("2024-06-28")
+    done_result.forward["realised_by_asof"] = True
+    done = episodes_table(done_result, {"small_vs_large": "Small vs large (IWM/SPY)"})
+    assert not [c for c in _walk(done) if "after-asof" in str(getattr(c, "className", ""))]
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from _walk(child)
 
 
 def test_tab021_forward_figure_without_returns_says_so() -> None:
@@ -287,3 +361,12 @@ def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
     assert "setup on sim-large" in ops and "sim-all" not in ops
     mine = analog_result(svc, state, ch, universe="sim-large")
     assert analog_result(svc, state, ch, universe="sim-large") is mine  # memoized
+
+
+def test_tab031_idle_header_controls_hide_on_claims_and_analogs() -> None:
+    from components.page.controls import HIDDEN, idle_styles
+
+    for tab in ("claims", "analogs"):
+        assert idle_styles(tab) == (HIDDEN, HIDDEN, {})  # dates, options hidden; note shown
+    for tab in ("breadth", "rrg", None):
+        assert idle_styles(tab) == ({}, {}, HIDDEN)
