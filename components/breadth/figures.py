@@ -146,7 +146,11 @@ def participation_figure(
     value = long_run.get("value")
     if value is not None and np.isfinite(value):
         lra_x = ms(pd.DatetimeIndex([breadth.index[0], breadth.index[-1]]))
-        period = f"{long_run['start']:%Y}–{long_run['end']:%Y}" if long_run.get("start") else ""
+        period = (
+            f"whole stored history, {long_run['start']:%Y}–{long_run['end']:%Y}"
+            if long_run.get("start")
+            else "whole stored history"
+        )
         fig.add_trace(
             go.Scatter(
                 x=lra_x,

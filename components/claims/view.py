@@ -27,6 +27,10 @@ from service.catalog import ALL, ALL_LABEL
 from service.note import NOTE_DATE
 from service.rotation import PREFERRED_UNIVERSE
 
+LONG_RUN_HEAD = "Long-run avg (to the as-of date)"
+"""Unlike the participation chart's line (the whole stored history), the claim's long-run
+average uses only sessions up to the as-of date, so the two can differ slightly."""
+
 CLAIM_LABELS: dict[str, str] = {
     "pct_above_200dma": "% of members above their 200-day average",
     "pct_new_highs_52w": "% of members at a 52-week high",
@@ -162,12 +166,12 @@ def claims_table(table: pd.DataFrame, labels: dict[str, str]) -> Component:
         "Value",
         "The note said",
         "Verdict",
-        "Long-run avg",
+        LONG_RUN_HEAD,
         "Percentile",
         "Members with data",
         "Caveat",
     ]
-    num = {"Value", "Long-run avg", "Percentile", "Members with data"}
+    num = {"Value", LONG_RUN_HEAD, "Percentile", "Members with data"}
     head = html.Thead(html.Tr([html.Th(h, className="num" if h in num else "") for h in heads]))
     rows = []
     for r in table.itertuples(index=False):

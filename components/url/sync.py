@@ -84,8 +84,15 @@ def _from_controls(
 ) -> tuple[ViewState, list[str]]:
     """The state after a header control or preset button changed (tab fields kept)."""
     values = dict(zip((n for n, _ in PAGE_CONTROLS), raw, strict=True))
-    state, notices = parse_query(controls_query(values, ch), ch)
     current = parse_query(search, ch)[0]
+    cleared: list[str] = []
+    if trigger == Ids.DATES:  # the picker clears a date it cannot read: keep the old one
+        for name in RANGE_FIELDS:
+            if not values.get(name) and getattr(current, name) is not None:
+                values[name] = getattr(current, name).isoformat()
+                cleared.append(f"the typed {name} date was not a valid date; kept {values[name]}")
+    state, notices = parse_query(controls_query(values, ch), ch)
+    notices = [*cleared, *notices]
     preset = str(trigger.get("preset")) if isinstance(trigger, dict) else current.preset
     if trigger == Ids.DATES:  # fixed dates replace a rolling range
         preset = ""

@@ -385,3 +385,12 @@ def test_cb016_a_zoom_becomes_the_views_dates(app: Dash) -> None:
     wide = sync(app, search, "x-sync.data", zoom="1990-01-01|2099-12-31 00:00")
     assert ch.first is not None and ch.last is not None
     assert (wide[3], wide[4]) == (ch.first.isoformat(), ch.last.isoformat())
+
+
+def test_cb017_an_unreadable_typed_date_keeps_the_old_one_and_says_so(app: Dash) -> None:
+    """#14 item 10: the picker clears a date it cannot read; the view kept it silently gone."""
+    raw = ("sim-large", None, None, "2025-03-31", 50, 200, "intraday", "classic")
+    out = sync(app, "?u=sim-large&start=2025-01-06&end=2025-06-30", "date-range.start_date", raw)
+    q = _query(out)
+    assert q["start"] == ["2025-01-06"] and q["end"] == ["2025-03-31"]
+    assert "the typed start date was not a valid date; kept 2025-01-06" in str(out[11])
