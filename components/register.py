@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dash import Dash
 
+from components.page import tabs as page_tabs
 from components.refresh import callbacks as refresh_callbacks
 from components.report import callbacks as report_callbacks
 from components.tabs import TAB_LIST
@@ -18,6 +19,7 @@ from components.url import sync
 def register(app: Dash) -> None:
     """Register every callback of the page on ``app``."""
     sync.register(app)
+    page_tabs.register(app)  # the tab strip (clientside)
     for tab in TAB_LIST:
         tab.register(app)
     refresh_callbacks.register(app)  # "Load real data" (a background callback)
