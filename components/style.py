@@ -166,7 +166,7 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
             "y": 1.0 - TITLE_PX / height,
             "yanchor": "top",
             "xanchor": "left",
-            "font": {"size": 11},
+            "font": {"size": 12},
             "bgcolor": "rgba(255,255,255,0)",
         },
         "dragmode": "zoom",

@@ -4,9 +4,12 @@ from computed styles, named hovers and a shared hover date, and axe-core on ever
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from selenium.webdriver.common.keys import Keys
 
 from components.ids import Ids
@@ -88,3 +91,160 @@ def test_ax001_tabs_are_reached_and_switched_by_keyboard(dash_duo: Any, tabs_app
     dash_duo.driver.get(dash_duo.server_url + "/?tab=claims")
     wait_for(lambda: selected(dash_duo) == ["Claim check"])
     assert [t["shown"] for t in tabs(dash_duo)] == [False, False, True, False]
+
+
+# ---- contrast ---------------------------------------------------------------------------
+
+COLOURS_JS = """
+function rgba(s) {
+  var m = (s.match(/[\\d.]+/g) || []).map(Number);
+  return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+}
+function over(top, base) {
+  var a = top[3];
+  return [0, 1, 2].map(function (k) { return top[k] * a + base[k] * (1 - a); });
+}
+function background(el) {
+  var layers = [];
+  for (var e = el; e; e = e.parentElement) {
+    var c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) { layers.push(c); if (c[3] >= 1) { break; } }
+  }
+  var out = [255, 255, 255];
+  for (var i = layers.length - 1; i >= 0; i--) { out = over(layers[i], out); }
+  return out;
+}
+return Array.from(document.querySelectorAll(arguments[0])).filter(function (el) {
+  return el.offsetParent !== null && el.textContent.trim();
+}).map(function (el) {
+  var st = getComputedStyle(el), bg = background(el);
+  var fg = rgba(st.color);
+  return {text: el.textContent.trim().slice(0, 40), fg: over(fg, bg), bg: bg,
+          px: parseFloat(st.fontSize), bold: parseInt(st.fontWeight, 10) >= 700};
+});
+"""
+FONTS_JS = """
+return Array.from(document.querySelectorAll(arguments[0])).filter(function (el) {
+  return el.getBoundingClientRect().width > 0;
+}).map(function (el) { return parseFloat(getComputedStyle(el).fontSize); });
+"""
+
+
+def luminance(rgb: list[float]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0-255 channels)."""
+    s = [c / 255 for c in rgb]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in s]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def ratio(fg: list[float], bg: list[float]) -> float:
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def needed(el: dict[str, Any]) -> float:
+    """WCAG 1.4.3: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold)."""
+    return 3.0 if el["px"] >= 24 or (el["bold"] and el["px"] >= 18.66) else 4.5
+
+
+def contrasts(duo: Any, selector: str) -> list[tuple[str, float, float]]:
+    """(text, contrast ratio, ratio needed) of each visible element ``selector`` matches."""
+    els = duo.driver.execute_script(COLOURS_JS, selector)
+    return [(e["text"], round(ratio(e["fg"], e["bg"]), 2), needed(e)) for e in els]
+
+
+def test_ax000_contrast_formula() -> None:
+    """The WCAG formula on known pairs (black/white 21, #777 on white 4.48)."""
+    assert ratio([0, 0, 0], [255, 255, 255]) == pytest.approx(21.0)
+    assert ratio([119, 119, 119], [255, 255, 255]) == pytest.approx(4.48, abs=0.01)
+    assert ratio([24, 188, 156], [255, 255, 255]) == pytest.approx(2.41, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def plain_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo market stored as if imported from a file (not simulated): the page shows
+    "Refresh data…" and no simulated-data banner, as with real data."""
+    from data.sources.demo import generate_demo
+    from data.store import Store
+
+    root = tmp_path_factory.mktemp("plain") / "store"
+    market = generate_demo(seed=1, n_tickers=300, years=4)
+    Store(root).write_prices(
+        market.prices,
+        source_kind="files",
+        source_label="prices.csv",
+        replace_all=True,
+        drop_universes=True,
+        ticker_info=market.info,
+        universes=market.universes,
+    )
+    return root
+
+
+@pytest.fixture()
+def plain_app(plain_store: Path, tmp_path: Path) -> Iterator[Any]:
+    from app import create_app
+    from settings import load_settings
+
+    app = create_app(load_settings(env={}, data_dir=plain_store, cache_dir=tmp_path / "cache"))
+    app.server.config["BREADTH_LOCAL"] = True  # as `python app.py`: the page offers a refresh
+    yield app
+
+
+NAMED = {
+    "preset buttons": f"button[id*='{Ids.PRESET}']",
+    "inactive tabs": "[role=tab][aria-selected=false]",
+    "selected tab": "[role=tab][aria-selected=true]",
+    "Refresh data…": f"#{Ids.REFRESH_OPEN}",
+    "data badges": f"#{Ids.BADGE} .badge",
+    "positive returns": ".returns-table .text-success",
+    "negative returns": ".returns-table .text-danger",
+    "tickers (code)": ".returns-table code",
+    "control labels": ".control-label",
+    "report buttons": ".report-controls .btn",
+}
+"""Elements of the Breadth tab (plain store) whose contrast the issue measured or that share
+their colours; each must be on the page."""
+NAMED_DEMO = {
+    "simulated-data banner": f"#{Ids.BANNER}, #{Ids.BANNER} strong, #{Ids.BANNER} code",
+}
+NAMED_CLAIMS = {
+    "note's date / latest": f"#{Ids.CLAIM_NOTE_DATE}, #{Ids.CLAIM_LATEST}",
+    "claim notes": ".claim-note",
+    "claim definitions": ".claim-definition",
+}
+
+
+def check_named(duo: Any, named: dict[str, str]) -> list[str]:
+    failures = []
+    for name, selector in named.items():
+        found = contrasts(duo, selector)
+        assert found, f"{name}: nothing matches {selector}"
+        low = min(found, key=lambda f: f[1] - f[2])
+        print(f"{name}: {low[1]:.2f} (needs {low[2]}) e.g. {low[0]!r}")
+        failures += [f"{name} {t!r}: {r} < {n}" for t, r, n in found if r < n]
+    return failures
+
+
+def test_ax002_text_contrast_meets_wcag_aa(dash_duo: Any, plain_app: Any) -> None:
+    open_at(dash_duo, plain_app, "")
+    wait_for(lambda: dash_duo.find_elements(".returns-table .text-success"))
+    failures = check_named(dash_duo, NAMED)
+    assert not dash_duo.find_elements(f"#{Ids.BANNER}")
+    assert dash_duo.find_element(f"#{Ids.REFRESH_OPEN}").text == "Refresh data…"
+    # the legends (and every other text) of the charts are at least 12 px
+    for graph_id in (Ids.PARTICIPATION, Ids.HIGHS_LOWS, Ids.ROTATION):
+        wait_for(lambda g=graph_id: graph(dash_duo, g))
+        sizes = dash_duo.driver.execute_script(FONTS_JS, f"#{graph_id} .legendtext")
+        assert sizes and min(sizes) >= 12, (graph_id, sizes)
+    dash_duo.driver.get(dash_duo.server_url + "/?tab=claims")
+    wait_for(lambda: dash_duo.find_elements("tr[data-claim] .claim-value"))
+    failures += check_named(dash_duo, NAMED_CLAIMS)
+    assert not failures, "\n".join(failures)
+
+
+def test_ax003_simulated_banner_contrast(dash_duo: Any, tabs_app: Any) -> None:
+    open_at(dash_duo, tabs_app, "")
+    wait_for(lambda: dash_duo.find_elements(f"#{Ids.BANNER}"))
+    failures = check_named(dash_duo, NAMED_DEMO)
+    assert not failures, "\n".join(failures)
