@@ -248,3 +248,49 @@ def test_ax003_simulated_banner_contrast(dash_duo: Any, tabs_app: Any) -> None:
     wait_for(lambda: dash_duo.find_elements(f"#{Ids.BANNER}"))
     failures = check_named(dash_duo, NAMED_DEMO)
     assert not failures, "\n".join(failures)
+
+
+# ---- hover ------------------------------------------------------------------------------
+
+HOVER_JS = """
+return Array.from(document.querySelectorAll('.linked-graph')).map(function (el) {
+  var layer = el.querySelector('.hoverlayer');
+  var texts = layer ? Array.from(layer.querySelectorAll('text')).map(function (t) {
+    return t.textContent; }) : [];
+  return {id: el.id, texts: texts};
+});
+"""
+
+
+def test_ax004_one_hover_date_names_every_series_on_every_date_chart(
+    dash_duo: Any, tabs_app: Any
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    from components.charts import LINKED_GRAPHS
+    from tests.browser.test_page import all_drawn
+
+    open_at(dash_duo, tabs_app, "?cmp=sim-small")
+    wait_for(lambda: all_drawn(dash_duo), timeout=30)
+    plot = dash_duo.find_element(f"#{Ids.PARTICIPATION} .nsewdrag")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
+    ActionChains(dash_duo.driver).move_to_element_with_offset(plot, 40, 10).perform()
+
+    def shown() -> dict[str, list[str]] | None:
+        got = {h["id"]: h["texts"] for h in dash_duo.driver.execute_script(HOVER_JS)}
+        return got if all(got.get(str(g)) for g in LINKED_GRAPHS) else None
+
+    hovers = wait_for(shown, timeout=10)
+    heads = {g: texts[0] for g, texts in hovers.items()}
+    assert len(set(heads.values())) == 1, heads  # the same date on every chart
+    day = next(iter(heads.values()))
+    assert day[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri"), day
+    joined = {g: " ".join(texts) for g, texts in hovers.items()}
+    # each value comes with its series' name
+    assert "% above 200-day avg:" in joined[Ids.PARTICIPATION]
+    assert "% above 50-day avg:" in joined[Ids.PARTICIPATION]
+    assert "% at 52-week highs:" in joined[Ids.HIGHS_LOWS]
+    assert "% at 52-week lows:" in joined[Ids.HIGHS_LOWS]
+    assert "% at highs: " in joined[Ids.HIGHS_LOWS]
+    assert "A/D line:" in joined[Ids.ADVANCE_DECLINE]
+    assert "Summation index:" in joined[Ids.ADVANCE_DECLINE]
