@@ -52,7 +52,7 @@
         var el = document.getElementById(id);
         var w = el ? el.getBoundingClientRect().width : 0;
         if (!w) {
-          var body = document.querySelector('.tab-pane.active .chart-card > .card-body');
+          var body = document.querySelector('[role="tabpanel"]:not([hidden]) .chart-card > .card-body');
           if (body) {
             var cs = getComputedStyle(body);
             w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);

@@ -73,7 +73,9 @@ class Ids(StrEnum):
     REPORT_STATUS = "report-status"
 
     # tabs (components/page/tabs.py and the rrg/, claims/, analogs/ folders)
-    TABS = "page-tabs"
+    TABS = "page-tabs"  # the selected tab's name (a store)
+    TAB = "page-tab"  # {"type": TAB, "tab": name}: a tab's button
+    TAB_PANEL = "page-tab-panel"  # {"type": TAB_PANEL, "tab": name}: its panel
     TAB_STATE = "tab-state"
     RRG = "chart-rrg"
     RRG_TAIL = "rrg-tail"

@@ -12,6 +12,7 @@ from dash import Dash
 
 from components.page import callbacks as page_callbacks
 from components.page import download
+from components.page import tabs as page_tabs
 from components.page.tabs import parts
 from components.refresh import callbacks as refresh_callbacks
 from components.report import callbacks as report_callbacks
@@ -23,6 +24,7 @@ def register(app: Dash) -> None:
     """Register every callback of the page on ``app``."""
     sync.register(app)
     page_callbacks.register(app)  # "View settings" on phones; idle controls per tab
+    page_tabs.register(app)  # the tab strip (clientside)
     for tab in TAB_LIST:
         parts(tab.name).register(app)
     download.register(app)  # "Download CSV" (the active tab's table)

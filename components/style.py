@@ -20,17 +20,37 @@ import pandas as pd
 import plotly.graph_objects as go
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+"""The colour-blind-safe palette of Okabe & Ito (2008), https://jfly.uni-koeln.de/color/.
+Every chart draws its series from it (greys apart); lines that share an axis also differ in
+dash, so no series is told apart by colour alone (tests/unit/test_a11y_figures.py checks each
+chart's colours under simulated protanopia and deuteranopia)."""
 COLORS = {
-    "primary": "#1f4e79",
-    "secondary": "#7fa7d1",
-    "up": "#1a7f37",
-    "down": "#c62828",
-    "compare": "#8e44ad",
-    "band": "rgba(31, 78, 121, 0.12)",
+    "primary": OKABE_ITO["blue"],
+    "secondary": OKABE_ITO["vermillion"],  # drawn dashed beside a primary line
+    "up": OKABE_ITO["blue"],
+    "down": OKABE_ITO["vermillion"],  # drawn dashed
+    "compare": OKABE_ITO["black"],  # drawn dotted
+    "oscillator": OKABE_ITO["reddish_purple"],
+    "band": "rgba(0, 114, 178, 0.12)",
     "reference": "#6c757d",
     "neutral": "#495057",
+    "warning_text": "#a63d00",  # vermillion darkened to 6.4:1 on white, for text
 }
-PAIR_COLORS = ("#1f4e79", "#d35400", "#16a085", "#8e44ad")
+PAIR_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], "#000000")
+"""Rotation pairs and analog pairs, in pair order (ΔE2000 >= 18 between any two, also under
+protanopia and deuteranopia; each at least 3:1 against white)."""
+PAIR_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
+"""Marker shape of each pair where pairs are drawn as points (analogs)."""
 DATE_HOVER = "%a %d %b %Y"
 HEIGHTS = {
     "benchmark": 260,
@@ -166,7 +186,7 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
             "y": 1.0 - TITLE_PX / height,
             "yanchor": "top",
             "xanchor": "left",
-            "font": {"size": 11},
+            "font": {"size": 12},
             "bgcolor": "rgba(255,255,255,0)",
         },
         "dragmode": "zoom",
@@ -220,6 +240,13 @@ def y_fit(fig: go.Figure, rules: Mapping[str, Mapping[str, object]]) -> go.Figur
     """
     fig.update_layout(meta={"yfit": {axis: {"pad": Y_PAD, **rule} for axis, rule in rules.items()}})
     return fig
+
+
+def hover(body: str) -> str:
+    """A hovertemplate that names its series: ``name: body``. The unified hover of the date
+    charts shows each template as it is (a colour swatch, no name), so without the name
+    readers who cannot tell the swatches apart see bare numbers."""
+    return "%{fullData.name}: " + body + "<extra></extra>"
 
 
 def line_trace(

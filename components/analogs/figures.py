@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.style import PAIR_COLORS, base_layout, message_figure
+from components.style import PAIR_COLORS, PAIR_SYMBOLS, base_layout, message_figure
 
 FORWARD_HEIGHT = 420
 EPISODE_FILL = "rgba(211, 84, 0, 0.13)"
@@ -38,6 +38,7 @@ def forward_figure(
     fig = go.Figure()
     for k, (pair, label) in enumerate(pair_labels.items()):
         color = PAIR_COLORS[k % len(PAIR_COLORS)]
+        shape = PAIR_SYMBOLS[k % len(PAIR_SYMBOLS)]
         rows = forward[(forward["pair"] == pair) & forward["forward_return_pct"].notna()]
         realised = rows["realised_by_asof"].to_numpy(dtype=bool)
         custom = np.column_stack(
@@ -59,7 +60,7 @@ def forward_figure(
                     "color": color,
                     "size": 8,
                     "opacity": 0.85,
-                    "symbol": np.where(realised, "circle", "circle-open"),
+                    "symbol": np.where(realised, shape, f"{shape}-open"),
                     "line": {"width": 1, "color": color},
                 },
                 customdata=custom,
@@ -87,7 +88,7 @@ def forward_figure(
                 },
                 customdata=np.column_stack([med["hit_rate"], med["n"]]),
                 hovertemplate=(
-                    f"<b>{label}</b> · %{{x}} median %{{y:+.1f}}%<br>hit rate "
+                    "<b>%{fullData.name}</b> · %{x} %{y:+.1f}%<br>hit rate "
                     "%{customdata[0]:.0f}% of %{customdata[1]} episodes<extra></extra>"
                 ),
             )

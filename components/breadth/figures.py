@@ -30,6 +30,7 @@ from components.style import (
     apply_view,
     base_layout,
     f32,
+    hover,
     line_trace,
     message_figure,
     ms,
@@ -108,7 +109,7 @@ def participation_figure(
             fill="tonexty",
             fillcolor=COLORS["band"],
             customdata=f32(context["q10"]),
-            hovertemplate="band %{customdata:.0f}–%{y:.0f}%<extra></extra>",
+            hovertemplate=hover("%{customdata:.0f}–%{y:.0f}%"),
         )
     )
     custom = np.column_stack(
@@ -127,9 +128,9 @@ def participation_figure(
             mode="lines",
             line={"color": COLORS["primary"], "width": 2},
             customdata=custom,
-            hovertemplate=(
+            hovertemplate=hover(
                 "%{y:.1f}% · percentile %{customdata[0]:.0f} · %{customdata[3]:,.0f} eligible, "
-                "%{customdata[1]:,.0f} of %{customdata[2]:,.0f} members with data<extra></extra>"
+                "%{customdata[1]:,.0f} of %{customdata[2]:,.0f} members with data"
             ),
         )
     )
@@ -140,7 +141,8 @@ def participation_figure(
             f"% above {fast}-day avg",
             COLORS["secondary"],
             1.2,
-            hover="%{y:.1f}%<extra></extra>",
+            dash="dash",
+            hover=hover("%{y:.1f}%"),
         )
     )
     value = long_run.get("value")
@@ -214,7 +216,7 @@ def highs_lows_figure(
             "% at 52-week highs",
             COLORS["up"],
             customdata=count,
-            hover="%{y:.1f}% (%{customdata:,.0f} names)<extra></extra>",
+            hover=hover("%{y:.1f}% (%{customdata:,.0f} names)"),
         ),
         row=1,
         col=1,
@@ -225,7 +227,8 @@ def highs_lows_figure(
             f32(breadth["pct_new_lows_52w"]),
             "% at 52-week lows",
             COLORS["down"],
-            hover="%{y:.1f}%<extra></extra>",
+            dash="dash",
+            hover=hover("%{y:.1f}%"),
         ),
         row=1,
         col=1,
@@ -239,7 +242,7 @@ def highs_lows_figure(
                 COLORS["compare"],
                 1.2,
                 dash="dot",
-                hover="%{y:.1f}%<extra></extra>",
+                hover=hover("%{y:.1f}%"),
             ),
             row=1,
             col=1,
@@ -253,7 +256,7 @@ def highs_lows_figure(
             1,
             fill="tozeroy",
             fillcolor="rgba(73, 80, 87, 0.25)",
-            hover="%{y:+,.0f} names<extra></extra>",
+            hover=hover("%{y:+,.0f} names"),
         ),
         row=2,
         col=1,

@@ -15,6 +15,7 @@ from components.style import (
     apply_view,
     base_layout,
     f32,
+    hover,
     line_trace,
     message_figure,
     ms,
@@ -59,7 +60,7 @@ def benchmark_figure(
             f32(series),
             ticker,
             COLORS["neutral"],
-            hover="%{y:,.2f}<extra>" + ticker + "</extra>",
+            hover=hover("%{y:,.2f}"),
         )
     )
     base_layout(fig, height=HEIGHTS["benchmark"], title=title)
@@ -118,7 +119,7 @@ def rotation_figure(
                     "width": 1.4 if built else 1.6,
                     "dash": "dash" if built else "solid",
                 },
-                hovertemplate="%{y:.1f}<extra>" + label + "</extra>",
+                hovertemplate=hover("%{y:.1f}"),
             )
         )
     notices = [n for n in notices if CONSTITUENT_MARK not in n]  # listed below the chart
@@ -137,7 +138,7 @@ def rotation_figure(
             yanchor="bottom",
             showarrow=False,
             align="left",
-            font={"size": 11, "color": COLORS["down"]},
+            font={"size": 12, "color": COLORS["warning_text"]},
             bgcolor="rgba(255,255,255,0.8)",
         )
     return apply_view(fig, start, end, rotation_ranges(lines[usable], start, end))

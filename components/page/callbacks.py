@@ -23,6 +23,6 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     outputs: list[Any] = [Output(i, "style") for i in IDLE_ON]
-    app.callback(*outputs, Output(Ids.IDLE_CONTROLS_NOTE, "style"), Input(Ids.TABS, "active_tab"))(
+    app.callback(*outputs, Output(Ids.IDLE_CONTROLS_NOTE, "style"), Input(Ids.TABS, "data"))(
         idle_styles
     )

@@ -1,20 +1,32 @@
 """The tab strip, and each tab's parts found by its folder name.
 
-``page_tabs`` lays out every tab of ``components.tabs.TAB_LIST``; the active tab is set from
-the URL (``tab=``) by ``components.url.sync``. Every tab's content is in the page from the
-start (hidden when inactive), and each view computes only while its tab is active.
 ``parts(name)`` imports ``components/<name>/{layout,callbacks,export}.py`` and returns what
 they must define (a test checks every tab has them).
+
+``page_tabs`` lays out every tab of ``components.tabs.TAB_LIST`` as a WAI-ARIA tab strip
+(https://www.w3.org/WAI/ARIA/apg/patterns/tabs/): a ``tablist`` of buttons, each a ``tab``
+with ``aria-selected`` and ``aria-controls``, and one ``tabpanel`` per tab labelled by its
+button. Only the selected tab is in the Tab order (roving tabindex); the arrow keys, Home and
+End move to another tab and select it (assets/tabs.js). The selected tab's name lives in the
+``Ids.TABS`` store, which the URL sync (``tab=``) reads and writes.
+
+dbc.Tabs is not used: dash-bootstrap-components 2.0.4 renders its nav links without an
+event key, so every tab had ``tabindex=-1`` and the same id ending ``-tab-null`` (no keyboard
+access, broken ``aria-controls``; dbc-team/dash-bootstrap-components#891).
+
+Every tab's content is in the page from the start (``hidden`` when inactive), and each view
+computes only while its tab is active.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import Dash, dcc
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
 from components.ids import Ids
@@ -43,26 +55,91 @@ def parts(name: str) -> TabParts:
     return TabParts(layout.layout, callbacks.register, export.view_csv, export.file_name)
 
 
+TAB_CLASS = "nav-link"
+ACTIVE_CLASS = "nav-link active"
+
+
+def tab_id(name: object) -> dict[str, object]:
+    """The pattern-matching id of a tab's button."""
+    return {"type": Ids.TAB, "tab": name}
+
+
+def panel_id(name: object) -> dict[str, object]:
+    """The pattern-matching id of a tab's panel."""
+    return {"type": Ids.TAB_PANEL, "tab": name}
+
+
+def dom_id(component_id: dict[str, object]) -> str:
+    """The ``id`` attribute Dash gives a pattern-matching id in the page (keys sorted, compact
+    JSON: dash-renderer's ``stringifyId``), for ``aria-controls`` / ``aria-labelledby``."""
+    return json.dumps(
+        {k: str(v) for k, v in component_id.items()}, sort_keys=True, separators=(",", ":")
+    )
+
+
+def aria(**attrs: str) -> dict[str, Any]:
+    """``aria-*`` attributes as keyword arguments: ``aria(selected="true")``."""
+    return {f"aria-{key}": value for key, value in attrs.items()}
+
+
+def tab_button(name: str, label: str, active: bool) -> html.Button:
+    """One tab: selected or not, in the Tab order only when selected."""
+    return html.Button(
+        label,
+        id=tab_id(name),
+        type="button",
+        role="tab",
+        n_clicks=0,
+        tabIndex="0" if active else "-1",
+        className=ACTIVE_CLASS if active else TAB_CLASS,
+        **aria(selected="true" if active else "false", controls=dom_id(panel_id(name))),
+    )
+
+
 def page_tabs(choices: Choices, infos: list[UniverseInfo]) -> Component:
-    """A dbc.Tabs with one tab per entry of ``components.tabs.TAB_LIST``."""
-    return dbc.Container(
+    """The tab strip and one panel per entry of ``components.tabs.TAB_LIST``."""
+    first = TAB_LIST[0].name
+    return html.Div(
         [
             dcc.Store(id=Ids.TAB_STATE),
-            dbc.Tabs(
-                [
-                    dbc.Tab(
-                        list(parts(tab.name).layout(choices, infos)),
-                        label=tab.label,
-                        tab_id=tab.name,
-                        class_name="pt-2",
-                    )
-                    for tab in TAB_LIST
-                ],
-                id=Ids.TABS,
-                active_tab=TAB_LIST[0].name,
-                class_name="page-tabs mb-2",
+            dcc.Store(id=Ids.TABS, data=first),
+            html.Div(
+                [tab_button(tab.name, tab.label, tab.name == first) for tab in TAB_LIST],
+                role="tablist",
+                className="page-tabs nav nav-tabs mb-2",
+                **aria(label="Views"),
             ),
+            *[
+                html.Div(
+                    list(parts(tab.name).layout(choices, infos)),
+                    id=panel_id(tab.name),
+                    role="tabpanel",
+                    hidden=tab.name != first,
+                    className="pt-2",
+                    **aria(labelledby=dom_id(tab_id(tab.name))),
+                )
+                for tab in TAB_LIST
+            ],
         ],
-        fluid=True,
-        class_name="px-0",
+    )
+
+
+def register(app: Dash) -> None:
+    """Two clientside callbacks (assets/tabs.js): a tab's click selects it (writes the store),
+    and the store shows its tab (button states, panels' ``hidden``)."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="tabs", function_name="select"),
+        Output(Ids.TABS, "data", allow_duplicate=True),
+        Input(tab_id(ALL), "n_clicks"),
+        State(Ids.TABS, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="tabs", function_name="show"),
+        Output(tab_id(ALL), "aria-selected"),
+        Output(tab_id(ALL), "tabIndex"),
+        Output(tab_id(ALL), "className"),
+        Output(panel_id(ALL), "hidden"),
+        Input(Ids.TABS, "data"),
+        State(tab_id(ALL), "id"),
     )

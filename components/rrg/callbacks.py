@@ -43,7 +43,7 @@ def register(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="rrg", function_name="width"),
         Output(Ids.RRG_WIDTH, "data"),
-        Input(Ids.TABS, "active_tab"),
+        Input(Ids.TABS, "data"),
         State(Ids.RRG, "id"),
     )
     app.clientside_callback(

@@ -247,7 +247,7 @@ class ViewState:
     # the tabs
     tab: str = field(
         default=next(iter(TABS)),
-        metadata=url("tab", _tab, tab=TAB_SELECTOR, control=Control(Ids.TABS, "active_tab")),
+        metadata=url("tab", _tab, tab=TAB_SELECTOR, control=Control(Ids.TABS, "data")),
     )
     rrg_tail: int = field(
         default=DEFAULT_TAIL,

@@ -75,7 +75,7 @@ def open_at(duo: Any, app: Any, search: str) -> None:
 
 
 def click_tab(duo: Any, label: str) -> None:
-    link = duo.driver.find_element(By.LINK_TEXT, label)
+    link = duo.driver.find_element(By.XPATH, f"//*[@role='tab'][normalize-space()='{label}']")
     duo.driver.execute_script("arguments[0].click();", link)  # even when scrolled away
 
 
