@@ -87,23 +87,24 @@ def test_lnk001_zoom_one_chart_every_x_matches_and_y_refits(
     assert after[str(Ids.BENCHMARK)]["yaxis"] == pytest.approx(expected, rel=1e-5)
 
 
-def test_lnk002_reset_zoom_refits_to_all_data(dash_duo: Any, breadth_app: Any) -> None:
-    open_page(dash_duo, breadth_app)
-    script = "var gd = document.querySelector('#" + str(Ids.ROTATION) + " .js-plotly-plot');"
+def test_lnk002_double_click_returns_every_chart_to_the_views_range(
+    dash_duo: Any, breadth_app: Any
+) -> None:
+    """A reset (Plotly's double-click: autorange) brings every linked chart back to the view's
+    range, the one in the URL, not to the whole history (#14 item 3)."""
+    open_page(dash_duo, breadth_app, f"?start={START}&end={END[:10]}")
+    rot = str(Ids.ROTATION)
+    script = "var gd = document.querySelector('#" + rot + " .js-plotly-plot');"
     dash_duo.driver.execute_script(
-        script + f"Plotly.relayout(gd, {{'xaxis.range[0]': '{START}', 'xaxis.range[1]': '{END}'}});"
+        script + "Plotly.relayout(gd, {'xaxis.autorange': true, 'yaxis.autorange': true});"
+        "return gd._fullLayout.xaxis.range[0];"
     )
-    zoomed = wait_for(
+    back = wait_for(
         dash_duo,
-        lambda: (a := axes(dash_duo))[str(Ids.BENCHMARK)]["xaxis"][0][:10] == START and a,
+        lambda: (a := axes(dash_duo))[rot]["xaxis"][0][:10] == START and a,
     )
-    dash_duo.driver.execute_script(script + "Plotly.relayout(gd, {'xaxis.autorange': true});")
-    full = wait_for(
-        dash_duo,
-        lambda: (a := axes(dash_duo))[str(Ids.BENCHMARK)]["xaxis"][0][:10] < "2024" and a,
-    )
-    bench = str(Ids.BENCHMARK)
-    assert _span(full[bench]["yaxis"]) > _span(zoomed[bench]["yaxis"])
+    assert {v["xaxis"][0][:10] for v in back.values()} == {START}
+    assert START in dash_duo.driver.current_url  # the view did not change
 
 
 @pytest.mark.parametrize(("width", "name"), [(1440, "desktop"), (390, "mobile")])
