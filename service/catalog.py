@@ -16,8 +16,10 @@ from service.breadth import BreadthService
 
 __all__ = ["ALL", "ALL_LABEL", "ALL_NOTE", "PREFERRED_DEFAULTS", "Catalog", "catalog", "universes"]
 
-PREFERRED_DEFAULTS = ("sp500", "sim-large")
-"""The default universe of a view: the first of these that is stored, else ``all``."""
+PREFERRED_DEFAULTS = ("russell3000", "sp500", "sim-large")
+"""The default universe of a view: the first of these that is stored, else ``all``. The
+broad market (the Russell 3000, when its holdings are stored) comes first: it is what breadth
+notes, and the Claim check, are about, and one universe drives every tab."""
 
 
 @dataclass(frozen=True)

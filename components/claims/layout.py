@@ -76,6 +76,7 @@ def claims_tab(choices: Choices, infos: list[UniverseInfo]) -> Component:
                         options=opts,
                         value=cmp_ or None,
                         clearable=False,
+                        placeholder="No comparison",
                     ),
                 ],
                 xs=12,
