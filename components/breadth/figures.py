@@ -148,10 +148,11 @@ def participation_figure(
     value = long_run.get("value")
     if value is not None and np.isfinite(value):
         lra_x = ms(pd.DatetimeIndex([breadth.index[0], breadth.index[-1]]))
+        # all stored data (the claims' average stops at the as-of date: it says so)
         period = (
-            f"whole stored history, {long_run['start']:%Y}–{long_run['end']:%Y}"
+            f"all data, {long_run['start']:%Y}–{long_run['end']:%Y}"
             if long_run.get("start")
-            else "whole stored history"
+            else "all data"
         )
         fig.add_trace(
             go.Scatter(
