@@ -268,10 +268,10 @@ def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
         app, update_charts_fn(), ["view-state.data", "tab-state.data"], view, rng, None, tabs
     )
     shapes = fresh["participation"]["layout"]["shapes"]
-    assert shapes and "setup on sim-large" in str(shapes)
+    assert shapes and "setup on Simulated large caps" in str(shapes)
     alone = run(app, update_charts_fn(), ["tab-state.data"], view, rng, None, tabs)
     assert isinstance(alone["participation"], Patch) and alone["rotation"] is no_update
-    assert "setup on sim-large" in str(alone["participation"].to_plotly_json())
+    assert "setup on Simulated large caps" in str(alone["participation"].to_plotly_json())
     moved = {"start": "2025-02-03", "end": "2025-08-29"}
     both = run(
         app, update_charts_fn(), ["view-range.data", "tab-state.data"], view, moved, None, tabs

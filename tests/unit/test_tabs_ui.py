@@ -358,7 +358,7 @@ def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
     ch = choices(svc)
     state = replace(ViewState(universe="sim-large"), analog_marks=True, analog_near=20.0)
     ops = str(episode_patch(svc, state, ch).to_plotly_json())
-    assert "setup on sim-large" in ops and "sim-all" not in ops
+    assert "setup on Simulated large caps" in ops and "sim-all" not in ops
     mine = analog_result(svc, state, ch, universe="sim-large")
     assert analog_result(svc, state, ch, universe="sim-large") is mine  # memoized
 
