@@ -108,3 +108,51 @@ def test_view004_a_zoom_is_part_of_the_view(dash_duo: Any, breadth_app: Any) -> 
     ActionChains(dash_duo.driver).double_click(graph).perform()
     wait_for(dash_duo, lambda: starts(dash_duo) == {"2025-08-01"})
     assert query(dash_duo).get("start") == ["2025-08-01"]
+
+
+def test_view005_one_universe_drives_every_tab(dash_duo: Any, breadth_app: Any) -> None:
+    """#14 item 1: the Claim check and Analogs analyse the page's universe (named by its label);
+    the Claim check may override it, visibly and in the link."""
+    open_page(dash_duo, breadth_app, "?u=sim-small&tab=analogs&near=20")
+    setup = wait_for(dash_duo, lambda: dash_duo.find_element(f"#{Ids.ANALOG_SETUP}").text)
+    assert "of Simulated small caps" in setup, setup
+    dash_duo.driver.get(dash_duo.server_url + "/?u=sim-small&tab=claims")
+    line = wait_for(dash_duo, lambda: dash_duo.find_element(".claims-universe").text)
+    assert line.startswith("Universe: Simulated small caps") and "(the page's universe)" in line
+    dash_duo.driver.get(dash_duo.server_url + "/?u=sim-small&tab=claims&cu=sim-large")
+    wait_for(dash_duo, lambda: "set on this tab" in dash_duo.find_element(".claims-universe").text)
+    assert "cu=sim-large" in dash_duo.driver.current_url
+
+
+def test_view006_download_csv_follows_the_tab(
+    dash_duo: Any, breadth_app: Any, tmp_path: Any
+) -> None:
+    """#14 item 9: on the Claim check, "Download CSV" saves the claim table (not the Breadth
+    table), with the view's link in a column rather than a comment row."""
+    dash_duo.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    open_page(dash_duo, breadth_app, "?u=sim-large&tab=claims&asof=2026-06-30")
+    wait_for(dash_duo, lambda: dash_duo.driver.find_elements("css selector", "tr[data-claim]"))
+    dash_duo.find_element(f"#{Ids.DOWNLOAD_BUTTON}").click()
+    saved = wait_for(dash_duo, lambda: list(tmp_path.glob("claims-2026-06-30.csv")))
+    text = saved[0].read_text()
+    header = text.splitlines()[0].split(",")
+    assert header[0] == "claim" or "claim" in header
+    assert header[-3:] == ["view", "data_version", "simulated"]
+    assert not text.startswith("#") and "pct_above_200dma" in text
+
+
+def test_view007_coverage_at_the_views_end_and_empty_ranges(
+    dash_duo: Any, breadth_app: Any
+) -> None:
+    """#14 item 10: the coverage badge refers to the view's end date; a range without sessions
+    says so."""
+    open_page(dash_duo, breadth_app, "?u=sim-large&start=2025-01-06&end=2025-08-29")
+    badge = wait_for(dash_duo, lambda: dash_duo.find_element(f"#{Ids.COVERAGE}").text)
+    assert badge.endswith("have a bar on 29 Aug 2025)"), badge
+    dash_duo.driver.get(dash_duo.server_url + "/?u=sim-large&start=2025-08-30&end=2025-08-31")
+    wait_for(
+        dash_duo,
+        lambda: "no sessions from 30 Aug 2025" in dash_duo.find_element(f"#{Ids.COVERAGE}").text,
+    )
