@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from commands.params import DATE, OUT_OPTION, check_out_dir, note, open_store, user_errors
+from commands.params import (
+    DATE,
+    OUT_OPTION,
+    IntListParam,
+    check_out_dir,
+    note,
+    open_store,
+    user_errors,
+)
 from data.errors import InputError
 
 
@@ -25,6 +33,20 @@ def export() -> None:
 @OUT_OPTION
 @click.option("--fast", "sma_fast", type=click.IntRange(5, 400), default=50, show_default=True)
 @click.option("--slow", "sma_slow", type=click.IntRange(5, 400), default=200, show_default=True)
+@click.option(
+    "--windows",
+    "extra_windows",
+    type=IntListParam(5, 400),
+    default=None,
+    help="Extra moving averages, e.g. 20,50,100,200: adds pct_above_<n>dma, eligible_<n>dma.",
+)
+@click.option(
+    "--hl-weeks",
+    type=IntListParam(choices=(4, 13, 26, 52)),
+    default=None,
+    help="New highs/lows over 4,13,26,52 weeks (20, 63, 126, 252 bars): adds "
+    "new_highs_<w>w, new_lows_<w>w, pct_new_highs_<w>w, pct_new_lows_<w>w.",
+)
 @user_errors
 def export_breadth(
     universe: str,
@@ -34,6 +56,8 @@ def export_breadth(
     out: str,
     sma_fast: int,
     sma_slow: int,
+    extra_windows: tuple[int, ...] | None,
+    hl_weeks: tuple[int, ...] | None,
 ) -> None:
     """Breadth indicators per session of a universe (or of a ticker list)."""
     from service import windows
@@ -49,6 +73,8 @@ def export_breadth(
         end=end,
         sma_fast=sma_fast,
         sma_slow=sma_slow,
+        windows=extra_windows or (),
+        hl_weeks=hl_weeks or (),
     )
     write_output(text, out)
 

@@ -41,6 +41,39 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 
+class IntListParam(click.ParamType):
+    """A comma-separated list of whole numbers, each in ``low..high`` or, with ``choices``,
+    one of them; returned sorted without repeats. Fails with a clean usage error."""
+
+    name = "N,N,..."
+
+    def __init__(
+        self, low: int = 1, high: int = 10**6, choices: tuple[int, ...] | None = None
+    ) -> None:
+        self.low, self.high, self.choices = low, high, choices
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        items = [part.strip() for part in str(value).split(",")]
+        allowed = (
+            ", ".join(map(str, self.choices))
+            if self.choices
+            else f"whole numbers from {self.low} to {self.high}"
+        )
+        out: set[int] = set()
+        for item in items:
+            ok = item.isdigit() and (
+                int(item) in self.choices if self.choices else self.low <= int(item) <= self.high
+            )
+            if not ok:
+                self.fail(f"{item!r} in {value!r}: give a comma list of {allowed}", param, ctx)
+            out.add(int(item))
+        return tuple(sorted(out))
+
+
 def user_errors(func: F) -> F:
     """Turn BreadthError into one line on stderr and exit code 2 (input), 3 (source) or 1."""
 

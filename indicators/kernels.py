@@ -3,7 +3,9 @@
 Contract (as vectorbt's ``generic/nb.py``): 2-D arrays with time on axis 0 and tickers on
 axis 1, C-contiguous; NaN close = no bar that session. Rolling windows count the ticker's own
 bars (a halted session is skipped, not counted). Output is per-session *counts*; the
-percentages and lines are derived in ``indicators.breadth``.
+percentages and lines are derived in ``indicators.breadth``. One pass per ticker handles a
+tuple of SMA windows (a running sum each) and a tuple of high/low windows (block extremes
+each): ``window_counts``; ``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
 
 The fast path loops over tickers and sessions in compiled code (numba), in parallel over
 chunks of tickers, each chunk accumulating its own count rows (no shared writes).
@@ -44,6 +46,22 @@ matches its old high may come back a few ulps below it: exact equality would be 
 1e-6 is 8–17 float32 ulps and far below a cent on any listed price (0.0001 on $100)."""
 
 _N_COUNTS = len(COUNT_COLUMNS)
+_N_BASE = 5  # members, members_with_data, advances, declines, unchanged
+
+
+def window_count_columns(
+    sma_windows: tuple[int, ...], hl_windows: tuple[int, ...]
+) -> tuple[str, ...]:
+    """Column order of ``window_counts``: members, members_with_data, then per SMA window n
+    ``eligible_sma{n}, above_sma{n}``, per high/low window w (bars) ``eligible_hl{w},
+    highs_hl{w}, lows_hl{w}``, then advances, declines, unchanged. With ``((fast, slow),
+    (hl,))`` the positions are those of ``COUNT_COLUMNS``."""
+    cols = ["members", "members_with_data"]
+    for n in sma_windows:
+        cols += [f"eligible_sma{n}", f"above_sma{n}"]
+    for w in hl_windows:
+        cols += [f"eligible_hl{w}", f"highs_hl{w}", f"lows_hl{w}"]
+    return (*cols, "advances", "declines", "unchanged")
 
 
 @numba.njit(cache=True, nogil=True)
@@ -72,18 +90,24 @@ def _one_ticker(
     low: npt.NDArray[np.float64],
     member: npt.NDArray[np.bool_],
     use_member: bool,
-    fast: int,
-    slow: int,
-    hl: int,
+    sma_w: npt.NDArray[np.int64],
+    hl_w: npt.NDArray[np.int64],
     out: npt.NDArray[np.int64],
     work: npt.NDArray[np.float64],
     tix: npt.NDArray[np.int64],
+    sums: npt.NDArray[np.float64],
 ) -> None:
-    """Add one ticker's flags to ``out`` (sessions × counts); 1-D inputs over sessions.
+    """Add one ticker's flags to ``out`` (sessions × ``window_count_columns``); 1-D inputs
+    over sessions.
 
-    ``work`` is scratch of shape (7, sessions); ``tix`` scratch of length sessions.
+    ``work`` is scratch of shape (3 + 4·len(hl_w), sessions); ``tix`` scratch of length
+    sessions; ``sums`` of length len(sma_w) (one running sum per SMA window).
     """
     n_dates = close.shape[0]
+    n_sma = sma_w.shape[0]
+    n_hl = hl_w.shape[0]
+    c_hl = 2 + 2 * n_sma  # first high/low column
+    c_ad = c_hl + 3 * n_hl  # advances
     bars, his, los = work[0], work[1], work[2]
     n = 0  # compress to the ticker's own bars
     for t in range(n_dates):
@@ -104,41 +128,45 @@ def _one_ticker(
             out[t, 0] += 1
     if n == 0:
         return
-    pmax, smax, pmin, smin = work[3], work[4], work[5], work[6]
-    _block_extremes(his, n, hl, pmax, smax, 1.0)
-    _block_extremes(los, n, hl, pmin, smin, -1.0)
-    sum_fast = 0.0
-    sum_slow = 0.0
+    for k in range(n_hl):  # rows 3+4k..6+4k: prefix/suffix max of high, of −low
+        b = 3 + 4 * k
+        _block_extremes(his, n, hl_w[k], work[b], work[b + 1], 1.0)
+        _block_extremes(los, n, hl_w[k], work[b + 2], work[b + 3], -1.0)
+    for k in range(n_sma):
+        sums[k] = 0.0
     for i in range(n):
         xf = bars[i]
-        sum_fast += xf
-        sum_slow += xf
-        if i >= fast:
-            sum_fast -= bars[i - fast]
-        if i >= slow:
-            sum_slow -= bars[i - slow]
+        for k in range(n_sma):  # each window's running sum: the same steps as one alone
+            sums[k] += xf
+            if i >= sma_w[k]:
+                sums[k] -= bars[i - sma_w[k]]
         t = tix[i]
         if use_member and not member[t]:
             continue
-        k = i + 1  # bars up to and including this one
+        kb = i + 1  # bars up to and including this one
         out[t, 1] += 1
-        ok_fast = k >= fast
-        ok_slow = k >= slow
-        out[t, 2] += ok_fast
-        out[t, 3] += ok_fast & (xf * fast > sum_fast * (1.0 + ABOVE_TOLERANCE))
-        out[t, 4] += ok_slow
-        out[t, 5] += ok_slow & (xf * slow > sum_slow * (1.0 + ABOVE_TOLERANCE))
-        if k >= hl:
-            lo_i = i - hl + 1
-            out[t, 6] += 1
-            # pmin/smin hold max(−low), so −low ≥ −min·(1 + tol) is low ≤ min·(1 + tol)
-            out[t, 7] += his[i] >= max(smax[lo_i], pmax[i]) * (1.0 - EXTREME_TOLERANCE)
-            out[t, 8] += -los[i] >= max(smin[lo_i], pmin[i]) * (1.0 + EXTREME_TOLERANCE)
+        for k in range(n_sma):
+            w = sma_w[k]
+            ok = kb >= w
+            out[t, 2 + 2 * k] += ok
+            out[t, 3 + 2 * k] += ok & (xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE))
+        for k in range(n_hl):
+            w = hl_w[k]
+            if kb >= w:
+                lo_i = i - w + 1
+                b = 3 + 4 * k
+                c = c_hl + 3 * k
+                out[t, c] += 1
+                # rows b+2, b+3 hold max(−low), so −low ≥ −min·(1 + tol) is low ≤ min·(1 + tol)
+                hmax = max(work[b + 1, lo_i], work[b, i])
+                nlmin = max(work[b + 3, lo_i], work[b + 2, i])
+                out[t, c + 1] += his[i] >= hmax * (1.0 - EXTREME_TOLERANCE)
+                out[t, c + 2] += -los[i] >= nlmin * (1.0 + EXTREME_TOLERANCE)
         if i >= 1:
             prev = bars[i - 1]
-            out[t, 9] += xf > prev
-            out[t, 10] += xf < prev
-            out[t, 11] += xf == prev
+            out[t, c_ad] += xf > prev
+            out[t, c_ad + 1] += xf < prev
+            out[t, c_ad + 2] += xf == prev
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
@@ -148,23 +176,24 @@ def _counts_parallel(
     low: npt.NDArray[np.floating],
     member: npt.NDArray[np.bool_],
     use_member: bool,
-    fast: int,
-    slow: int,
-    hl: int,
+    sma_w: npt.NDArray[np.int64],
+    hl_w: npt.NDArray[np.int64],
     n_chunks: int,
 ) -> npt.NDArray[np.int64]:
     """Counts over ticker-major (tickers × sessions) arrays, in parallel over chunks."""
     n_tickers, n_dates = close.shape
-    partial = np.zeros((n_chunks, n_dates, _N_COUNTS), dtype=np.int64)
+    n_cols = _N_BASE + 2 * sma_w.shape[0] + 3 * hl_w.shape[0]
+    partial = np.zeros((n_chunks, n_dates, n_cols), dtype=np.int64)
     step = (n_tickers + n_chunks - 1) // n_chunks
     for c in numba.prange(n_chunks):
-        work = np.empty((7, n_dates), dtype=np.float64)
+        work = np.empty((3 + 4 * hl_w.shape[0], n_dates), dtype=np.float64)
         tix = np.empty(n_dates, dtype=np.int64)
+        sums = np.empty(sma_w.shape[0], dtype=np.float64)
         out = partial[c]
         for j in range(c * step, min((c + 1) * step, n_tickers)):
             m = member[j] if use_member else member[0]
-            _one_ticker(close[j], high[j], low[j], m, use_member, fast, slow, hl, out, work, tix)
-    total = np.zeros((n_dates, _N_COUNTS), dtype=np.int64)
+            _one_ticker(close[j], high[j], low[j], m, use_member, sma_w, hl_w, out, work, tix, sums)
+    total = np.zeros((n_dates, n_cols), dtype=np.int64)
     for c in range(n_chunks):
         total += partial[c]
     return total
@@ -193,22 +222,25 @@ def _ticker_major(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return _transpose(np.ascontiguousarray(a))
 
 
-def breadth_counts(
+def window_counts(
     close: npt.NDArray[np.floating],
     high: npt.NDArray[np.floating] | None = None,
     low: npt.NDArray[np.floating] | None = None,
     member: npt.NDArray[np.bool_] | None = None,
     *,
-    fast: int = 50,
-    slow: int = 200,
-    hl_window: int = 252,
+    sma_windows: tuple[int, ...] = (50, 200),
+    hl_windows: tuple[int, ...] = (252,),
 ) -> npt.NDArray[np.int64]:
-    """Per-session counts (sessions × ``COUNT_COLUMNS``) over a dates × tickers panel.
+    """Per-session counts (sessions × ``window_count_columns(sma_windows, hl_windows)``)
+    over a dates × tickers panel, every window in one compiled pass per ticker.
 
     ``high``/``low`` default to ``close`` (closing highs). ``member`` None means each ticker
-    is a member from its first to its last bar. Windows are in bars, each ≥ 1.
+    is a member from its first to its last bar. Windows are in bars, each ≥ 1; a window may
+    repeat (its columns repeat).
     """
-    if min(fast, slow, hl_window) < 1:
+    sma_w = np.asarray(sma_windows, dtype=np.int64).reshape(-1)
+    hl_w = np.asarray(hl_windows, dtype=np.int64).reshape(-1)
+    if (sma_w.size and sma_w.min() < 1) or (hl_w.size and hl_w.min() < 1):
         raise ValueError("windows must be at least one bar")
     # ticker-major views: free for pandas' own (F-ordered) blocks, a copy otherwise
     close_t = _ticker_major(close)
@@ -224,9 +256,29 @@ def breadth_counts(
         if member_t.shape != close_t.shape:
             raise ValueError("membership must have the shape of the price panel")
     n_tickers, n_dates = close_t.shape
+    n_cols = _N_BASE + 2 * sma_w.size + 3 * hl_w.size
     if n_dates == 0 or n_tickers == 0:
-        return np.zeros((n_dates, _N_COUNTS), dtype=np.int64)
+        return np.zeros((n_dates, n_cols), dtype=np.int64)
     n_chunks = max(1, min(n_tickers, 8 * numba.get_num_threads()))
-    return _counts_parallel(
-        close_t, high_t, low_t, member_t, use_member, fast, slow, hl_window, n_chunks
+    return _counts_parallel(close_t, high_t, low_t, member_t, use_member, sma_w, hl_w, n_chunks)
+
+
+def breadth_counts(
+    close: npt.NDArray[np.floating],
+    high: npt.NDArray[np.floating] | None = None,
+    low: npt.NDArray[np.floating] | None = None,
+    member: npt.NDArray[np.bool_] | None = None,
+    *,
+    fast: int = 50,
+    slow: int = 200,
+    hl_window: int = 252,
+) -> npt.NDArray[np.int64]:
+    """Per-session counts (sessions × ``COUNT_COLUMNS``) over a dates × tickers panel: the
+    two-window case of ``window_counts`` (its columns are in this order).
+
+    ``high``/``low`` default to ``close`` (closing highs). ``member`` None means each ticker
+    is a member from its first to its last bar. Windows are in bars, each ≥ 1.
+    """
+    return window_counts(
+        close, high, low, member, sma_windows=(fast, slow), hl_windows=(hl_window,)
     )

@@ -41,9 +41,18 @@ class BreadthQuery:
     intraday: bool = True
     ratio_adjusted: bool = False
     tickers: tuple[str, ...] = ()
+    windows: tuple[int, ...] = ()
+    hl_weeks: tuple[int, ...] = ()
 
     def params(self) -> BreadthParams:
-        return BreadthParams(fast=self.fast, slow=self.slow, ratio_adjusted=self.ratio_adjusted)
+        """The indicator parameters (extra windows sorted without repeats, validated)."""
+        return BreadthParams(
+            fast=self.fast,
+            slow=self.slow,
+            ratio_adjusted=self.ratio_adjusted,
+            windows=self.windows,
+            hl_weeks=self.hl_weeks,
+        )
 
     def columns(self) -> dict[str, str]:
         """The moving-average column names of these windows (``pct_slow`` ->
@@ -51,8 +60,19 @@ class BreadthQuery:
         return sma_columns(self.params())
 
     def key(self) -> str:
+        """Cache key; the window sets enter normalised (sorted, no repeats)."""
+        p = self.params()
         raw = repr(
-            (self.universe, self.fast, self.slow, self.intraday, self.ratio_adjusted, self.tickers)
+            (
+                self.universe,
+                self.fast,
+                self.slow,
+                self.intraday,
+                self.ratio_adjusted,
+                self.tickers,
+                p.windows,
+                p.hl_weeks,
+            )
         )
         return hashlib.sha1(raw.encode()).hexdigest()[:16]
 

@@ -1,7 +1,7 @@
 """Every CSV the CLI exports (``cli.py export ...``): breadth, rotation, RRG, claim check and
 analogs, and writing one to a file or stdout.
 
-Columns of each table are documented in docs/INDICATORS.md ("Rotation exports") and, for
+Columns of each table are documented in docs/INDICATORS.md ("Exports") and, for
 breadth, by ``EXPORT_COLUMNS``. Text cells and headers that a spreadsheet would run as a
 formula (starting with = + - @, tab or carriage return) are prefixed with an apostrophe by
 ``data.csvsafe.safe_frame`` (the one implementation); numbers, negative ones included, are
@@ -86,12 +86,23 @@ def export_breadth_csv(
     end: date | None = None,
     sma_fast: int = 50,
     sma_slow: int = 200,
+    windows: tuple[int, ...] = (),
+    hl_weeks: tuple[int, ...] = (),
 ) -> str:
-    """CSV text: ``date`` then EXPORT_COLUMNS (for the chosen windows), then the rest."""
+    """CSV text: ``date`` then EXPORT_COLUMNS (for the chosen windows), then the rest in the
+    frame's order: the other default columns, then those of the extra ``windows``
+    (pct_above_<n>dma, eligible_<n>dma) and ``hl_weeks`` (new_highs_<w>w ...)."""
     if store.is_empty():
         raise InputError("the store is empty: run `python cli.py demo` or `import` first")
     tickers = read_tickers_file(tickers_file) if tickers_file else ()
-    query = BreadthQuery(universe=universe, fast=sma_fast, slow=sma_slow, tickers=tickers)
+    query = BreadthQuery(
+        universe=universe,
+        fast=sma_fast,
+        slow=sma_slow,
+        tickers=tickers,
+        windows=windows,
+        hl_weeks=hl_weeks,
+    )
     frame = BreadthService(store).breadth(query)
     # EXPORT_COLUMNS name the 50/200 columns; other windows' columns follow with the rest
     first = [c for c in EXPORT_COLUMNS if c in frame.columns]

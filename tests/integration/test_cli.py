@@ -99,7 +99,19 @@ def test_cli004_real_r3k_export_matches_independent_computation(
     tfile = tmp_path / "r3k.txt"
     tfile.write_text("\n".join(r3k))
     out = tmp_path / "r3k.csv"
-    res = run_cli(store, "export", "breadth", "--tickers-file", str(tfile), "--out", str(out))
+    res = run_cli(
+        store,
+        "export",
+        "breadth",
+        "--tickers-file",
+        str(tfile),
+        "--windows",
+        "20,100",
+        "--hl-weeks",
+        "4,52",
+        "--out",
+        str(out),
+    )
     assert res.returncode == 0, res.stderr
     got = pd.read_csv(out, index_col="date", parse_dates=["date"])
     px = pd.read_parquet(folder / "prices.parquet", filters=[("ticker", "in", r3k)])
@@ -118,6 +130,20 @@ def test_cli004_real_r3k_export_matches_independent_computation(
     nh_pct = (made & hi.notna()).sum(axis=1) / hi.notna().sum(axis=1) * 100
     assert abs(got.loc[day, "pct_new_highs_52w"] - nh_pct.loc[day]) < 0.1
     assert np.isfinite(got["mcclellan_sum"]).all()
+    # the extra windows (issue #15), against the same calendar computation
+    for n in (20, 100):
+        sma_n = wide.rolling(n).mean()
+        pct_n = (wide > sma_n).where(sma_n.notna()).mean(axis=1) * 100
+        diff_n = (got[f"pct_above_{n}dma"] - pct_n.reindex(got.index)).abs().iloc[300:]
+        assert diff_n.max() < 0.5 and diff_n.mean() < 0.01, n
+    hi20, lo20 = wide.rolling(20).max(), wide.rolling(20).min()
+    year = slice("2025-01-01", "2025-12-31")
+    nh20 = ((wide >= hi20 * (1 - 1e-6)) & hi20.notna()).sum(axis=1)
+    nl20 = ((wide <= lo20 * (1 + 1e-6)) & lo20.notna()).sum(axis=1)
+    assert (got.loc[year, "new_highs_4w"] - nh20.loc[year]).abs().max() <= 3
+    assert (got.loc[year, "new_lows_4w"] - nl20.loc[year]).abs().max() <= 3
+    net = (got["new_highs_52w"] - got["new_lows_52w"]).cumsum()
+    assert (got["cum_net_new_highs"] == net).all() and "new_highs_52w.1" not in got
 
 
 def test_cli005_import_over_demo_drops_demo_universes_keeps_real(tmp_path: Path) -> None:
@@ -133,3 +159,45 @@ def test_cli005_import_over_demo_drops_demo_universes_keeps_real(tmp_path: Path)
     assert res.returncode == 0, res.stderr
     listing = run_cli(store, "universe", "list").stdout
     assert "mine" in listing and "sim-large" not in listing
+
+
+def test_cli006_export_extra_windows_columns_and_values(demo_dir: Path) -> None:
+    """--windows/--hl-weeks add their columns after the default ones (which do not change);
+    a window's columns equal those of --fast N; 52 weeks and 50/200 are not repeated."""
+    base = run_cli(demo_dir, "export", "breadth", "--universe", "sim-large")
+    assert base.returncode == 0, base.stderr
+    res = run_cli(
+        demo_dir,
+        "export",
+        "breadth",
+        "--universe",
+        "sim-large",
+        "--windows",
+        "200,20,50,100,20",
+        "--hl-weeks",
+        "52,4,13,26",
+    )
+    assert res.returncode == 0, res.stderr
+    head, base_head = res.stdout.splitlines()[0], base.stdout.splitlines()[0]
+    added = [
+        "pct_above_20dma",
+        "eligible_20dma",
+        "pct_above_100dma",
+        "eligible_100dma",
+        *(
+            f"{k}_{w}w"
+            for w in (4, 13, 26)
+            for k in ("new_highs", "new_lows", "pct_new_highs", "pct_new_lows")
+        ),
+    ]
+    assert base_head.startswith(EXPORT_HEAD) and base_head.endswith(",cum_net_new_highs")
+    assert head == base_head + "," + ",".join(added)
+    many = pd.read_csv(io.StringIO(res.stdout))
+    plain = pd.read_csv(io.StringIO(base.stdout))
+    pd.testing.assert_frame_equal(many[plain.columns], plain)
+    res100 = run_cli(demo_dir, "export", "breadth", "--universe", "sim-large", "--fast", "100")
+    fast100 = pd.read_csv(io.StringIO(res100.stdout))
+    pd.testing.assert_series_equal(many["pct_above_100dma"], fast100["pct_above_100dma"])
+    pd.testing.assert_series_equal(many["eligible_100dma"], fast100["eligible_100dma"])
+    assert many["new_highs_4w"].sum() > many["new_highs_13w"].sum() > 0
+    assert (many["new_highs_4w"] >= many["new_highs_26w"]).mean() > 0.9

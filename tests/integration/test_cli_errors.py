@@ -164,6 +164,13 @@ def test_clierr005_every_command_bad_input(
         (demo_dir, ("export", "breadth", "--tickers-file", adir)),
         (demo_dir, ("export", "breadth", "--tickers-file", bad)),
         (demo_dir, ("export", "breadth", "--start", "2025-13-01")),
+        (demo_dir, ("export", "breadth", "--windows", "20,4")),
+        (demo_dir, ("export", "breadth", "--windows", "20,401")),
+        (demo_dir, ("export", "breadth", "--windows", "20,,50")),
+        (demo_dir, ("export", "breadth", "--windows", "20.5")),
+        (demo_dir, ("export", "breadth", "--windows", "")),
+        (demo_dir, ("export", "breadth", "--hl-weeks", "4,5")),
+        (demo_dir, ("export", "breadth", "--hl-weeks", "fifty-two")),
         (demo_dir, ("export", "rrg", "--tickers", "XLK,$$bad")),
         (demo_dir, ("export", "rrg", "--tickers", "NOPE")),
         (demo_dir, ("export", "rrg", "--benchmark", "NOPE")),
@@ -177,6 +184,18 @@ def test_clierr005_every_command_bad_input(
     ]
     for store, args in cases:
         assert_user_error(run(store, *args))
+
+
+def test_clierr007_window_lists_name_the_option_and_the_rule(run: Runner, demo_dir: Path) -> None:
+    assert_user_error(
+        run(demo_dir, "export", "breadth", "--windows", "20,3"),
+        "--windows",
+        "'3'",
+        "whole numbers from 5 to 400",
+    )
+    assert_user_error(
+        run(demo_dir, "export", "breadth", "--hl-weeks", "4,12"), "--hl-weeks", "4, 13, 26, 52"
+    )
 
 
 def test_clierr006_terminal_one_line_no_traceback(demo_dir: Path, tmp_path: Path) -> None:
