@@ -73,10 +73,21 @@ def _join_at_exit() -> None:
     """Stop warm-ups between views and wait for them: a daemon thread still inside the
     compiled parallel kernel while the interpreter finalizes aborts the process
     ("terminate called without an active exception", exit 134)."""
+    _join_at_exit_deadline(EXIT_JOIN_S)
+
+
+def stop_all(timeout: float = EXIT_JOIN_S) -> None:
+    """Stop running warm-ups between views and wait for them, then allow new ones (tests
+    call it after each test, so one test's app does not keep warming during the next)."""
+    _join_at_exit_deadline(timeout)
+    _exiting.clear()
+
+
+def _join_at_exit_deadline(timeout: float) -> None:
     _exiting.set()
     with _threads_lock:
         running = list(_threads)
-    deadline = time.monotonic() + EXIT_JOIN_S
+    deadline = time.monotonic() + timeout
     for thread in running:
         thread.join(max(0.0, deadline - time.monotonic()))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,18 @@ def run_cli(
         env={**os.environ, "BREADTH_DATA_DIR": str(data_dir), **env},
         timeout=timeout,
     )
+
+
+@pytest.fixture(autouse=True)
+def _stop_warmups() -> Iterator[None]:
+    """After each test, stop the background warm-ups its apps started (between views) and
+    wait for them: one test's app warming every universe during the next test only loads
+    the machine and interleaves thread pools (a CI run once hung with a warm-up thread
+    blocked starting a pool worker while the next test's fixture wrote a store)."""
+    yield
+    from server.warmup import stop_all
+
+    stop_all(timeout=60.0)
 
 
 @pytest.fixture(scope="session")
