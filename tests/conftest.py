@@ -32,8 +32,8 @@ def run_cli(
 def _stop_warmups() -> Iterator[None]:
     """After each test, stop the background warm-ups its apps started (between views) and
     wait for them: one test's app warming every universe during the next test only loads
-    the machine and interleaves thread pools (a CI run once hung with a warm-up thread
-    blocked starting a pool worker while the next test's fixture wrote a store)."""
+    the machine. (Browser tests also stop them before dash_duo kills its server's threads:
+    tests/browser/conftest.py.)"""
     yield
     from server.warmup import stop_all
 

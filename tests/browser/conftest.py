@@ -51,6 +51,25 @@ def pytest_setup_options() -> Any:
     return options
 
 
+@pytest.fixture(autouse=True)
+def _warmups_stopped_before_the_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Stop the apps' background warm-ups before dash_duo stops its server.
+
+    dash_duo stops a Flask app by raising SystemExit asynchronously in every thread started
+    since the server started (``dash.testing.application_runners.KillerThread``). A warm-up
+    thread started earlier (when the app was built) survives that, but its thread-pool
+    workers do not: the warm-up then waits forever for a dead worker, holding the pools'
+    global shutdown lock, and a later test hangs (seen twice in CI dry runs: a warm-up stuck
+    in ``Thread.start``, then in ``ThreadPoolExecutor.shutdown``). Requesting dash_duo here
+    makes this teardown run before dash_duo's."""
+    if "dash_duo" in request.fixturenames:
+        request.getfixturevalue("dash_duo")
+    yield
+    from server.warmup import stop_all
+
+    stop_all(timeout=60.0)
+
+
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small simulated market (fixed seed, 300 tickers × 4 years)."""
