@@ -14,7 +14,16 @@ from data.model import UniverseInfo
 from data.universes import ALL, ALL_LABEL, ALL_NOTE, available_universes
 from service.breadth import BreadthService
 
-__all__ = ["ALL", "ALL_LABEL", "ALL_NOTE", "PREFERRED_DEFAULTS", "Catalog", "catalog", "universes"]
+__all__ = [
+    "ALL",
+    "ALL_LABEL",
+    "ALL_NOTE",
+    "PREFERRED_DEFAULTS",
+    "Catalog",
+    "catalog",
+    "labels",
+    "universes",
+]
 
 PREFERRED_DEFAULTS = ("russell3000", "sp500", "sim-large")
 """The default universe of a view: the first of these that is stored, else ``all``. The
@@ -37,6 +46,11 @@ class Catalog:
 def universes(svc: BreadthService) -> list[UniverseInfo]:
     """Stored and built-in universes that can be shown, with labels and notes (no ``all``)."""
     return available_universes(svc.store)
+
+
+def labels(svc: BreadthService) -> dict[str, str]:
+    """Universe name -> display label, ``all`` included."""
+    return {ALL: ALL_LABEL, **{u.name: u.label for u in universes(svc)}}
 
 
 def catalog(svc: BreadthService) -> Catalog:

@@ -23,7 +23,7 @@ from components.url.values import Choices
 from data.benchmarks import PAIRS
 from data.errors import BreadthError
 from service.breadth import BreadthService
-from service.catalog import ALL, ALL_LABEL, universes
+from service.catalog import labels as universe_labels
 from service.rotation import AnalogParams, AnalogResult
 
 NOTE_YEARS = (2015, 2023)
@@ -46,13 +46,6 @@ def pair_labels(result: AnalogResult) -> dict[str, str]:
         pid: f"{PAIRS[pid][2]} ({num}/{den})" if pid in PAIRS else pid
         for pid, (num, den) in result.pairs.items()
     }
-
-
-def universe_label(svc: BreadthService, name: str) -> str:
-    """A universe's display label ("All stocks in the store" for ``all``)."""
-    if name == ALL:
-        return ALL_LABEL
-    return next((u.label for u in universes(svc) if u.name == name), name)
 
 
 def setup_line(result: AnalogResult, universe: str) -> Component:
@@ -215,7 +208,7 @@ def analogs_panel(svc: BreadthService, state: ViewState, choices: Choices) -> tu
         ]
     )
     return (
-        setup_line(result, universe_label(svc, universe)),
+        setup_line(result, universe_labels(svc).get(universe, universe)),
         summary,
         forward_figure(result.forward, result.summary, labels),
         episodes_table(result, labels),
@@ -232,7 +225,7 @@ def episode_bands(svc: BreadthService, state: ViewState, choices: Choices) -> li
         result = analog_result(svc, state, choices, universe=state.universe)
     except (BreadthError, ValueError):
         return []
-    label = universe_label(svc, state.universe)
+    label = universe_labels(svc).get(state.universe, state.universe)
     return episode_shapes(result.episodes, f"Analog episodes (setup on {label})")
 
 

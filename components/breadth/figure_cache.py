@@ -33,7 +33,7 @@ def cached_panels(svc: BreadthService, state: ViewState) -> views.BreadthPanels:
     def build() -> views.BreadthPanels:
         p = views.breadth_panels(svc, state)
         return views.BreadthPanels(
-            _plain(p.participation), _plain(p.highs_lows), _plain(p.advance_decline), p.coverage
+            _plain(p.participation), _plain(p.highs_lows), _plain(p.advance_decline)
         )
 
     return svc.memo("panels", _view_key(state), build)

@@ -59,7 +59,6 @@ class BreadthPanels:
     participation: go.Figure
     highs_lows: go.Figure
     advance_decline: go.Figure
-    coverage: str
 
 
 def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
@@ -73,7 +72,7 @@ def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
         compare = compare_series(svc, state)
     except BreadthError as exc:
         fig = message_figure(f"Cannot compute breadth: {exc}")
-        return BreadthPanels(fig, fig, fig, "")
+        return BreadthPanels(fig, fig, fig)
     return BreadthPanels(
         figs.participation_figure(
             frame, context, long_run, fast=state.fast, slow=state.slow, start=start, end=end
@@ -89,7 +88,6 @@ def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
         figs.advance_decline_figure(
             frame, ratio_adjusted=state.ratio_adjusted, start=start, end=end
         ),
-        coverage_text(frame),
     )
 
 

@@ -23,7 +23,7 @@ from components.url.fields import ViewState, claim_universes
 from components.url.values import Choices
 from data.errors import BreadthError
 from service.breadth import BreadthService
-from service.catalog import ALL, ALL_LABEL
+from service.catalog import labels as universe_labels
 from service.note import NOTE_DATE
 from service.rotation import PREFERRED_UNIVERSE
 
@@ -235,7 +235,7 @@ def claims_panel(svc: BreadthService, state: ViewState, choices: Choices) -> Com
         if isinstance(asked, date) and asked.isoformat() != asof
         else ""
     )
-    labels = {ALL: ALL_LABEL, **{i.name: i.label for i in svc.store.list_universes()}}
+    labels = universe_labels(svc)
     heading = [
         html.P(
             [html.Strong(f"Figures as of {asof}"), shifted],
