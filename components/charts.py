@@ -20,7 +20,12 @@ from typing import Any
 import pandas as pd
 
 from components.breadth import columns, views
-from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
+from components.breadth.figure_cache import (
+    cached_benchmark,
+    cached_panels,
+    cached_rotation,
+    cached_volume,
+)
 from components.ids import Ids
 from components.page.tables import notice_list, returns_table, survivorship_alert
 from components.style import HEIGHTS
@@ -185,6 +190,34 @@ CHARTS: tuple[Chart, ...] = (
         linked=True,
         draw=lambda svc, state: {"advance_decline": cached_panels(svc, state).advance_decline},
         redraw=lambda svc, state: {"advance_decline": views.advance_decline_patch(svc, state)},
+    ),
+    Chart(
+        key="volume",
+        tab="breadth",
+        title="Volume breadth: up-volume %, Arms index (TRIN), A/D volume line",
+        help=(
+            "Where the shares traded went. Up-volume %: the advancers' share of the volume "
+            "of advancers and decliners (50 = even; above ~90% on a day is a strong "
+            "buying day). Arms index (TRIN) = (advances / declines) / (up volume / down "
+            "volume): below 1 the volume favours the advancers, above 1 the decliners; "
+            "readings above 2 mark selling climaxes. Log axis, symmetric about 1 (at most "
+            "0.1–10; rarer readings are clipped, hover shows them); the dashed line is its "
+            "10-day average. A/D volume line: running sum of up minus down volume (its level "
+            "is arbitrary, its direction is the signal). Volume as stored (shares), not "
+            "rescaled; a member without volume on a day still counts as an advance or "
+            "decline but adds no shares."
+        ),
+        definition=(
+            "Up/down volume: shares traded by members that closed above/below their previous "
+            "close. Up-volume % = 100 × up / (up + down). Arms index = (advances / declines) "
+            "/ (up volume / down volume), undefined when a denominator is 0; dashed: its "
+            "10-day average. A/D volume line: running sum of up − down volume."
+        ),
+        graph=Ids.VOLUME,
+        columns=columns.volume,
+        linked=True,
+        draw=lambda svc, state: {"volume": cached_volume(svc, state)},
+        redraw=lambda svc, state: {"volume": views.volume_patch(svc, state)},
     ),
     Chart(
         key="rotation",

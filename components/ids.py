@@ -45,6 +45,7 @@ class Ids(StrEnum):
     HIGHS_LOWS = "chart-highs-lows"
     ADVANCE_DECLINE = "chart-advance-decline"
     ROTATION = "chart-rotation"
+    VOLUME = "chart-volume"
     ROTATION_TABLE = "rotation-table"
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"

@@ -58,6 +58,7 @@ HEIGHTS = {
     "highs_lows": 420,
     "advance_decline": 520,
     "rotation": 360,
+    "volume": 520,
 }
 """Chart heights in px; the page gives each graph's box the same height (responsive width)."""
 GRID = "#e9ecef"

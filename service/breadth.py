@@ -25,6 +25,9 @@ from data.universes import get_universe, membership_panel, stock_tickers
 from indicators.breadth import BreadthParams, compute_breadth, sma_columns
 from indicators.highs import share_at_high
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
+from indicators.volume import ARMS_AVERAGE_COLUMN as ARMS_AVERAGE_COLUMN  # for the page
+from indicators.volume import VOLUME_COLUMNS as VOLUME_COLUMNS  # for the page and exports
+from indicators.volume import compute_volume_breadth
 from service.cache import Memo, SharedCache
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,11 @@ class BreadthQuery:
             )
         )
         return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+    def volume_key(self) -> str:
+        """Cache key of the volume frame: it depends on the members only (not on windows,
+        intraday highs or the McClellan variant)."""
+        return hashlib.sha1(repr(("volume", self.universe, self.tickers)).encode()).hexdigest()[:16]
 
 
 class BreadthService:
@@ -166,6 +174,26 @@ class BreadthService:
                 100.0 * out["members_with_data"] / out["members"].where(out["members"] > 0)
             )
         return out
+
+    def volume(self, query: BreadthQuery) -> pd.DataFrame:
+        """Volume breadth of the query's members over the whole stored history
+        (``indicators.volume``: VOLUME_COLUMNS and ``arms_index_10d``), on the breadth frame's
+        sessions. A frame without columns when the store has no volume for them (no volume
+        field, or none on any member's bar with a previous bar)."""
+        return self.memo("volume", query.volume_key(), lambda: self._compute_volume(query))
+
+    def has_volume(self, query: BreadthQuery) -> bool:
+        """True when the store has volume for the query's members (``volume`` has columns)."""
+        return not self.volume(query).columns.empty
+
+    def _compute_volume(self, query: BreadthQuery) -> pd.DataFrame:
+        prices, member, _, _ = self._panel(query, ("close", "volume"))
+        if prices.volume is None:
+            return pd.DataFrame(index=prices.dates)
+        out = compute_volume_breadth(prices.close, prices.volume, member)
+        if out["up_volume"].notna().any():
+            return out
+        return pd.DataFrame(index=prices.dates)
 
     def at_high(
         self, universe: str, days: tuple[pd.Timestamp, ...], near_pcts: tuple[float, ...]

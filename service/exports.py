@@ -25,7 +25,7 @@ from data.tickers import normalize_ticker
 from indicators.analogs import AnalogParams
 from indicators.rotation import ratio, rebased_ratio
 from indicators.rrg import RrgParams, rrg_long
-from service.breadth import BreadthQuery, BreadthService, read_tickers_file
+from service.breadth import VOLUME_COLUMNS, BreadthQuery, BreadthService, read_tickers_file
 from service.rotation import RotationService
 
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -91,7 +91,8 @@ def export_breadth_csv(
 ) -> str:
     """CSV text: ``date`` then EXPORT_COLUMNS (for the chosen windows), then the rest in the
     frame's order: the other default columns, then those of the extra ``windows``
-    (pct_above_<n>dma, eligible_<n>dma) and ``hl_weeks`` (new_highs_<w>w ...)."""
+    (pct_above_<n>dma, eligible_<n>dma) and ``hl_weeks`` (new_highs_<w>w ...); last, when
+    the store has volume for the members, ``VOLUME_COLUMNS`` (up_volume ... arms_index)."""
     if store.is_empty():
         raise InputError("the store is empty: run `python cli.py demo` or `import` first")
     tickers = read_tickers_file(tickers_file) if tickers_file else ()
@@ -103,10 +104,14 @@ def export_breadth_csv(
         windows=windows,
         hl_weeks=hl_weeks,
     )
-    frame = BreadthService(store).breadth(query)
+    svc = BreadthService(store)
+    frame = svc.breadth(query)
     # EXPORT_COLUMNS name the 50/200 columns; other windows' columns follow with the rest
     first = [c for c in EXPORT_COLUMNS if c in frame.columns]
     table = frame[first + [c for c in frame.columns if c not in first]]
+    volume = svc.volume(query)
+    if not volume.columns.empty:  # only when the store has volume for these members
+        table = table.join(volume[list(VOLUME_COLUMNS)])
     table = table.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
     buf = io.StringIO()
     safe_frame(table).to_csv(buf, index_label="date", date_format="%Y-%m-%d")

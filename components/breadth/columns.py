@@ -11,7 +11,7 @@ import pandas as pd
 from components.breadth.views import compare_series, market_closes, query
 from components.url.fields import ViewState
 from data.benchmarks import resolve_role
-from service.breadth import BreadthService
+from service.breadth import VOLUME_COLUMNS, BreadthService
 from service.pairs import BENCHMARK_ROLE, resolve_pairs, rotation_lines
 
 
@@ -68,6 +68,13 @@ def highs_lows(svc: BreadthService, state: ViewState) -> pd.DataFrame:
 def advance_decline(svc: BreadthService, state: ViewState) -> pd.DataFrame:
     """Advances, declines, the A/D line and the McClellan oscillator and summation index."""
     return svc.breadth(query(state))[list(ADVANCE_DECLINE)]
+
+
+def volume(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """Up and down volume (shares), the A/D volume line, up-volume % and the Arms index:
+    the ``export breadth`` volume columns; none when the store has no volume."""
+    frame = svc.volume(query(state))
+    return pd.DataFrame() if frame.columns.empty else frame[list(VOLUME_COLUMNS)]
 
 
 def rotation(svc: BreadthService, state: ViewState) -> pd.DataFrame:

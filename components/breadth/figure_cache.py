@@ -44,6 +44,11 @@ def cached_benchmark(svc: BreadthService, state: ViewState) -> Any:
     return svc.memo("benchmark-fig", _view_key(state), lambda: _plain(views.benchmark(svc, state)))
 
 
+def cached_volume(svc: BreadthService, state: ViewState) -> Any:
+    """``views.volume`` memoized like ``cached_panels``."""
+    return svc.memo("volume-fig", _view_key(state), lambda: _plain(views.volume(svc, state)))
+
+
 def cached_rotation(
     svc: BreadthService, state: ViewState, *, patch: bool = False
 ) -> views.RotationPanel:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from components.breadth import figures as figs
+from components.breadth.figures_volume import volume_figure, volume_ranges
 from components.style import b64, message_figure, x_range
 from components.url.fields import ViewState
 from data.benchmarks import resolve_role
@@ -173,6 +174,24 @@ def highs_lows_patch(svc: BreadthService, state: ViewState) -> Patch:
 def advance_decline_patch(svc: BreadthService, state: ViewState) -> Patch:
     """New ranges of the advance-decline chart."""
     return _breadth_patch(svc, state, lambda f, s: figs.advance_decline_ranges(f, s.start, s.end))
+
+
+def volume(svc: BreadthService, state: ViewState) -> go.Figure:
+    """The volume breadth chart (a message when the store has no volume for the universe)."""
+    try:
+        frame = svc.volume(query(state))
+    except BreadthError as exc:
+        return message_figure(f"Cannot compute volume breadth: {exc}")
+    return volume_figure(frame, start=state.start, end=state.end)
+
+
+def volume_patch(svc: BreadthService, state: ViewState) -> Patch:
+    """New ranges of the volume breadth chart."""
+    try:
+        frame = svc.volume(query(state))
+    except BreadthError:
+        frame = pd.DataFrame()
+    return _patch(state.start, state.end, volume_ranges(frame, state.start, state.end))
 
 
 def market_closes(svc: BreadthService) -> pd.DataFrame:

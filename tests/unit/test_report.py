@@ -60,6 +60,7 @@ def test_report002_pngs_have_the_expected_size(store: Store, tmp_path: Path) -> 
         "participation.png",
         "highs-lows.png",
         "advance-decline.png",
+        "volume.png",
         "rotation.png",
     ]
     for chart, path in zip(report.charts, paths[1:], strict=True):
