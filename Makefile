@@ -6,7 +6,7 @@ test:
 lint:
 	ruff check . && ruff format --check . && mypy .
 bench:
-	python bench/bench_breadth.py && python bench/bench_windows.py && python bench/bench_store.py && python bench/bench_app.py
+	python bench/bench_breadth.py && python bench/bench_windows.py && python bench/bench_store.py && python bench/bench_app.py && python bench/bench_volume.py
 demo:
 	python cli.py demo
 screenshots:
