@@ -24,7 +24,12 @@ from flask_caching import Cache
 from plotly.io.json import to_json_plotly
 from plotly.subplots import make_subplots
 
-from components.breadth.figure_cache import cached_benchmark, cached_panels, cached_rotation
+from components.breadth.figure_cache import (
+    cached_benchmark,
+    cached_panels,
+    cached_rotation,
+    cached_volume,
+)
 from components.context import choices
 from components.ids import Ids
 from components.page.layout import serve_layout
@@ -104,6 +109,7 @@ def warm_views(
         panels = cached_panels(svc, state)
         cached_benchmark(svc, state)
         cached_rotation(svc, state)
+        cached_volume(svc, state)
         if not warmed:
             to_json_plotly(panels.participation)  # the JSON encoder's first use
             if on_default is not None:
