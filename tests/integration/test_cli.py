@@ -190,8 +190,10 @@ def test_cli006_export_extra_windows_columns_and_values(demo_dir: Path) -> None:
             for k in ("new_highs", "new_lows", "pct_new_highs", "pct_new_lows")
         ),
     ]
-    assert base_head.startswith(EXPORT_HEAD) and base_head.endswith(",cum_net_new_highs")
-    assert head == base_head + "," + ",".join(added)
+    # the demo has volume: the volume breadth columns close both (docs/INDICATORS.md)
+    vol = ",up_volume,down_volume,ad_volume_line,up_volume_pct,arms_index"
+    assert base_head.startswith(EXPORT_HEAD) and base_head.endswith(",cum_net_new_highs" + vol)
+    assert head == base_head.removesuffix(vol) + "," + ",".join(added) + vol
     many = pd.read_csv(io.StringIO(res.stdout))
     plain = pd.read_csv(io.StringIO(base.stdout))
     pd.testing.assert_frame_equal(many[plain.columns], plain)
