@@ -182,10 +182,6 @@ class BreadthService:
         field, or none on any member's bar with a previous bar)."""
         return self.memo("volume", query.volume_key(), lambda: self._compute_volume(query))
 
-    def has_volume(self, query: BreadthQuery) -> bool:
-        """True when the store has volume for the query's members (``volume`` has columns)."""
-        return not self.volume(query).columns.empty
-
     def _compute_volume(self, query: BreadthQuery) -> pd.DataFrame:
         prices, member, _, _ = self._panel(query, ("close", "volume"))
         if prices.volume is None:

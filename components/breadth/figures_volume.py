@@ -85,7 +85,9 @@ def volume_figure(frame: pd.DataFrame, *, start: date | None, end: date | None) 
     if frame.columns.empty:
         return message_figure(NO_VOLUME, title=TITLE, height=height)
     if frame.empty:
-        return message_figure("No sessions in the store for this universe.", title=TITLE)
+        return message_figure(
+            "No sessions in the store for this universe.", title=TITLE, height=height
+        )
     x = ms(frame.index)
     ends = ms(pd.DatetimeIndex([frame.index[0], frame.index[-1]]))
     fig = make_subplots(
