@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cli
+from data.errors import InputError
 from data.model import Prices, UniverseInfo
 from data.store import Store
 from indicators.signals import compare, crossing
@@ -438,3 +439,38 @@ def test_alerts012_webhook_failure_one_line_exit1_after_results(
     sep = " " if failure == "500" else ": "
     assert err == f"error: webhook http://127.0.0.1:{port}{sep}{expected}\n"
     assert "secret" not in err
+
+
+# -- the page's badge -----------------------------------------------------------------------
+
+
+def test_alerts013_page_evaluation_cached_and_badge(store_dir: Path, tmp_path: Path) -> None:
+    """The badge's evaluation is the CLI's, memoized per (data version, file, end date); no
+    rules file: no badge; an invalid one: one line."""
+    from components.page.alerts import badge
+    from service.alerts.check import evaluate_file
+
+    svc = BreadthService(Store(store_dir))
+    path = tmp_path / "rules.toml"
+    assert evaluate_file(svc, path, None) is None and badge(None) is None
+    path.write_text(RULES)
+    got = evaluate_file(svc, path, DAYS[27].date())
+    assert got is not None and [o.rule.name for o in got.fired] == ["three advance",
+                                                                   "back above 60"]  # fmt: skip
+    computed = svc.stats["computed"]
+    assert evaluate_file(svc, path, DAYS[27].date()) == got
+    assert svc.stats["computed"] == computed  # a hit
+    shown = badge(got)
+    assert shown is not None
+    summary, items = shown.children
+    assert summary.children == "2 alerts fired on 2024-02-07"
+    assert [li.children for li in items.children] == [
+        "three advance [trend]: advances >= 3, value 3.00",
+        "back above 60 [trend]: pct_above_5dma crosses 60 up, value 75.00",
+    ]
+    assert summary.title == "\n".join(li.children for li in items.children)
+    quiet = evaluate_file(svc, path, DAYS[22].date())  # 2 advance, no crossing
+    assert quiet is not None and quiet.fired == () and badge(quiet) is None
+    path.write_text(RULES + "oops = 1\n")  # in the last [[rule]] table
+    with pytest.raises(InputError, match=r"rule 'back above 60': unknown key 'oops'$"):
+        evaluate_file(svc, path, None)
