@@ -3,7 +3,7 @@ service/alerts/).
 
 Contract: ``series`` is a float Series on the session index (NaN where undefined); outputs
 are bool Series on the same index. A value on session d uses sessions up to d only.
-Definitions in docs/INDICATORS.md ("Alerts").
+The rules file format and its semantics: docs/alerts.example.toml.
 """
 
 from __future__ import annotations
