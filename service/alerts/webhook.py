@@ -17,6 +17,17 @@ class WebhookError(BreadthError):
     """The webhook did not take the document (refused, timed out, not 2xx): CLI exit 1."""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse redirects: urllib would repeat a redirected POST as a GET without the body, so
+    the document would be lost behind a 2xx. A 3xx is reported as the answer instead."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def check_url(url: str) -> str:
     """``url`` if it is an http(s) URL with a host; InputError otherwise."""
     parts = urlsplit(url)
@@ -32,8 +43,8 @@ def where(url: str) -> str:
 
 
 def post_json(url: str, document: dict[str, Any], timeout: float = 10.0) -> int:
-    """POST ``document`` as JSON (UTF-8) to ``url``; the HTTP status (2xx), or WebhookError
-    with one line saying what went wrong."""
+    """POST ``document`` as JSON (UTF-8) to ``url``, no redirects followed; the HTTP status
+    (2xx), or WebhookError with one line saying what went wrong."""
     body = json.dumps(document, allow_nan=False).encode()
     request = urllib.request.Request(
         check_url(url),
@@ -43,7 +54,7 @@ def post_json(url: str, document: dict[str, Any], timeout: float = 10.0) -> int:
     )
     target = where(url)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             status = int(response.status)
     except urllib.error.HTTPError as exc:
         raise WebhookError(f"webhook {target} answered HTTP {exc.code} {exc.reason}") from None
