@@ -40,7 +40,7 @@ def alerts_check(
     """Evaluate every rule on the latest session (or --asof) and say which fired."""
     from service import windows
     from service.alerts.check import evaluate
-    from service.alerts.rules import check_universes, load_rules
+    from service.alerts.rules import check_store, load_rules
     from service.alerts.webhook import check_url, post_json, where
     from service.breadth import BreadthService
 
@@ -54,7 +54,7 @@ def alerts_check(
     if store.is_empty():
         raise InputError("the store is empty: run `python cli.py demo` or `import` first")
     svc = BreadthService(store)
-    check_universes(svc, rule_set, str(path))
+    check_store(svc, rule_set, str(path))
     result = evaluate(svc, rule_set, windows.clamp_asof(store, asof, note))
     for outcome in result.outcomes:
         click.echo(outcome.line())

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from data.errors import InputError
-from service.alerts.rules import SIGNALS, Rule, check_universes, parse_rules
+from service.alerts.rules import SIGNALS, Rule, check_store, parse_rules
 from service.breadth import BreadthService
 
 SCHEMA = "breadth-monitor/alerts/1"
@@ -155,7 +155,7 @@ def evaluate_file(svc: BreadthService, path: Path, end: date | None) -> Evaluati
 
     def compute() -> Evaluation:
         rules = parse_rules(text, str(path))
-        check_universes(svc, rules, str(path))
+        check_store(svc, rules, str(path))
         return evaluate(svc, rules, end)
 
     return svc.memo("alerts", f"{digest}:{end}", compute)

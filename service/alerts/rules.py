@@ -2,10 +2,11 @@
 TOML rules file strictly, and each signal's series over the whole stored history.
 
 A rule is a ``[[rule]]`` table with ``name`` and ``universe`` and either a threshold on a
-breadth series (``series``, ``comparator``, ``threshold``) or a ``signal`` with that
-signal's keys. docs/alerts.example.toml shows every form. Any problem (TOML syntax, an
-unknown or missing key, a wrong type, an unknown series, signal or universe) raises
-``InputError`` with one line naming the file, the rule and the problem.
+breadth series (``series``, ``comparator``, ``threshold``) or a ``signal`` (zweig_thrust,
+crossing, divergence) with that signal's keys; docs/alerts.example.toml shows every form.
+Any problem (TOML syntax, an unknown or missing key, a wrong type, an unknown series, signal
+or universe, no benchmark for a divergence) raises ``InputError`` with one line naming the
+file, the rule and the problem.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from typing import Any
 
 import pandas as pd
 
+from data.benchmarks import ROLES, resolve_role
 from data.errors import InputError
 from indicators.breadth import HL_WEEKS, BreadthParams, compute_breadth
+from indicators.divergences import DivergenceParams, divergences
 from indicators.signals import COMPARATORS, DIRECTIONS, compare, crossing
 from service.breadth import BreadthQuery, BreadthService
+from service.pairs import BENCHMARK_ROLE, candidate_tickers
 
 THRESHOLD = "threshold"
 """The kind of a rule without ``signal``: ``series comparator threshold``."""
@@ -96,7 +100,9 @@ KEYS: dict[str, Key] = {
     "level": _NUMBER,
     "direction": Key((str,), "a string", _one_of(DIRECTIONS)),
     "kind": Key((str,), "a string", _one_of(("bearish", "bullish"))),
-    "near_pct": Key((int, float), "a number", _number_in(0.0, 100.0)),
+    "near_pct": Key(
+        (int, float), "a number", lambda v: None if 0 <= v < 100 else "must be from 0 to below 100"
+    ),
     "trail": Key((int,), "a whole number", _number_in(1, 2520)),
 }
 """Every key a rule may have, with its type and check (which keys a kind needs: SIGNALS)."""
@@ -141,6 +147,46 @@ def _crossing(svc: BreadthService, rule: Rule) -> pd.DataFrame:
     return pd.DataFrame({"fired": fired, "value": values, "previous": values.shift(1)})
 
 
+def _divergence_params(rule: Rule) -> DivergenceParams:
+    default = DivergenceParams()
+    return DivergenceParams(
+        near_pct=default.near_pct if rule.near_pct is None else rule.near_pct,
+        trail=default.trail if rule.trail is None else rule.trail,
+    )
+
+
+def benchmark(svc: BreadthService) -> pd.Series:
+    """The page's benchmark (the large-cap role, as the Breadth tab's benchmark chart):
+    adjusted closes; InputError when the store has none of its tickers."""
+    closes = svc.closes(candidate_tickers())
+    bench = resolve_role(BENCHMARK_ROLE, list(closes.columns))
+    if bench is None:
+        looked = ", ".join(ROLES[BENCHMARK_ROLE])
+        raise InputError(f"no benchmark series in the store (looked for {looked})")
+    return closes[bench]
+
+
+def _divergence(svc: BreadthService, rule: Rule) -> pd.DataFrame:
+    """``indicators.divergences`` of the page's benchmark against the universe's % above
+    its 200-day average."""
+    params = _divergence_params(rule)
+    breadth = svc.breadth(rule.query())[f"pct_above_{params.window}dma"]
+    flags = divergences(benchmark(svc), breadth, params)
+    assert rule.kind is not None
+    fired = flags[rule.kind].reindex(breadth.index, fill_value=False).astype(bool)
+    return pd.DataFrame({"fired": fired, "value": breadth})
+
+
+def _divergence_text(rule: Rule) -> str:
+    p = _divergence_params(rule)
+    extreme, side = ("high", "below") if rule.kind == "bearish" else ("low", "above")
+    return (
+        f"{rule.kind} divergence: benchmark within {p.near_pct:g}% of its 52-week {extreme}, "
+        f"pct_above_{p.window}dma {side} its {p.trail}-session average and its value at the "
+        f"previous {extreme}"
+    )
+
+
 SIGNALS: dict[str, Signal] = {
     THRESHOLD: Signal(
         ("series", "comparator", "threshold"),
@@ -162,6 +208,14 @@ SIGNALS: dict[str, Signal] = {
         lambda r: f"{r.series} crosses {r.level:g} {r.direction}",
         _crossing,
         "a breadth series crossed a level between the previous session and this one",
+    ),
+    "divergence": Signal(
+        ("kind",),
+        ("near_pct", "trail"),
+        _divergence_text,
+        _divergence,
+        "a bearish or bullish breadth divergence flagged on the session "
+        "(indicators.divergences; value: % above the 200-day average)",
     ),
 }
 """Signal name -> its schema and series. A rule without ``signal`` is a THRESHOLD rule."""
@@ -282,10 +336,13 @@ def load_rules(path: Path) -> tuple[Rule, ...]:
     return parse_rules(text, str(path))
 
 
-def check_universes(svc: BreadthService, rules: tuple[Rule, ...], source: str) -> None:
-    """InputError naming the first rule whose universe the store cannot resolve."""
+def check_store(svc: BreadthService, rules: tuple[Rule, ...], source: str) -> None:
+    """InputError naming the first rule the store cannot serve: its universe is unknown (or
+    not fetched), or it is a divergence and the store has no benchmark series."""
     for rule in rules:
         try:
             svc.universe_info(rule.universe)
+            if rule.signal == "divergence":
+                benchmark(svc)
         except InputError as exc:
             raise InputError(f"{source}: rule {rule.name!r}: {exc}") from None

@@ -25,7 +25,7 @@ from data.store import Store
 from indicators.signals import compare, crossing
 from service.alerts.check import evaluate
 from service.alerts.rules import Rule, load_rules, parse_rules
-from service.breadth import BreadthService
+from service.breadth import BreadthQuery, BreadthService
 
 REPO = Path(__file__).resolve().parents[2]
 DAYS = pd.bdate_range("2024-01-01", periods=30, name="date")
@@ -117,7 +117,11 @@ def test_alerts002_crossing_equals_naive_loop(
 
 def test_alerts003_example_file_parses() -> None:
     rules = load_rules(REPO / "docs" / "alerts.example.toml")
-    assert [r.signal for r in rules] == ["threshold"] * 3 + ["zweig_thrust", "crossing"]
+    assert [r.signal for r in rules] == ["threshold"] * 3 + [
+        "zweig_thrust",
+        "crossing",
+        "divergence",
+    ]
     assert rules[0] == Rule(
         "S&P 500 washed out", "sp500", series="pct_above_200dma", comparator="<", threshold=20.0
     )
@@ -127,6 +131,8 @@ def test_alerts003_example_file_parses() -> None:
                             signal="crossing", series="pct_above_200dma", level=50.0,
                             direction="up")  # fmt: skip
     assert rules[4].condition() == "pct_above_200dma crosses 50 up"
+    assert rules[5] == Rule("S&P 500 bearish divergence", "sp500", signal="divergence",
+                            kind="bearish", near_pct=2.0, trail=50)  # fmt: skip
 
 
 GOOD = '[[rule]]\nname = "r"\nuniverse = "trend"\nseries = "advances"\ncomparator = ">="\n'
@@ -146,12 +152,22 @@ BAD_FILES = [
      "`export breadth`, e.g. pct_above_200dma, pct_above_20dma, pct_new_highs_52w, "
      "pct_new_highs_4w, mcclellan_osc)"),
     ('[[rule]]\nname = "z"\nuniverse = "trend"\nsignal = "zweig"\n',
-     "rule 'z': unknown signal 'zweig' (known: zweig_thrust, crossing)"),
+     "rule 'z': unknown signal 'zweig' (known: zweig_thrust, crossing, divergence)"),
     ('[[rule]]\nname = "z"\nuniverse = "trend"\nsignal = "zweig_thrust"\nthreshold = 1\n',
      "rule 'z': key 'threshold' does not apply to signal 'zweig_thrust'"),
     ('[[rule]]\nname = "c"\nuniverse = "trend"\nsignal = "crossing"\nseries = "advances"\n'
      'level = 2\ndirection = "sideways"\n',
      "rule 'c': direction = 'sideways': must be one of up, down"),
+    ('[[rule]]\nname = "d"\nuniverse = "trend"\nsignal = "divergence"\nkind = "sideways"\n',
+     "rule 'd': kind = 'sideways': must be one of bearish, bullish"),
+    ('[[rule]]\nname = "d"\nuniverse = "trend"\nsignal = "divergence"\nnear_pct = 1\n',
+     "rule 'd': missing key 'kind' (needed by signal 'divergence')"),
+    ('[[rule]]\nname = "d"\nuniverse = "trend"\nsignal = "divergence"\nkind = "bullish"\n'
+     "near_pct = 100\n", "rule 'd': near_pct = 100: must be from 0 to below 100"),
+    ('[[rule]]\nname = "d"\nuniverse = "trend"\nsignal = "divergence"\nkind = "bullish"\n'
+     "trail = 2.5\n", "rule 'd': trail must be a whole number, not a number 2.5"),
+    ('[[rule]]\nname = "d"\nuniverse = "trend"\nsignal = "divergence"\nkind = "bullish"\n',
+     "rule 'd': no benchmark series in the store (looked for SPY, IVV, VOO, ^GSPC, SIM:LARGE)"),
     ('[[rule]]\nuniverse = "trend"\nsignal = "zweig_thrust"\n',
      "rule #1: missing key 'name' (needed by signal 'zweig_thrust')"),
     ('[[rule]]\nname = ""\nuniverse = "trend"\nsignal = "zweig_thrust"\n',
@@ -477,3 +493,31 @@ def test_alerts013_page_evaluation_cached_and_badge(store_dir: Path, tmp_path: P
     path.write_text(RULES + "oops = 1\n")  # in the last [[rule]] table
     with pytest.raises(InputError, match=r"rule 'back above 60': unknown key 'oops'$"):
         evaluate_file(svc, path, None)
+
+
+def test_alerts014_divergence_fires_where_indicators_divergences_flags(tmp_path: Path) -> None:
+    """On a demo market: the rule fires on exactly the sessions where
+    ``indicators.divergences`` flags the benchmark (SIM:LARGE, read from the store) against
+    sim-large's % above the 200-day average, for both kinds and non-default parameters."""
+    from data.jobs import load_demo
+    from indicators.divergences import DivergenceParams, divergences
+
+    store = Store(tmp_path / "demo")
+    load_demo(store, seed=7, n_tickers=300, years=4)  # seed 3 has no bullish divergence
+    svc = BreadthService(store)
+    bench = store.read_prices(["SIM:LARGE"], fields=("close",)).close["SIM:LARGE"]
+    breadth = svc.breadth(BreadthQuery(universe="sim-large"))["pct_above_200dma"]
+    days = breadth.index
+    for kind, near, trail in (("bearish", 2.0, 50), ("bullish", 10.0, 20)):
+        params = DivergenceParams(near_pct=near, trail=trail)
+        want = divergences(bench.astype("float64"), breadth, params)[kind].reindex(days)
+        r = rule(name=kind, universe="sim-large", signal="divergence", kind=kind,
+                 near_pct=near, trail=trail)  # fmt: skip
+        got = [evaluate(svc, (r,), d.date()).outcomes[0] for d in days]
+        assert [o.fired for o in got] == want.fillna(False).tolist()
+        assert 0 < sum(o.fired for o in got) < len(days)
+        assert [o.value for o in got] == [None if np.isnan(v) else v for v in breadth]
+    assert r.condition() == (
+        "bullish divergence: benchmark within 10% of its 52-week low, pct_above_200dma above "
+        "its 20-session average and its value at the previous low"
+    )
