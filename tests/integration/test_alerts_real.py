@@ -35,6 +35,12 @@ universe = "r3k"
 signal = "zweig_thrust"
 
 [[rule]]
+name = "bearish divergence"
+universe = "r3k"
+signal = "divergence"
+kind = "bearish"
+
+[[rule]]
 name = "back above 50"
 universe = "r3k"
 signal = "crossing"
@@ -76,7 +82,9 @@ def naive(shared_data: Path) -> pd.DataFrame:
     adv, dec = (change > 0).sum(axis=1), (change < 0).sum(axis=1)
     ratio = (100 * adv / (adv + dec)).where(adv + dec > 0)
     thrust = ratio.ewm(span=10, adjust=False, ignore_na=True).mean()
-    return pd.DataFrame({"pct": pct, "thrust": thrust})
+    spy = pd.read_parquet(folder / "prices.parquet", filters=[("ticker", "==", "SPY")])
+    spy_close = spy.set_index("date")["adj_close"].astype("float64").reindex(wide.index)
+    return pd.DataFrame({"pct": pct, "thrust": thrust, "spy": spy_close})
 
 
 def check(real: tuple[Path, Path], asof: str) -> list[str]:
@@ -99,15 +107,15 @@ def test_alertsreal001_2025_07_28_majority_above(
     assert lines[1].startswith("FIRED      majority above [r3k] 2025-07-28")
     assert abs(value(lines[1]) - 54.5) < 0.1
     assert abs(value(lines[1]) - naive.loc["2025-07-28", "pct"]) < 0.1
-    assert lines[2].startswith("not fired  thrust") and lines[3].startswith("not fired  back")
-    assert lines[-1] == "1 of 4 rules fired: majority above"
+    assert lines[2].startswith("not fired  thrust") and lines[4].startswith("not fired  back")
+    assert lines[-1] == "1 of 5 rules fired: majority above"
 
 
 def test_alertsreal002_2025_04_08_washed_out(real: tuple[Path, Path], naive: pd.DataFrame) -> None:
     lines = check(real, "2025-04-08")
     assert lines[0].startswith("FIRED      washed out [r3k] 2025-04-08")
     assert abs(value(lines[0]) - 14.1) < 0.1
-    assert lines[-1] == "1 of 4 rules fired: washed out"
+    assert lines[-1] == "1 of 5 rules fired: washed out"
 
 
 def test_alertsreal003_zweig_thrust_2025_04_24(
@@ -126,8 +134,32 @@ def test_alertsreal003_zweig_thrust_2025_04_24(
 def test_alertsreal004_crossing_50_up_2025_07_01(
     real: tuple[Path, Path], naive: pd.DataFrame
 ) -> None:
-    line = check(real, "2025-07-01")[3]
+    line = check(real, "2025-07-01")[4]
     assert line.startswith("FIRED      back above 50 [r3k] 2025-07-01"), line
     previous = float(line.split("previous ")[1])
     assert previous < 50 <= value(line)
     assert naive.loc[:"2025-07-01", "pct"].iloc[-2] < 50 <= naive.loc["2025-07-01", "pct"]
+
+
+def test_alertsreal005_bearish_divergence_2025_07_31(
+    real: tuple[Path, Path], naive: pd.DataFrame
+) -> None:
+    """SPY within 2 % of its 52-week (252-close) high while the proxy's % above the 200-day
+    average is below its 50-session mean and below its value at SPY's previous 52-week high:
+    first on 2025-07-31 after the July highs (not on 2025-07-30), as plain pandas says."""
+    spy, pct = naive["spy"], naive["pct"]
+    high = spy.rolling(252).max()
+    at_high = spy >= high * (1 - 1e-6)
+    trail = pct.rolling(50).mean()
+
+    def bearish(day: str) -> bool:
+        prev = at_high.loc[: pd.Timestamp(day) - pd.Timedelta(days=1)]
+        at_prev = pct.loc[prev[prev].index[-1]]
+        near = 100 * (1 - spy.loc[day] / high.loc[day]) <= 2.0
+        return bool(near and pct.loc[day] < trail.loc[day] and pct.loc[day] < at_prev)
+
+    for day, fired in (("2025-07-30", False), ("2025-07-31", True)):
+        line = check(real, day)[3]
+        state = "FIRED    " if fired else "not fired"
+        assert line.startswith(f"{state}  bearish divergence [r3k] {day}: bearish divergence"), line
+        assert bearish(day) is fired
