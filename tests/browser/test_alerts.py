@@ -13,6 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from components.ids import Ids
+from tests.browser.test_a11y import axe_results, contrasts, serious
 from tests.browser.test_page import open_page, wait_for
 from tests.browser.test_phone import PHONE, overflow, shot, window
 
@@ -65,10 +66,9 @@ def test_alerts001_badge_follows_the_views_end_date(
     summary.click()  # opens the list
     item = dash_duo.find_element(f"#{Ids.ALERTS} li")
     assert item.is_displayed() and item.text == title
-    colour = dash_duo.driver.execute_script(
-        "var s = getComputedStyle(arguments[0]); return [s.color, s.backgroundColor];", summary
-    )
-    assert colour == ["rgb(255, 255, 255)", "rgb(192, 57, 43)"]  # 5.4:1
+    shown = contrasts(dash_duo, f"#{Ids.ALERTS} summary, #{Ids.ALERTS} li")
+    assert len(shown) == 2 and all(got >= need for _, got, need in shown), shown
+    assert not serious(axe_results(dash_duo))  # axe-core, with the list open
     shot(dash_duo, "alerts-desktop")
     # a zoom ending where the rule does not fire: the badge goes
     dash_duo.driver.execute_script(
