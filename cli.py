@@ -1,4 +1,5 @@
-"""Command line: ``python cli.py demo | import | status | refresh | universe | export | report``.
+"""Command line: ``python cli.py demo | import | status | refresh | universe | export | report |
+alerts``.
 
 Thin: each command parses typed arguments, calls one function of data/ or service, prints.
 Here: the group and the data commands; commands/export.py: exports and reports;
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import click
 
+from commands.alerts import alerts
 from commands.export import export, report
 from commands.params import (
     EXIT_OK,
@@ -159,6 +161,7 @@ def universe_update(name: str) -> None:
 
 cli.add_command(export)
 cli.add_command(report)
+cli.add_command(alerts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,6 +85,11 @@ class Settings:
     """gunicorn workers; 0 = one per CPU."""
     web_threads: int = 4
     """Threads per gunicorn (gthread) worker."""
+    # alerts (service/alerts/, `cli.py alerts check`, the page's header badge)
+    alert_rules: Path = ROOT / "alerts.toml"
+    """The alert rules file (TOML, docs/alerts.example.toml); absent: no badge on the page."""
+    alert_webhook: str = ""
+    """`alerts check` posts fired rules here when --webhook is not given ("" = nowhere)."""
 
     def import_bounds(self, today: date | None = None) -> tuple[date, date]:
         """First and last date an import accepts: import_min_date .. today + days ahead."""
@@ -204,6 +209,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "redis_maxmemory": _parse_memory,
     "web_workers": _int_in(0, 64),
     "web_threads": _int_in(1, 64),
+    "alert_rules": _parse_path,
+    "alert_webhook": str.strip,
 }
 
 

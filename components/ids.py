@@ -18,6 +18,7 @@ class Ids(StrEnum):
     BADGE = "data-badge"
     COVERAGE = "coverage-badge"
     SURVIVORSHIP = "survivorship-note"
+    ALERTS = "alerts-badge"  # rules fired on the view's end date (components/page/alerts.py)
 
     # controls
     UNIVERSE = "universe"

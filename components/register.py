@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dash import Dash
 
+from components.page import alerts as page_alerts
 from components.page import callbacks as page_callbacks
 from components.page import download
 from components.page import tabs as page_tabs
@@ -30,3 +31,4 @@ def register(app: Dash) -> None:
     download.register(app)  # "Download CSV" (the active tab's table)
     refresh_callbacks.register(app)  # "Load real data" (a background callback)
     report_callbacks.register(app)  # "Export report" (HTML, PNG)
+    page_alerts.register(app)  # the header's badge of alert rules fired on the end date

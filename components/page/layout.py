@@ -111,7 +111,11 @@ def serve_layout() -> Component:
     manifest = store.manifest()
     ch = choices(svc)
     header = html.Header(
-        [html.H1("Breadth & Rotation Monitor", className="h4 mb-1"), data_badge(manifest)],
+        [
+            html.H1("Breadth & Rotation Monitor", className="h4 mb-1"),
+            data_badge(manifest),
+            html.Div(id=Ids.ALERTS, className="alerts-badge"),  # components/page/alerts.py
+        ],
         className="page-header mb-2",
     )
     return dbc.Container(
