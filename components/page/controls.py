@@ -16,7 +16,14 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.url.query import default_state
-from components.url.values import MAX_WINDOW, MIN_WINDOW, PRESETS, Choices
+from components.url.values import (
+    HL_WEEK_CHOICES,
+    MAX_WINDOW,
+    MAX_WINDOWS,
+    MIN_WINDOW,
+    PRESETS,
+    Choices,
+)
 from data.model import UniverseInfo
 from service.catalog import ALL, ALL_LABEL
 
@@ -203,6 +210,7 @@ def option_controls(choices: Choices) -> dbc.Col:
     return dbc.Col(
         [
             windows,
+            window_set_controls(state.windows, state.hl_weeks),
             dbc.Row(
                 [
                     dbc.Col(
@@ -223,6 +231,49 @@ def option_controls(choices: Choices) -> dbc.Col:
         xs=12,
         md=8,
         xl=4,
+    )
+
+
+def window_set_controls(windows: tuple[int, ...], weeks: tuple[int, ...]) -> dbc.Row:
+    """Issue #15: the windows of "Participation across windows" (typed, e.g. '20, 50, 200';
+    applied on Enter or blur) and the week counts of "New highs − new lows" (checkboxes)."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    control_label("Participation windows (days)", Ids.MA_WINDOWS),
+                    dbc.Input(
+                        id=Ids.MA_WINDOWS,
+                        type="text",
+                        value=", ".join(map(str, windows)),
+                        debounce=True,
+                        size="sm",
+                        inputmode="numeric",
+                        placeholder="20, 50, 200",
+                    ),
+                    html.Div(
+                        f"Up to {MAX_WINDOWS}, each {MIN_WINDOW}–{MAX_WINDOW}, comma-separated",
+                        className="form-text",
+                    ),
+                ],
+                xs=12,
+                sm=6,
+            ),
+            dbc.Col(
+                [
+                    control_label("New-high windows (weeks)"),
+                    dbc.Checklist(
+                        id=Ids.HL_WEEKS,
+                        inline=True,
+                        value=list(weeks),
+                        options=[{"label": f"{w}w", "value": w} for w in HL_WEEK_CHOICES],
+                    ),
+                ],
+                xs=12,
+                sm=6,
+            ),
+        ],
+        className="g-2 mb-2",
     )
 
 

@@ -58,7 +58,9 @@ def test_report002_pngs_have_the_expected_size(store: Store, tmp_path: Path) -> 
         "report.html",
         "benchmark.png",
         "participation.png",
+        "windows.png",
         "highs-lows.png",
+        "net-highs.png",
         "advance-decline.png",
         "rotation.png",
     ]
