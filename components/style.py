@@ -79,7 +79,7 @@ HEIGHTS = {
     "highs_lows": 420,
     "advance_decline": 520,
     "rotation": 360,
-    "windows": 400,  # issue #15: participation across windows
+    "windows": 440,  # issue #15: participation across windows
     "net_highs": 440,  # issue #15: new highs − new lows (%)
 }
 """Chart heights in px; the page gives each graph's box the same height (responsive width)."""

@@ -63,9 +63,9 @@ def windows_figure(
     start: date | None,
     end: date | None,
 ) -> go.Figure:
-    """One line per window n (``pct_above_<n>dma``, longest first) and, in the same colour,
-    its long-run average over all stored data as a thin dotted line (``long_runs[n]``: the
-    service's ``long_run``). Hover: value and members eligible for that window."""
+    """One line per window n (``pct_above_<n>dma``; the legend lists the longest first) and,
+    in the same colour, its long-run average over all stored data as a thin dotted line
+    (``long_runs[n]``: the service's ``long_run``). Hover: value and members eligible."""
     title = "% of members above each moving average"
     height = HEIGHTS["windows"]
     if breadth.empty:
@@ -75,7 +75,8 @@ def windows_figure(
     x = ms(breadth.index)
     edges = ms(pd.DatetimeIndex([breadth.index[0], breadth.index[-1]]))
     fig = go.Figure()
-    for i, n in enumerate(sorted(windows, reverse=True)):
+    ranked = list(enumerate(sorted(windows, reverse=True)))
+    for i, n in reversed(ranked):  # the smooth long windows drawn last, on top
         colour, dash = SERIES_STYLES[i % len(SERIES_STYLES)]
         group = f"{n}dma"
         fig.add_trace(
@@ -87,6 +88,7 @@ def windows_figure(
                 2.0 if i == 0 else 1.6,
                 dash=dash,
                 legendgroup=group,
+                legendrank=2 * i,  # the legend lists the longest window first
                 customdata=breadth[f"eligible_{n}dma"].to_numpy(dtype="float32"),
                 hover=hover("%{y:.1f}% (%{customdata:,.0f} eligible)"),
             )
@@ -103,6 +105,7 @@ def windows_figure(
                     1.0,
                     dash=average_dash(i),
                     legendgroup=group,
+                    legendrank=2 * i + 1,
                     hoverinfo="skip",
                 )
             )
@@ -158,7 +161,8 @@ def net_highs_figure(
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06
     )
-    for i, w in enumerate(sorted(weeks, reverse=True)):
+    ranked = list(enumerate(sorted(weeks, reverse=True)))
+    for i, w in reversed(ranked):  # the longest look-back drawn last, on top
         colour, dash = SERIES_STYLES[i % len(SERIES_STYLES)]
         counts = np.column_stack([breadth[f"new_highs_{w}w"], breadth[f"new_lows_{w}w"]]).astype(
             "float32"
@@ -171,6 +175,7 @@ def net_highs_figure(
                 colour,
                 1.8 if i == 0 else 1.4,
                 dash=dash,
+                legendrank=i,  # the legend lists the longest look-back first
                 customdata=counts,
                 hover=hover("%{y:+.1f}% (%{customdata[0]:,.0f} highs, %{customdata[1]:,.0f} lows)"),
             ),
@@ -184,6 +189,7 @@ def net_highs_figure(
             "Cumulative net 52-week highs",
             COLORS["neutral"],
             1.2,
+            legendrank=len(weeks),
             hover=hover("%{y:+,.0f} names"),
         ),
         row=2,

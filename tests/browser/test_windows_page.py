@@ -29,9 +29,11 @@ def chart(duo: Any, graph: Ids) -> dict[str, Any] | None:
     return duo.driver.execute_script(TRACES_JS, str(graph))
 
 
-def names_are(duo: Any, graph: Ids, names: list[str]) -> dict[str, Any] | None:
+def names_are(duo: Any, graph: Ids, legend: list[str]) -> dict[str, Any] | None:
+    """The chart when its legend reads ``legend`` (in order) and it draws exactly those."""
     got = chart(duo, graph)
-    return got if got and got["names"] == names and got["legend"] == names else None
+    ok = got and got["legend"] == legend and sorted(got["names"]) == sorted(legend)
+    return got if ok else None
 
 
 def shoot(duo: Any, graph: Ids, name: str) -> None:
@@ -44,12 +46,11 @@ def shoot(duo: Any, graph: Ids, name: str) -> None:
 def test_wpb001_window_sets_from_the_link_and_back(dash_duo: Any, breadth_app: Any) -> None:
     open_page(dash_duo, breadth_app, "?u=sim-large&mw=20,100&hw=4,52")
     windows = wait_for(dash_duo, lambda: chart(dash_duo, Ids.WINDOWS))
-    names = windows["names"]
-    assert len(names) == 4  # two windows, each with its long-run average
+    names = windows["legend"]  # the legend: longest window first, each with its average
+    assert len(names) == 4 and sorted(windows["names"]) == sorted(names)
     assert names[0] == "% above 100-day avg" and names[2] == "% above 20-day avg"
     assert names[1].startswith("100-day long-run avg ") and "(all data, " in names[1]
     assert names[3].startswith("20-day long-run avg ")
-    assert windows["legend"] == names  # every line named in the legend
     net = names_are(
         dash_duo,
         Ids.NET_HIGHS,
@@ -73,7 +74,7 @@ def test_wpb001_window_sets_from_the_link_and_back(dash_duo: Any, breadth_app: A
              or "mw=10,30" in dash_duo.driver.current_url)  # fmt: skip
     wait_for(
         dash_duo,
-        lambda: (chart(dash_duo, Ids.WINDOWS) or {}).get("names", [""])[0] == "% above 30-day avg",
+        lambda: (chart(dash_duo, Ids.WINDOWS) or {}).get("legend", [""])[0] == "% above 30-day avg",
     )
     # a checkbox -> the URL and the chart (keyboard: focus the box, press Space)
     box13 = dash_duo.driver.find_element(

@@ -142,7 +142,9 @@ def test_wp005_each_window_line_is_the_export_column(store: Store, export: pd.Da
     fig = BY_KEY["windows"].draw(svc, view(svc))["windows"]
     by = traces(fig)
     names = list(by)
-    assert names[0::2] == ["% above 100-day avg", "% above 20-day avg"]  # longest first
+    assert names[0::2] == ["% above 20-day avg", "% above 100-day avg"]  # long ones on top
+    legend = sorted(names, key=lambda name: by[name]["legendrank"])
+    assert legend[0::2] == ["% above 100-day avg", "% above 20-day avg"]  # longest first
     for n in (20, 100):
         line = by[f"% above {n}-day avg"]
         got = pd.Series(values(line["y"]), index=dates(line))
@@ -180,7 +182,9 @@ def test_wp006_net_highs_lines_are_the_export_columns(store: Store, export: pd.D
         )
     fig = BY_KEY["net_highs"].draw(svc, view(svc))["net_highs"]
     by = traces(fig)
-    assert list(by) == ["NH − NL, 52 weeks", "NH − NL, 4 weeks", "Cumulative net 52-week highs"]
+    assert list(by) == ["NH − NL, 4 weeks", "NH − NL, 52 weeks", "Cumulative net 52-week highs"]
+    legend = sorted(by, key=lambda name: by[name]["legendrank"])
+    assert legend == ["NH − NL, 52 weeks", "NH − NL, 4 weeks", "Cumulative net 52-week highs"]
     for w in (4, 52):
         line = by[f"NH − NL, {w} weeks"]
         got = pd.Series(values(line["y"]), index=dates(line))
