@@ -234,6 +234,9 @@ def option_controls(choices: Choices) -> dbc.Col:
     )
 
 
+WEEKS_LABEL = f"{Ids.HL_WEEKS}-label"
+
+
 def window_set_controls(windows: tuple[int, ...], weeks: tuple[int, ...]) -> dbc.Row:
     """Issue #15: the windows of "Participation across windows" (typed, e.g. '20, 50, 200';
     applied on Enter or blur) and the week counts of "New highs − new lows" (checkboxes)."""
@@ -241,7 +244,7 @@ def window_set_controls(windows: tuple[int, ...], weeks: tuple[int, ...]) -> dbc
         [
             dbc.Col(
                 [
-                    control_label("Participation windows (days)", Ids.MA_WINDOWS),
+                    control_label("MA windows (days)", Ids.MA_WINDOWS),
                     dbc.Input(
                         id=Ids.MA_WINDOWS,
                         type="text",
@@ -252,7 +255,7 @@ def window_set_controls(windows: tuple[int, ...], weeks: tuple[int, ...]) -> dbc
                         placeholder="20, 50, 200",
                     ),
                     html.Div(
-                        f"Up to {MAX_WINDOWS}, each {MIN_WINDOW}–{MAX_WINDOW}, comma-separated",
+                        f"Up to {MAX_WINDOWS}, each {MIN_WINDOW}–{MAX_WINDOW}",
                         className="form-text",
                     ),
                 ],
@@ -261,12 +264,16 @@ def window_set_controls(windows: tuple[int, ...], weeks: tuple[int, ...]) -> dbc
             ),
             dbc.Col(
                 [
-                    control_label("New-high windows (weeks)"),
-                    dbc.Checklist(
-                        id=Ids.HL_WEEKS,
-                        inline=True,
-                        value=list(weeks),
-                        options=[{"label": f"{w}w", "value": w} for w in HL_WEEK_CHOICES],
+                    html.Label("New highs (weeks)", id=WEEKS_LABEL, className="control-label"),
+                    html.Div(
+                        dbc.Checklist(
+                            id=Ids.HL_WEEKS,
+                            inline=True,
+                            value=list(weeks),
+                            options=[{"label": str(w), "value": w} for w in HL_WEEK_CHOICES],
+                        ),
+                        role="group",
+                        **_aria(labelledby=WEEKS_LABEL),
                     ),
                 ],
                 xs=12,

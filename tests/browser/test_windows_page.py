@@ -78,7 +78,7 @@ def test_wpb001_window_sets_from_the_link_and_back(dash_duo: Any, breadth_app: A
     )
     # a checkbox -> the URL and the chart (keyboard: focus the box, press Space)
     box13 = dash_duo.driver.find_element(
-        By.XPATH, f"//*[@id='{Ids.HL_WEEKS}']//label[normalize-space()='13w']"
+        By.XPATH, f"//*[@id='{Ids.HL_WEEKS}']//label[normalize-space()='13']"
     )
     target = dash_duo.driver.find_element(By.ID, box13.get_attribute("for"))
     target.send_keys(Keys.SPACE)
