@@ -150,7 +150,7 @@ CHARTS: tuple[Chart, ...] = (
         tab="breadth",
         title="Participation across windows",
         help=(
-            'One line per moving-average window (set under "MA windows"): the '
+            'One line per moving-average window (set under "Windows (days)"): the '
             "share of members whose close is above its own N-day average. Short windows turn "
             "first; when they recover while the 200-day line is still low, a rally is "
             "broadening. The dotted line of the same colour is each window's long-run average "
@@ -194,11 +194,11 @@ CHARTS: tuple[Chart, ...] = (
         title="New highs − new lows (%)",
         help=(
             "For each look-back (4, 13, 26, 52 weeks = 20, 63, 126, 252 sessions; set under "
-            '"New highs (weeks)"): members at a new high minus members at a new low, as % of '
-            "the members with that much history. Above zero, more names make highs than lows; "
-            "short look-backs react first. Highs and lows are intraday or closing as chosen "
-            'under "52-week highs". Lower panel: running sum of 52-week highs − lows '
-            "since the first stored session."
+            '"New highs − lows (weeks)"): members at a new high minus members at a new low, '
+            "as % of the members with that much history. Above zero, more names make highs "
+            "than lows; short look-backs react first. Highs and lows are intraday or closing "
+            'as chosen under "52-week highs". Lower panel: running sum of 52-week highs − '
+            "lows since the first stored session."
         ),
         definition=(
             "NH − NL (%) = pct_new_highs_Ww − pct_new_lows_Ww (W weeks): members whose high (low) "

@@ -110,7 +110,8 @@ def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:
 
 
 def date_controls(choices: Choices) -> dbc.Col:
-    """Date range picker with presets (6M … Max) ending at the last stored session."""
+    """Date range picker with presets (6M … Max) ending at the last stored session, and the
+    week counts of "New highs − new lows"."""
     state = default_state(choices)
     buttons = [
         dbc.Button(
@@ -140,7 +141,10 @@ def date_controls(choices: Choices) -> dbc.Col:
                 ),
                 className="mb-2",
             ),
-            dbc.ButtonGroup(buttons, size="sm", className="preset-group flex-wrap"),
+            dbc.ButtonGroup(buttons, size="sm", className="preset-group flex-wrap mb-2"),
+            # issue #15: here, where the column has room, so the header keeps its height;
+            # like the dates, the weeks shape the Breadth charts only (hidden with them)
+            hl_weeks_control(state.hl_weeks),
         ],
         id=Ids.DATE_CONTROLS,
         xs=12,
@@ -186,6 +190,7 @@ def option_controls(choices: Choices) -> dbc.Col:
                     integer_input(Ids.SLOW, state.slow, MIN_WINDOW, MAX_WINDOW),
                 ]
             ),
+            ma_windows_control(state.windows),  # issue #15
         ],
         className="g-2 mb-2",
     )
@@ -210,7 +215,6 @@ def option_controls(choices: Choices) -> dbc.Col:
     return dbc.Col(
         [
             windows,
-            window_set_controls(state.windows, state.hl_weeks),
             dbc.Row(
                 [
                     dbc.Col(
@@ -237,50 +241,43 @@ def option_controls(choices: Choices) -> dbc.Col:
 WEEKS_LABEL = f"{Ids.HL_WEEKS}-label"
 
 
-def window_set_controls(windows: tuple[int, ...], weeks: tuple[int, ...]) -> dbc.Row:
-    """Issue #15: the windows of "Participation across windows" (typed, e.g. '20, 50, 200';
-    applied on Enter or blur) and the week counts of "New highs − new lows" (checkboxes)."""
-    return dbc.Row(
+def ma_windows_control(windows: tuple[int, ...]) -> dbc.Col:
+    """Issue #15: the windows of "Participation across windows", typed ('20, 50, 200';
+    applied on Enter or blur; a bad set keeps the default and the notice says why)."""
+    return dbc.Col(
         [
-            dbc.Col(
-                [
-                    control_label("MA windows (days)", Ids.MA_WINDOWS),
-                    dbc.Input(
-                        id=Ids.MA_WINDOWS,
-                        type="text",
-                        value=", ".join(map(str, windows)),
-                        debounce=True,
-                        size="sm",
-                        inputmode="numeric",
-                        placeholder="20, 50, 200",
-                    ),
-                    html.Div(
-                        f"Up to {MAX_WINDOWS}, each {MIN_WINDOW}–{MAX_WINDOW}",
-                        className="form-text",
-                    ),
-                ],
-                xs=12,
-                sm=6,
-            ),
-            dbc.Col(
-                [
-                    html.Label("New highs (weeks)", id=WEEKS_LABEL, className="control-label"),
-                    html.Div(
-                        dbc.Checklist(
-                            id=Ids.HL_WEEKS,
-                            inline=True,
-                            value=list(weeks),
-                            options=[{"label": str(w), "value": w} for w in HL_WEEK_CHOICES],
-                        ),
-                        role="group",
-                        **_aria(labelledby=WEEKS_LABEL),
-                    ),
-                ],
-                xs=12,
-                sm=6,
+            control_label("Windows (days)", Ids.MA_WINDOWS),
+            dbc.Input(
+                id=Ids.MA_WINDOWS,
+                type="text",
+                value=", ".join(map(str, windows)),
+                debounce=True,
+                size="sm",
+                inputmode="numeric",
+                placeholder=f"≤ {MAX_WINDOWS}, {MIN_WINDOW}–{MAX_WINDOW}",
             ),
         ],
-        className="g-2 mb-2",
+        xs=12,
+        sm=4,
+    )
+
+
+def hl_weeks_control(weeks: tuple[int, ...]) -> html.Div:
+    """Issue #15: the week counts of "New highs − new lows" (a labelled group of boxes)."""
+    return html.Div(
+        [
+            html.Label("New highs − lows (weeks)", id=WEEKS_LABEL, className="control-label"),
+            html.Div(
+                dbc.Checklist(
+                    id=Ids.HL_WEEKS,
+                    inline=True,
+                    value=list(weeks),
+                    options=[{"label": str(w), "value": w} for w in HL_WEEK_CHOICES],
+                ),
+                role="group",
+                **_aria(labelledby=WEEKS_LABEL),
+            ),
+        ]
     )
 
 
