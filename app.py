@@ -24,6 +24,7 @@ from flask_caching import Cache
 from plotly.io.json import to_json_plotly
 from plotly.subplots import make_subplots
 
+from components.breadth import views_windows
 from components.breadth.figure_cache import (
     cached_benchmark,
     cached_panels,
@@ -110,6 +111,8 @@ def warm_views(
         cached_benchmark(svc, state)
         cached_rotation(svc, state)
         cached_volume(svc, state)
+        views_windows.windows_chart(svc, state)  # issue #15: from the same breadth frame
+        views_windows.net_highs_chart(svc, state)
         if not warmed:
             to_json_plotly(panels.participation)  # the JSON encoder's first use
             if on_default is not None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from components.breadth import columns, views
+from components.breadth import columns, views, views_windows
 from components.breadth.figure_cache import (
     cached_benchmark,
     cached_panels,
@@ -149,6 +149,29 @@ CHARTS: tuple[Chart, ...] = (
             ("survivorship", Ids.SURVIVORSHIP, "children"),
         ),
     ),
+    # issue #15 item 1: every moving-average window of ``mw`` at once
+    Chart(
+        key="windows",
+        tab="breadth",
+        title="Participation across windows",
+        help=(
+            'One line per moving-average window (set under "Windows (days)"): the '
+            "share of members whose close is above its own N-day average. Short windows turn "
+            "first; when they recover while the 200-day line is still low, a rally is "
+            "broadening. The dotted line of the same colour is each window's long-run average "
+            "over all stored data: readings above it are broader than usual for that window."
+        ),
+        definition=(
+            "% above N-day average for each window N of the view (column pct_above_Ndma: members "
+            "with at least N bars whose close is above the mean of their last N closes, over "
+            "those eligible); dotted: each line's long-run average over all stored data."
+        ),
+        graph=Ids.WINDOWS,
+        columns=columns.windows,
+        linked=True,
+        draw=views_windows.windows_chart,
+        redraw=views_windows.windows_patch,
+    ),
     Chart(
         key="highs_lows",
         tab="breadth",
@@ -168,6 +191,31 @@ CHARTS: tuple[Chart, ...] = (
         linked=True,
         draw=lambda svc, state: {"highs_lows": cached_panels(svc, state).highs_lows},
         redraw=lambda svc, state: {"highs_lows": views.highs_lows_patch(svc, state)},
+    ),
+    # issue #15 item 2: new highs − new lows over the week counts of ``hw``
+    Chart(
+        key="net_highs",
+        tab="breadth",
+        title="New highs − new lows (%)",
+        help=(
+            "For each look-back (4, 13, 26, 52 weeks = 20, 63, 126, 252 sessions; set under "
+            '"New highs − lows (weeks)"): members at a new high minus members at a new low, '
+            "as % of the members with that much history. Above zero, more names make highs "
+            "than lows; short look-backs react first. Highs and lows are intraday or closing "
+            'as chosen under "52-week highs". Lower panel: running sum of 52-week highs − '
+            "lows since the first stored session."
+        ),
+        definition=(
+            "NH − NL (%) = pct_new_highs_Ww − pct_new_lows_Ww (W weeks): members whose high (low) "
+            "made or matched the extreme of their last 20/63/126/252 bars (within a relative "
+            "1e-6), net, as % of those with that many bars. Lower panel: cum_net_new_highs, "
+            "the running sum of 52-week highs − lows."
+        ),
+        graph=Ids.NET_HIGHS,
+        columns=columns.net_highs,
+        linked=True,
+        draw=views_windows.net_highs_chart,
+        redraw=views_windows.net_highs_patch,
     ),
     Chart(
         key="advance_decline",

@@ -30,6 +30,8 @@ class Ids(StrEnum):
     HIGHS = "highs-mode"
     HIGHS_NOTE = "highs-note"
     MCCLELLAN = "mcclellan-mode"
+    MA_WINDOWS = "ma-windows"  # issue #15: windows of "Participation across windows"
+    HL_WEEKS = "hl-weeks"  # issue #15: week counts of "New highs − new lows"
     DOWNLOAD_BUTTON = "download-button"
     DATE_CONTROLS = "date-controls"
     OPTION_CONTROLS = "option-controls"
@@ -47,6 +49,8 @@ class Ids(StrEnum):
     ADVANCE_DECLINE = "chart-advance-decline"
     ROTATION = "chart-rotation"
     VOLUME = "chart-volume"
+    WINDOWS = "chart-windows"  # issue #15: participation across windows
+    NET_HIGHS = "chart-net-highs"  # issue #15: new highs − new lows (%)
     ROTATION_TABLE = "rotation-table"
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"

@@ -49,6 +49,27 @@ COLORS = {
 PAIR_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], "#000000")
 """Rotation pairs and analog pairs, in pair order (ΔE2000 >= 18 between any two, also under
 protanopia and deuteranopia; each at least 3:1 against white)."""
+SERIES_STYLES: tuple[tuple[str, str], ...] = (
+    (OKABE_ITO["blue"], "solid"),
+    (OKABE_ITO["vermillion"], "dash"),
+    (OKABE_ITO["bluish_green"], "longdash"),
+    (OKABE_ITO["black"], "dashdot"),
+    (OKABE_ITO["sky_blue"], "longdashdot"),
+    (OKABE_ITO["blue"], "longdash"),
+    (OKABE_ITO["vermillion"], "dashdot"),
+    (OKABE_ITO["bluish_green"], "solid"),
+)
+"""(colour, dash) of the i-th of up to 8 series on one axis (issue #15: one line per window):
+the five Okabe–Ito colours that stay apart under protanopia and deuteranopia (ΔE2000 ≥ 15),
+each with its own dash; series 6–8 reuse a colour with another dash."""
+
+
+def average_dash(i: int) -> str:
+    """Dash of the i-th series' long-run average (its colour): dotted; sparser dots for
+    series 6–8, whose colour an earlier series also has."""
+    return "dot" if i < 5 else "1px,5px"
+
+
 PAIR_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 """Marker shape of each pair where pairs are drawn as points (analogs)."""
 DATE_HOVER = "%a %d %b %Y"
@@ -59,6 +80,8 @@ HEIGHTS = {
     "advance_decline": 520,
     "rotation": 360,
     "volume": 520,
+    "windows": 440,  # issue #15: participation across windows
+    "net_highs": 440,  # issue #15: new highs − new lows (%)
 }
 """Chart heights in px; the page gives each graph's box the same height (responsive width)."""
 GRID = "#e9ecef"

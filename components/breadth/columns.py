@@ -84,3 +84,22 @@ def rotation(svc: BreadthService, state: ViewState) -> pd.DataFrame:
     closes = market_closes(svc)
     lines = rotation_lines(closes, resolve_pairs(list(closes.columns)), state.start)
     return lines.add_prefix("ratio_rebased_100: ")
+
+
+# -- issue #15 items 1 and 2: the window-set charts (the export's own column names) --------
+def windows(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """``pct_above_<n>dma`` and ``eligible_<n>dma`` of each window of ``mw`` (ascending), as
+    ``export breadth --windows`` names them."""
+    frame = svc.breadth(query(state))
+    names = [c for n in state.windows for c in (f"pct_above_{n}dma", f"eligible_{n}dma")]
+    return frame[names]
+
+
+def net_highs(svc: BreadthService, state: ViewState) -> pd.DataFrame:
+    """``new_highs_<w>w``, ``new_lows_<w>w``, ``pct_new_highs_<w>w``, ``pct_new_lows_<w>w`` of
+    each week count of ``hw`` (ascending), then ``cum_net_new_highs``, as ``export breadth
+    --hl-weeks`` names them."""
+    frame = svc.breadth(query(state))
+    kinds = ("new_highs", "new_lows", "pct_new_highs", "pct_new_lows")
+    names = [f"{k}_{w}w" for w in state.hl_weeks for k in kinds]
+    return frame[[*names, "cum_net_new_highs"]]

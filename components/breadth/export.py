@@ -20,6 +20,9 @@ def view_frame(svc: BreadthService, state: ViewState) -> pd.DataFrame:
     index = svc.breadth(query(state)).index
     parts = [c.columns(svc, state) for c in charts_of("breadth") if c.columns is not None]
     out = pd.concat([p.reindex(index) for p in parts if not p.empty], axis=1)
+    # a column two charts both carry (eligible_200dma, new_highs_52w: the same values from
+    # the same frame) is written once, where it first appears
+    out = out.loc[:, ~out.columns.duplicated()]
     start = pd.Timestamp(state.start) if state.start else None
     end = pd.Timestamp(state.end) if state.end else None
     return out.loc[start:end]

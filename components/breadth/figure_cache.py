@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from components.breadth import views
 from components.url.fields import ViewState
 from service.breadth import BreadthService
 
+WINDOW_FIELDS = ("windows", "hl_weeks")
+"""View fields only the window-set charts draw (issue #15): the other figures' keys leave
+them out, so changing a window set rebuilds those two charts only."""
 
-def _view_key(state: ViewState) -> str:
-    raw = repr(sorted(dataclasses.asdict(state).items()))
+
+def _view_key(state: ViewState, *, windows: bool = False) -> str:
+    items = dataclasses.asdict(state)
+    if not windows:
+        items = {k: v for k, v in items.items() if k not in WINDOW_FIELDS}
+    raw = repr(sorted(items.items()))
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
@@ -61,3 +69,10 @@ def cached_rotation(
         return views.RotationPanel(_plain(r.figure), r.table, list(r.notices))
 
     return svc.memo("rotation-fig", _view_key(state), build)
+
+
+def cached_figure(
+    svc: BreadthService, state: ViewState, name: str, build: Callable[[], Any]
+) -> Any:
+    """A window-set chart's figure (``build()``), memoized per data version and whole view."""
+    return svc.memo(name, _view_key(state, windows=True), lambda: _plain(build()))

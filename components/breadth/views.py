@@ -36,13 +36,17 @@ from service.pairs import (
 
 
 def query(state: ViewState, universe: str | None = None) -> BreadthQuery:
-    """The service query of the view (or of another universe with the same options)."""
+    """The service query of the view (or of another universe with the same options). It
+    carries the view's window sets (``mw``, ``hw``), so one kernel pass counts every window
+    every Breadth chart of the view draws."""
     return BreadthQuery(
         universe=universe or state.universe,
         fast=state.fast,
         slow=state.slow,
         intraday=state.intraday,
         ratio_adjusted=state.ratio_adjusted,
+        windows=state.windows,
+        hl_weeks=state.hl_weeks,
     )
 
 

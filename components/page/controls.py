@@ -16,7 +16,14 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.url.query import default_state
-from components.url.values import MAX_WINDOW, MIN_WINDOW, PRESETS, Choices
+from components.url.values import (
+    HL_WEEK_CHOICES,
+    MAX_WINDOW,
+    MAX_WINDOWS,
+    MIN_WINDOW,
+    PRESETS,
+    Choices,
+)
 from data.model import UniverseInfo
 from service.catalog import ALL, ALL_LABEL
 
@@ -103,7 +110,8 @@ def universe_controls(choices: Choices, infos: list[UniverseInfo]) -> dbc.Col:
 
 
 def date_controls(choices: Choices) -> dbc.Col:
-    """Date range picker with presets (6M … Max) ending at the last stored session."""
+    """Date range picker with presets (6M … Max) ending at the last stored session, and the
+    week counts of "New highs − new lows"."""
     state = default_state(choices)
     buttons = [
         dbc.Button(
@@ -133,7 +141,10 @@ def date_controls(choices: Choices) -> dbc.Col:
                 ),
                 className="mb-2",
             ),
-            dbc.ButtonGroup(buttons, size="sm", className="preset-group flex-wrap"),
+            dbc.ButtonGroup(buttons, size="sm", className="preset-group flex-wrap mb-2"),
+            # issue #15: here, where the column has room, so the header keeps its height;
+            # like the dates, the weeks shape the Breadth charts only (hidden with them)
+            hl_weeks_control(state.hl_weeks),
         ],
         id=Ids.DATE_CONTROLS,
         xs=12,
@@ -179,6 +190,7 @@ def option_controls(choices: Choices) -> dbc.Col:
                     integer_input(Ids.SLOW, state.slow, MIN_WINDOW, MAX_WINDOW),
                 ]
             ),
+            ma_windows_control(state.windows),  # issue #15
         ],
         className="g-2 mb-2",
     )
@@ -223,6 +235,49 @@ def option_controls(choices: Choices) -> dbc.Col:
         xs=12,
         md=8,
         xl=4,
+    )
+
+
+WEEKS_LABEL = f"{Ids.HL_WEEKS}-label"
+
+
+def ma_windows_control(windows: tuple[int, ...]) -> dbc.Col:
+    """Issue #15: the windows of "Participation across windows", typed ('20, 50, 200';
+    applied on Enter or blur; a bad set keeps the default and the notice says why)."""
+    return dbc.Col(
+        [
+            control_label("Windows (days)", Ids.MA_WINDOWS),
+            dbc.Input(
+                id=Ids.MA_WINDOWS,
+                type="text",
+                value=", ".join(map(str, windows)),
+                debounce=True,
+                size="sm",
+                inputmode="numeric",
+                placeholder=f"≤ {MAX_WINDOWS}, {MIN_WINDOW}–{MAX_WINDOW}",
+            ),
+        ],
+        xs=12,
+        sm=4,
+    )
+
+
+def hl_weeks_control(weeks: tuple[int, ...]) -> html.Div:
+    """Issue #15: the week counts of "New highs − new lows" (a labelled group of boxes)."""
+    return html.Div(
+        [
+            html.Label("New highs − lows (weeks)", id=WEEKS_LABEL, className="control-label"),
+            html.Div(
+                dbc.Checklist(
+                    id=Ids.HL_WEEKS,
+                    inline=True,
+                    value=list(weeks),
+                    options=[{"label": str(w), "value": w} for w in HL_WEEK_CHOICES],
+                ),
+                role="group",
+                **_aria(labelledby=WEEKS_LABEL),
+            ),
+        ]
     )
 
 

@@ -50,6 +50,10 @@ def write_pngs(
     return paths
 
 
+STAMP_PX = 18
+"""Height in px added under each PNG for its caption."""
+
+
 def caption(report: Report) -> str:
     """What a PNG shared on its own must say: universe, range, as-of, simulated or not."""
     sim = "<b>SIMULATED DATA</b> · " if report.simulated else ""
@@ -58,15 +62,20 @@ def caption(report: Report) -> str:
 
 def _stamped(figure: go.Figure, report: Report, width: int, height: int) -> go.Figure:
     fig = go.Figure(figure).update_layout(width=width, height=height)
+    # under the date axis, right-aligned: a fixed distance from the image's bottom edge, where
+    # no legend reaches (a legend of several rows, as the window-set charts have, pushes the
+    # plot's top down, and a caption placed above the plot then runs into it)
+    bottom = int(fig.layout.margin.b or 32)
+    fig.update_layout(margin={"b": bottom + STAMP_PX})
     fig.add_annotation(
         text=caption(report),
         xref="paper",
         yref="paper",
         x=1.0,
-        y=1.0,
-        yshift=48,
+        y=0.0,
+        yshift=-bottom,
         xanchor="right",
-        yanchor="bottom",
+        yanchor="top",
         showarrow=False,
         font={"size": 11, "color": "#c62828" if report.simulated else "#495057"},
     )

@@ -116,6 +116,8 @@ def breadth_view(svc: BreadthService, state: ViewState) -> TabView:
         f"{'intraday' if state.intraday else 'closing'} 52-week highs · "
         f"{'ratio-adjusted' if state.ratio_adjusted else 'classic'} McClellan"
         + (f" · highs compared with {state.compare}" if state.compare else "")
+        + f" · participation windows {'/'.join(map(str, state.windows))} days"
+        + f" · new highs over {'/'.join(map(str, state.hl_weeks))} weeks"
     )
     return TabView(
         sections=[chart(k, f) for k, f in figures.items()],

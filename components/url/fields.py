@@ -22,7 +22,9 @@ from typing import Any
 from components.ids import Ids
 from components.tabs import TABS
 from components.url.values import (
+    DEFAULT_WINDOWS,
     FREQS,
+    HL_WEEK_CHOICES,
     Choices,
     Parse,
     parse_day,
@@ -32,12 +34,16 @@ from components.url.values import (
     parse_preset,
     parse_tail,
     parse_universe,
+    parse_weeks,
     parse_window,
+    parse_windows,
     raw_asof,
     raw_day,
     raw_flag,
+    raw_ints,
     raw_optional,
     raw_text,
+    text_ints,
     text_iso,
     text_num,
     text_str,
@@ -73,6 +79,14 @@ def _shown_day(value: Any, _: ViewState, __: Choices) -> str | None:
 
 def _shown_optional(value: Any, _: ViewState, __: Choices) -> Any:
     return value or None
+
+
+def _shown_ints(value: Any, _: ViewState, __: Choices) -> str:
+    return ", ".join(str(v) for v in value)
+
+
+def _shown_list(value: Any, _: ViewState, __: Choices) -> list[int]:
+    return list(value)
 
 
 def _shown_words(on: str, off: str) -> Callable[[Any, ViewState, Choices], str]:
@@ -242,6 +256,27 @@ class ViewState:
             always=True,
             text=text_words("ratio", "classic"),
             control=Control(Ids.MCCLELLAN, show=_shown_words("ratio", "classic")),
+        ),
+    )
+    # issue #15: the windows of "Participation across windows" and "New highs − new lows"
+    windows: tuple[int, ...] = field(
+        default=DEFAULT_WINDOWS,
+        metadata=url(
+            "mw",
+            parse_windows,
+            tab=PAGE,
+            text=text_ints,
+            control=Control(Ids.MA_WINDOWS, show=_shown_ints, raw=raw_ints),
+        ),
+    )
+    hl_weeks: tuple[int, ...] = field(
+        default=HL_WEEK_CHOICES,
+        metadata=url(
+            "hw",
+            parse_weeks,
+            tab=PAGE,
+            text=text_ints,
+            control=Control(Ids.HL_WEEKS, show=_shown_list, raw=raw_ints),
         ),
     )
     # the tabs

@@ -175,7 +175,7 @@ def to_query(state: ViewState) -> str:
             continue  # e.g. start/end of a rolling range: the link says range=1Y instead
         if spec.always or value != DEFAULTS[name]:
             pairs.append((spec.key, spec.text(value)))
-    return "?" + urlencode(pairs)
+    return "?" + urlencode(pairs, safe=",")  # window sets read mw=20,50,200
 
 
 def keep_tab_fields(state: ViewState, current: ViewState, choices: Choices) -> ViewState:
@@ -209,6 +209,8 @@ def from_store(data: dict[str, Any] | None) -> ViewState:
         values[name] = (
             (date.fromisoformat(str(value)) if value else None) if (name in DATE_FIELDS) else value
         )
+        if isinstance(DEFAULTS[name], tuple):  # a window set: JSON gives a list
+            values[name] = tuple(int(v) for v in value)
     return ViewState(**values)
 
 
@@ -234,7 +236,7 @@ def edited_query(search: str | None, key: str, raw: str | None) -> str:
         pairs = []
     if raw is not None:
         pairs.append((key, raw))
-    return "?" + urlencode(pairs)
+    return "?" + urlencode(pairs, safe=",")
 
 
 def raw_value(key: str, value: Any, choices: Choices | None = None) -> str | None:

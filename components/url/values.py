@@ -17,6 +17,11 @@ MIN_WINDOW, MAX_WINDOW = 5, 400
 DEFAULT_YEARS = 3
 MIN_TAIL, MAX_TAIL = 1, 52
 FREQS: tuple[str, ...] = ("W", "D")
+# issue #15 items 1-2: the window sets of "Participation across windows" and "NH − NL (%)"
+DEFAULT_WINDOWS: tuple[int, ...] = (20, 50, 200)
+MAX_WINDOWS = 8
+HL_WEEK_CHOICES: tuple[int, ...] = (4, 13, 26, 52)
+"""New-high/low windows a link may ask for, in weeks (indicators.breadth.HL_WEEKS)."""
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -114,6 +119,36 @@ def parse_number(limit: float) -> Parse:
     return parse
 
 
+def _whole_numbers(raw: str, unit: str, most: int) -> tuple[int, ...]:
+    """Comma-separated whole numbers of ``unit``, sorted without repeats, at most ``most``
+    of them (ValueError: why not)."""
+    items = [i.strip() for i in raw.split(",")]
+    if len(items) > 4 * most:
+        raise ValueError(f"at most {most} windows")
+    if not all(i.isascii() and i.isdigit() and len(i) <= 6 for i in items):
+        raise ValueError(f"expected whole numbers of {unit} separated by commas")
+    values = tuple(sorted({int(i) for i in items}))
+    if len(values) > most:
+        raise ValueError(f"at most {most} windows")
+    return values
+
+
+def parse_windows(raw: str, _: Choices) -> tuple[int, ...]:
+    """``mw``: up to MAX_WINDOWS moving-average windows, each MIN_WINDOW–MAX_WINDOW sessions."""
+    values = _whole_numbers(raw, "sessions", MAX_WINDOWS)
+    if not all(MIN_WINDOW <= v <= MAX_WINDOW for v in values):
+        raise ValueError(f"each window must be {MIN_WINDOW}–{MAX_WINDOW} sessions")
+    return values
+
+
+def parse_weeks(raw: str, _: Choices) -> tuple[int, ...]:
+    """``hw``: new-high/low windows in weeks, from HL_WEEK_CHOICES."""
+    values = _whole_numbers(raw, "weeks", len(HL_WEEK_CHOICES))
+    if not set(values) <= set(HL_WEEK_CHOICES):
+        raise ValueError(f"expected weeks from {', '.join(map(str, HL_WEEK_CHOICES))}")
+    return values
+
+
 # -- serialisers and control conversions ---------------------------------------------------
 def text_str(value: Any) -> str:
     return str(value)
@@ -125,6 +160,11 @@ def text_iso(value: Any) -> str:
 
 def text_num(value: Any) -> str:
     return f"{value:g}"
+
+
+def text_ints(value: Any) -> str:
+    """A window set as URL text: '20,50,200'."""
+    return ",".join(str(int(v)) for v in value)
 
 
 def text_words(on: str, off: str) -> Callable[[Any], str]:
@@ -154,3 +194,12 @@ def raw_flag(on: str, off: str) -> Callable[[Any, Choices], str | None]:
 def raw_asof(value: Any, choices: Choices) -> str | None:
     raw = raw_text(value, choices)
     return None if raw is None else raw[:10]
+
+
+def raw_ints(value: Any, _: Choices) -> str | None:
+    """A window-set control (typed text '20, 50' or a checklist's list) as URL text; empty
+    leaves the key out (the default set)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else ",".join(str(v) for v in value)
+    return ",".join(p for p in re.split(r"[\s,;]+", text) if p) or None

@@ -44,6 +44,13 @@ def run(app: Dash, fn: Callable[..., Any], triggers: list[str], *args: Any) -> A
         return copy_context().run(inner)
 
 
+MORE_CONTROLS: tuple[Any, ...] = ("20, 50, 200", [4, 13, 26, 52])
+"""What the header controls after the first eight (``mw``, ``hw``) show at their defaults."""
+N_PAGE = 8 + len(MORE_CONTROLS)
+VIEW_OUT, RANGE_OUT, NOTICE_OUT, PRESET_OUT = (N_PAGE + 1, N_PAGE + 2, N_PAGE + 3, N_PAGE + 4)
+"""Positions in ``sync_url``'s outputs: the URL, the page controls, then these."""
+
+
 def sync(
     app: Dash,
     search: str,
@@ -56,6 +63,7 @@ def sync(
     from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
 
     raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
+    raw = (*raw, *MORE_CONTROLS[len(raw) - 8 :])  # the header controls after "mcc"
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)  # tab controls, slider
     args = (search, *raw, [0] * 7, *tabs, zoom, None, view, rng, None)
     return run(app, sync_url, [trigger], *args)  # type: ignore[no-any-return]
@@ -69,17 +77,17 @@ def test_cb001_url_sets_every_control(app: Dash) -> None:
     assert controls == ["sim-small", None, out[3], out[4], 20, 100, "close", "ratio"]
     assert str(out[3]) == "2025-01-02" and str(out[4]) == "2025-06-30"
     assert search.startswith("?u=sim-small&start=2025-01-02")
-    assert out[9]["universe"] == "sim-small" and out[10] == {
+    assert out[VIEW_OUT]["universe"] == "sim-small" and out[RANGE_OUT] == {
         "start": "2025-01-02",
         "end": "2025-06-30",
     }
-    assert out[11] is None  # no notice
+    assert out[NOTICE_OUT] is None  # no notice
 
 
 def test_cb002_bad_url_gives_a_notice(app: Dash) -> None:
     out = sync(app, "?u=nope&fast=0&start=2030-99-99")
     assert out[1] == "sim-large" and out[5] == 50
-    text = str(out[11])
+    text = str(out[NOTICE_OUT])
     assert "Parts of the link were ignored" in text and "unknown universe" in text
 
 
@@ -106,8 +114,8 @@ def test_cb004_preset_keeps_other_controls(app: Dash) -> None:
 
 def test_cb005_unchanged_stores_are_not_rewritten(app: Dash) -> None:
     first = sync(app, "?u=sim-large")
-    again = sync(app, "?u=sim-large", view=first[9], rng=first[10])
-    assert again[9] is no_update and again[10] is no_update
+    again = sync(app, "?u=sim-large", view=first[VIEW_OUT], rng=first[RANGE_OUT])
+    assert again[VIEW_OUT] is no_update and again[RANGE_OUT] is no_update
 
 
 def _points(x: Any) -> int:
@@ -120,7 +128,7 @@ def _points(x: Any) -> int:
 def test_cb006_full_update_draws_every_chart(app: Dash) -> None:
     from components.breadth.callbacks import update_charts
 
-    view, rng = sync(app, "?u=sim-large&cmp=sim-small")[9:11]
+    view, rng = sync(app, "?u=sim-large&cmp=sim-small")[VIEW_OUT : RANGE_OUT + 1]
     out = run(app, update_charts, ["view-state.data", "view-range.data"], view, rng)
     keys = ("participation", "highs_lows", "advance_decline", "benchmark", "rotation")
     figs = [go.Figure(out[k]) for k in keys]  # cached as the dicts Dash sends
@@ -134,7 +142,7 @@ def test_cb006_full_update_draws_every_chart(app: Dash) -> None:
 def test_cb007_range_change_only_patches(app: Dash) -> None:
     from components.breadth.callbacks import update_charts
 
-    view, _ = sync(app, "?u=sim-large")[9:11]
+    view, _ = sync(app, "?u=sim-large")[VIEW_OUT : RANGE_OUT + 1]
     rng = {"start": "2025-02-03", "end": "2025-08-29"}
     out = run(app, update_charts, ["view-range.data"], view, rng)
     keys = ("participation", "highs_lows", "advance_decline", "benchmark")
@@ -159,7 +167,7 @@ def test_cb007_range_change_only_patches(app: Dash) -> None:
 def test_cb008_view_change_does_not_redo_rotation(app: Dash) -> None:
     from components.breadth.callbacks import update_charts
 
-    view, rng = sync(app, "?u=sim-small")[9:11]
+    view, rng = sync(app, "?u=sim-small")[VIEW_OUT : RANGE_OUT + 1]
     out = run(app, update_charts, ["view-state.data"], view, rng)
     assert len(go.Figure(out["participation"]).data) > 0 and out["rotation"] is no_update
 
@@ -169,7 +177,9 @@ def test_cb009_download_csv(app: Dash) -> None:
     from components.page.download import META_COLUMNS, download_csv
 
     out = sync(app, "?u=sim-large&start=2025-01-02&end=2025-03-31")
-    sent = run(app, download_csv, ["download-button.n_clicks"], 1, out[9], out[10], out[-1])
+    sent = run(
+        app, download_csv, ["download-button.n_clicks"], 1, out[VIEW_OUT], out[RANGE_OUT], out[-1]
+    )
     frame = pd.read_csv(io.StringIO(sent["content"]))
     assert sent["filename"] == "breadth-sim-large-2025-01-02-2025-03-31.csv"
     assert frame.columns[0] == "date" and list(frame.columns[-3:]) == list(META_COLUMNS)
@@ -198,7 +208,9 @@ def test_cb009b_download_follows_the_tab(
     from components.page.download import META_COLUMNS, download_csv
 
     out = sync(app, query)
-    sent = run(app, download_csv, ["download-button.n_clicks"], 1, out[9], out[10], out[-1])
+    sent = run(
+        app, download_csv, ["download-button.n_clicks"], 1, out[VIEW_OUT], out[RANGE_OUT], out[-1]
+    )
     frame = pd.read_csv(io.StringIO(sent["content"]))
     assert sent["filename"] == name
     assert set(columns) <= set(frame.columns) and "pct_above_200dma_pct" not in frame
@@ -231,11 +243,12 @@ def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> N
     tabs[TAB_IDS.index(Ids.RRG_TAIL)] = 9
     raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     search = "?u=sim-small&fast=20&slow=100&tab=rrg"
+    raw = (*raw, *MORE_CONTROLS)
     args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None, None, None)
     out = run(app, sync_url, [f"{Ids.RRG_TAIL}.value"], *args)
     assert "u=sim-small" in out[0] and "fast=20" in out[0] and "tail=9" in out[0]
     assert out[1] == "sim-small" and out[5] == 20  # header controls follow the URL
-    assert out[11] is None  # nothing to report
+    assert out[NOTICE_OUT] is None  # nothing to report
     assert out[-1]["rrg_tail"] == 9 and out[-1]["tab"] == "rrg"
     assert isinstance(out[-2], int)  # the slider's value: a period position
 
@@ -246,7 +259,7 @@ def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
     from components.url.query import parse_query, to_store
 
     out = sync(app, "?u=sim-large&near=20")
-    view, rng = out[9:11]
+    view, rng = out[VIEW_OUT : RANGE_OUT + 1]
     with app.server.app_context():
         from components.context import choices, get_service
 
@@ -303,6 +316,7 @@ def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Da
     from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
 
     raw = ("sim-large", None, "2025-01-02", "2025-03-31", 20, 100, "close", "classic")
+    raw = (*raw, *MORE_CONTROLS)
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)
     landed = {"version": "v2", "universe": "sim-small"}
     args = ("?u=sim-large&tab=claims", *raw, [0] * 7, *tabs, None, landed, None, None, None)
@@ -337,7 +351,7 @@ def test_cb014_presets_are_rolling_ranges_in_the_link(app: Dash) -> None:
     q = _query(out)
     assert q["range"] == ["1Y"] and "start" not in q and "end" not in q
     assert (out[3], out[4]) == (start.isoformat(), end.isoformat())  # the picker shows it
-    assert out[12] == [p == "1Y" for p in PRESETS]
+    assert out[PRESET_OUT] == [p == "1Y" for p in PRESETS]
     # another control keeps the rolling range
     raw2 = ("sim-small", None, out[3], out[4], 50, 200, "intraday", "classic")
     out2 = sync(app, str(out[0]), "universe.value", raw2)
@@ -347,7 +361,7 @@ def test_cb014_presets_are_rolling_ranges_in_the_link(app: Dash) -> None:
     out3 = sync(app, str(out2[0]), "date-range.start_date", raw3)
     q3 = _query(out3)
     assert "range" not in q3 and q3["start"] == ["2025-01-06"] and q3["end"] == ["2025-03-31"]
-    assert not any(out3[12])
+    assert not any(out3[PRESET_OUT])
 
 
 def test_cb015_a_rolling_link_parses_and_says_what_it_ignored(app: Dash) -> None:
@@ -379,7 +393,7 @@ def test_cb016_a_zoom_becomes_the_views_dates(app: Dash) -> None:
     q = _query(out)
     assert q["start"] == ["2025-02-03"] and q["end"] == ["2025-05-30"] and "range" not in q
     assert (out[3], out[4]) == ("2025-02-03", "2025-05-30")
-    assert out[10] == {"start": "2025-02-03", "end": "2025-05-30"}
+    assert out[RANGE_OUT] == {"start": "2025-02-03", "end": "2025-05-30"}
     same = sync(app, search, "x-sync.data", zoom="auto")
     assert _query(same)["range"] == ["1Y"]
     wide = sync(app, search, "x-sync.data", zoom="1990-01-01|2099-12-31 00:00")
@@ -393,4 +407,22 @@ def test_cb017_an_unreadable_typed_date_keeps_the_old_one_and_says_so(app: Dash)
     out = sync(app, "?u=sim-large&start=2025-01-06&end=2025-06-30", "date-range.start_date", raw)
     q = _query(out)
     assert q["start"] == ["2025-01-06"] and q["end"] == ["2025-03-31"]
-    assert "the typed start date was not a valid date; kept 2025-01-06" in str(out[11])
+    assert "the typed start date was not a valid date; kept 2025-01-06" in str(out[NOTICE_OUT])
+
+
+def test_cb015_window_set_controls_write_mw_and_hw(app: Dash) -> None:
+    """Issue #15: the typed windows and the week checkboxes go into the link, sorted; the
+    URL sets both controls; a bad typed set keeps the default and says why."""
+    from components.ids import Ids
+
+    raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic", "100 ,20", [52, 4])
+    out = sync(app, "?u=sim-large", f"{Ids.MA_WINDOWS}.value", raw)
+    assert "&mw=20,100&hw=4,52" in out[0]
+    assert out[9:11] == ("20, 100", [4, 52])  # the controls show the canonical sets
+    assert out[VIEW_OUT]["windows"] == (20, 100) and out[VIEW_OUT]["hl_weeks"] == (4, 52)
+    back = sync(app, str(out[0]))
+    assert back[9:11] == ("20, 100", [4, 52]) and back[NOTICE_OUT] is None
+    bad = (*raw[:8], "2, 20", [4])
+    out = sync(app, "?u=sim-large", f"{Ids.MA_WINDOWS}.value", bad)
+    assert "mw=" not in out[0] and "&hw=4" in out[0]
+    assert out[9] == "20, 50, 200" and "each window must be 5–400 sessions" in str(out[NOTICE_OUT])

@@ -47,6 +47,11 @@ def test_wu001_first_request_warms_the_default_view(app: Any) -> None:
     views.breadth_panels(svc, state)
     views.rotation(svc, state)
     assert svc.stats["computed"] == computed  # the callbacks' frames were all warm
+    from components.breadth import views_windows
+
+    views_windows.windows_chart(svc, state)  # and the window-set figures (issue #15)
+    views_windows.net_highs_chart(svc, state)
+    assert svc.stats["computed"] == computed
 
 
 def test_wu002_same_version_warms_once_and_a_store_write_warms_again(
