@@ -327,11 +327,22 @@ class ViewState:
     # divergences on the Breadth tab (issue #15 item 5; indicators.divergences)
     div_near: float = field(
         default=DEFAULT_DIV_NEAR,  # benchmark within this % of its 52-week high (low)
-        metadata=url("dvn", parse_between(*DIV_NEAR_RANGE, "%"), tab="breadth", text=text_num),
+        metadata=url(
+            "dvn",
+            parse_between(*DIV_NEAR_RANGE, "%"),
+            tab="breadth",
+            text=text_num,
+            control=Control(Ids.DIV_NEAR),
+        ),
     )
     div_trail: int = field(
         default=DEFAULT_DIV_TRAIL,  # sessions of the breadth series' trailing average
-        metadata=url("dvt", parse_count(*DIV_TRAIL_RANGE, "sessions"), tab="breadth"),
+        metadata=url(
+            "dvt",
+            parse_count(*DIV_TRAIL_RANGE, "sessions"),
+            tab="breadth",
+            control=Control(Ids.DIV_TRAIL),
+        ),
     )
     div_marks: bool = field(
         default=True,  # draw the marks on the benchmark and participation charts
@@ -340,6 +351,7 @@ class ViewState:
             parse_flag("on", "off", "expected on or off"),
             tab="breadth",
             text=text_words("on", "off"),
+            control=Control(Ids.DIV_MARKS, raw=raw_flag("on", "off")),
         ),
     )
 

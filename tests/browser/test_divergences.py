@@ -1,6 +1,7 @@
 """Divergence marks in a real browser: present on the benchmark and participation charts with
-``dv`` on (the default), absent with ``dv=off``, and replaced in place (no reload) when only
-the link's divergence fields change (Back/forward: the callback's Patch)."""
+``dv`` on (the default), absent with ``dv=off`` (the link or the switch under the benchmark
+chart), and replaced in place (no reload) when only the divergence fields change (the
+callback's Patch)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,7 @@ return out;
 """
 GRAPHS = [str(Ids.BENCHMARK), str(Ids.PARTICIPATION)]
 POP_JS = (
-    "history.pushState({}, '', arguments[0]);"
-    "window.dispatchEvent(new PopStateEvent('popstate'));"
+    "history.pushState({}, '', arguments[0]);window.dispatchEvent(new PopStateEvent('popstate'));"
 )
 
 
@@ -62,10 +62,17 @@ def test_div_br001_marks_follow_dv(dash_duo: Any, breadth_app: Any, demo_store: 
     dash_duo.driver.set_window_size(1300, 1000)
     card = dash_duo.find_element(f"#{Ids.BENCHMARK}")
     card.screenshot(str(SCREENSHOTS / "divergences-benchmark-demo.png"))
-    # the link's dv=off, without a reload: the traces stay (positions) but are hidden
-    dash_duo.driver.execute_script(POP_JS, "/?u=sim-large&dv=off")
+    # the switch under the chart: dv=off in the link, the traces stay (positions) but hidden
+    switch = dash_duo.find_element(f"#{Ids.DIV_MARKS}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", switch)
+    switch.click()
+    wait_for(dash_duo, lambda: "dv=off" in dash_duo.driver.current_url)
     wait_for(dash_duo, lambda: not any(shown(dash_duo).values()))
     assert all(len(traces) == 2 for traces in marks(dash_duo).values())
+    # the link's dv on again (Back/forward, no reload): marks back
+    dash_duo.driver.execute_script(POP_JS, "/?u=sim-large")
+    wait_for(dash_duo, lambda: shown(dash_duo) == {g: runs for g in GRAPHS})
+    assert dash_duo.find_element(f"#{Ids.DIV_MARKS}").is_selected()
     # back on, with a wider threshold: more runs than the default
     _, wide = divergence_frame(
         BreadthService(Store(demo_store)), BreadthQuery("sim-large"), near_pct=5
@@ -74,6 +81,7 @@ def test_div_br001_marks_follow_dv(dash_duo: Any, breadth_app: Any, demo_store: 
     want = int(wide["bearish_start"].sum())
     assert want != runs
     wait_for(dash_duo, lambda: shown(dash_duo) == {g: want for g in GRAPHS})
+    assert dash_duo.find_element(f"#{Ids.DIV_NEAR}").get_attribute("value") == "5"
     # a page opened with dv=off has none
     dash_duo.driver.get(dash_duo.server_url + "/?u=sim-large&dv=off")
     wait_for(dash_duo, lambda: all(len(t) == 2 for t in marks(dash_duo).values()), timeout=30)
