@@ -216,3 +216,62 @@ def report(url_query: str, out_dir: Path, png: bool) -> None:
     for notice in rep.notices:
         click.echo(f"note: {notice}", err=True)
     click.echo("\n".join(str(p) for p in paths))
+
+
+# -- divergences (issue #15 item 5; columns: docs/INDICATORS.md "Divergences") -------------
+@export.command("divergences")
+@click.option("--universe", default="all", show_default=True)
+@click.option("--benchmark", default=None, help="Default: the large-cap index (SPY, ^GSPC).")
+@click.option(
+    "--near",
+    type=click.FloatRange(0.5, 10),
+    default=2.0,
+    show_default=True,
+    help="Benchmark within this % of its 52-week high (low).",
+)
+@click.option(
+    "--trail",
+    type=click.IntRange(10, 200),
+    default=50,
+    show_default=True,
+    help="Sessions of the breadth series' trailing average.",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(5, 400),
+    default=200,
+    show_default=True,
+    help="Breadth series: % above the N-day average.",
+)
+@click.option("--start", type=DATE, default=None)
+@click.option("--end", type=DATE, default=None)
+@OUT_OPTION
+@user_errors
+def export_divergences_cmd(
+    universe: str,
+    benchmark: str | None,
+    near: float,
+    trail: int,
+    window: int,
+    start: date | None,
+    end: date | None,
+    out: str,
+) -> None:
+    """Bearish and bullish breadth divergences: one row per flagged session."""
+    from service import windows
+    from service.exports import divergences_csv, parse_tickers, write_output
+
+    bench = parse_tickers(benchmark)[0] if benchmark else None
+    store = open_store()
+    start, end = windows.clamp_window(store, start, end, note)
+    text = divergences_csv(
+        store,
+        universe=universe,
+        benchmark=bench,
+        near_pct=near,
+        trail=trail,
+        window=window,
+        start=start,
+        end=end,
+    )
+    write_output(text, out)

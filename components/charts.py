@@ -111,9 +111,18 @@ CHARTS: tuple[Chart, ...] = (
         title="Benchmark (large caps) for context",
         help=(
             "The large-cap benchmark's adjusted close, for context: breadth that weakens "
-            "while the index makes new highs (a negative divergence) is a classic warning sign."
+            "while the index makes new highs (a negative divergence) is a classic warning sign. "
+            "Triangles mark divergences (on this chart and the participation chart): down, "
+            "bearish — the index within 2% of its 52-week high while % above the slow average is "
+            "below its 50-session average and below its value at the index's previous 52-week "
+            "high; up, bullish — the mirror at 52-week lows. One mark per run of flagged "
+            "sessions, on its first day; the link's dvn and dvt change the 2% and the 50 "
+            "sessions, dv=off hides the marks."
         ),
-        definition="Adjusted close of the large-cap benchmark, for context.",
+        definition=(
+            "Adjusted close of the large-cap benchmark, for context. Triangles: first session "
+            "of each run of bearish (down) / bullish (up) breadth divergences."
+        ),
         graph=Ids.BENCHMARK,
         columns=columns.benchmark,
         linked=True,

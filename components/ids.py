@@ -105,3 +105,7 @@ class Ids(StrEnum):
     ANALOG_TABLE = "analog-table"
     ANALOG_SUMMARY = "analog-summary"
     ANALOG_FORWARD = "chart-analog-forward"
+    # divergences (issue #15 item 5): the Breadth tab's controls under the benchmark chart
+    DIV_MARKS = "div-marks"
+    DIV_NEAR = "div-near"
+    DIV_TRAIL = "div-trail"

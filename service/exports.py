@@ -255,3 +255,32 @@ def write_output(text: str, out: str) -> None:
     except OSError as exc:
         raise InputError(f"{out}: cannot write ({exc.strerror})") from exc
     sys.stderr.write(f"wrote {out}\n")
+
+
+# -- divergences (issue #15 item 5; columns: service.divergences.DIVERGENCE_COLUMNS) -------
+def divergences_csv(
+    store: Store,
+    *,
+    universe: str = "all",
+    benchmark: str | None = None,
+    near_pct: float = 2.0,
+    trail: int = 50,
+    window: int = 200,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
+    """One row per flagged session of the universe against the benchmark (default: the
+    page's large-cap benchmark), computed over the whole history, then cut to start–end."""
+    from service.divergences import divergence_frame, divergence_table
+
+    if store.is_empty():
+        raise InputError("the store is empty: run `python cli.py demo` or `import` first")
+    ticker, frame = divergence_frame(
+        BreadthService(store),
+        BreadthQuery(universe=universe),
+        near_pct=near_pct,
+        trail=trail,
+        window=window,
+        benchmark=benchmark,
+    )
+    return to_csv(_window(divergence_table(ticker, frame, window), start, end))

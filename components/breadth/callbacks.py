@@ -6,7 +6,9 @@
   rotation chart rebased at the new start); a new data version redraws everything. It also
   owns the analog episode bands on the participation chart (``TAB_STATE``: the Analogs
   tab's thresholds): laid on each fresh drawing, patched when only the tab fields change,
-  shown while the Breadth tab is active.
+  shown while the Breadth tab is active. The divergence marks (``dvn``, ``dvt``, ``dv``:
+  Breadth tab fields) are drawn with the benchmark and participation charts, and replaced
+  by position (``views.DIVERGENCE_TRACES``) when only the tab fields change.
 - a clientside callback (assets/linked_axes.js) keeps the charts' date axes linked.
 
 The URL <-> controls sync that writes ``VIEW`` and ``RANGE`` is ``components.url.sync``.
@@ -14,16 +16,22 @@ The URL <-> controls sync that writes ``VIEW`` and ``RANGE`` is ``components.url
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
 
 from components.analogs.view import episode_bands
+from components.breadth.figures_div import traces_json
+from components.breadth.views import DIVERGENCE_TRACES, divergence_marks
 from components.charts import LINKED_GRAPHS, Chart, charts_of
 from components.context import choices, get_service
 from components.ids import Ids
 from components.url.fields import ViewState
 from components.url.query import from_store
+
+DIVERGENCE_FIELDS = ("div_near", "div_trail", "div_marks")
+"""The Breadth tab's fields the marks depend on (the rest of its state is the VIEW's)."""
 
 VIEW_DATA, RANGE_DATA = f"{Ids.VIEW}.data", f"{Ids.RANGE}.data"
 VERSION_DATA = f"{Ids.DATA_VERSION}.data"  # a refresh from the page landed
@@ -59,6 +67,15 @@ def _with_bands(figure: Any, bands: list[dict[str, Any]]) -> Any:
     return patch
 
 
+def _with_marks(figure: Any, traces: list[dict[str, Any]], first: int) -> Any:
+    """The chart's output with its two divergence traces replaced by position: a range
+    Patch gets them added, no output becomes a Patch of the traces alone."""
+    patch = figure if isinstance(figure, Patch) else Patch()
+    for offset, trace in enumerate(traces):
+        patch["data"][first + offset] = trace
+    return patch
+
+
 def update_charts(
     view: dict[str, Any] | None,
     rng: dict[str, Any] | None,
@@ -67,6 +84,9 @@ def update_charts(
 ) -> dict[str, Any]:
     """Redraw what the fired stores changed (see the module docstring)."""
     svc, state = get_service(), _merge(view, rng)
+    shown = from_store(tabs)
+    if tabs:  # the marks' parameters live in the tab state
+        state = replace(state, **{f: getattr(shown, f) for f in DIVERGENCE_FIELDS})
     fired = set(ctx.triggered_prop_ids) - {"."} or {"init"}
     fired = {"init"} if VERSION_DATA in fired else fired  # new data: redraw everything
     full = bool(fired & {"init", VIEW_DATA})
@@ -77,7 +97,9 @@ def update_charts(
         elif fired & {"init", RANGE_DATA}:
             draw = chart.draw if full else chart.redraw
             out.update(draw(svc, state) if draw is not None else {})
-    shown = from_store(tabs)
+    if tabs and shown.tab == "breadth" and TAB_DATA in fired and not full:
+        for key, traces in divergence_marks(svc, state).items():
+            out[key] = _with_marks(out[key], traces_json(traces), DIVERGENCE_TRACES[key])
     drawn = full and out["participation"] is not no_update
     if tabs and shown.tab == "breadth" and (drawn or TAB_DATA in fired):
         bands = episode_bands(svc, shown, choices(svc))

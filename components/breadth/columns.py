@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.breadth.views import compare_series, market_closes, query
+from components.breadth.views import compare_series, divergences, market_closes, query
 from components.url.fields import ViewState
 from data.benchmarks import resolve_role
 from service.breadth import VOLUME_COLUMNS, BreadthService
@@ -16,10 +16,19 @@ from service.pairs import BENCHMARK_ROLE, resolve_pairs, rotation_lines
 
 
 def benchmark(svc: BreadthService, state: ViewState) -> pd.DataFrame:
-    """``close_<ticker>``: the large-cap benchmark's adjusted close."""
+    """``close_<ticker>``: the large-cap benchmark's adjusted close; ``divergence_bearish``,
+    ``divergence_bullish``: every flagged session (True/False; ``dvn``/``dvt``, the slow
+    window's breadth), whether or not the marks are drawn."""
     closes = market_closes(svc)
     bench = resolve_role(BENCHMARK_ROLE, list(closes.columns))
-    return closes[[bench]].add_prefix("close_") if bench else pd.DataFrame()
+    if not bench:
+        return pd.DataFrame()
+    out = closes[[bench]].add_prefix("close_")
+    found = divergences(svc, state)
+    if found is not None:
+        flags = found[1][["bearish", "bullish"]].add_prefix("divergence_")
+        out = out.join(flags.reindex(out.index).fillna(False).astype(bool))
+    return out
 
 
 def participation(svc: BreadthService, state: ViewState) -> pd.DataFrame:

@@ -78,9 +78,11 @@ def participation_figure(
     slow: int,
     start: date | None,
     end: date | None,
+    marks: list[go.Scatter] | None = None,
 ) -> go.Figure:
     """% of members above the slow and fast averages, the trailing 10th–90th band of the slow
-    series, and its long-run average. Hover: value, trailing percentile, members with data."""
+    series, and its long-run average. Hover: value, trailing percentile, members with data.
+    The divergence ``marks`` (``figures_div.divergence_traces``) are traces 4 and 5."""
     title = f"% of members above {slow}- and {fast}-day averages"
     empty = _no_data(breadth, title, HEIGHTS["participation"])
     if empty is not None:
@@ -145,6 +147,7 @@ def participation_figure(
             hover=hover("%{y:.1f}%"),
         )
     )
+    fig.add_traces(marks or [])
     value = long_run.get("value")
     if value is not None and np.isfinite(value):
         lra_x = ms(pd.DatetimeIndex([breadth.index[0], breadth.index[-1]]))

@@ -44,8 +44,10 @@ def benchmark_figure(
     name: str = "",
     start: date | None,
     end: date | None,
+    marks: Sequence[go.Scatter] = (),
 ) -> go.Figure:
-    """The large-cap benchmark's adjusted close, for context above the breadth charts."""
+    """The large-cap benchmark's adjusted close, for context above the breadth charts, and
+    the divergence ``marks`` (``figures_div.divergence_traces``) as traces 1 and 2."""
     title = f"Benchmark: {ticker}" + (f" ({name})" if name else "")
     if close is None or close.dropna().empty:
         return message_figure(
@@ -61,10 +63,12 @@ def benchmark_figure(
             ticker,
             COLORS["neutral"],
             hover=hover("%{y:,.2f}"),
+            showlegend=False,
         )
     )
+    fig.add_traces(list(marks))
     base_layout(fig, height=HEIGHTS["benchmark"], title=title)
-    fig.update_layout(showlegend=False)
+    fig.update_layout(showlegend=bool(marks))  # the legend names the marks
     fig.update_yaxes(title_text="Adjusted close", tickformat=",.0f")
     y_fit(fig, {"yaxis": {}})
     return apply_view(fig, start, end, benchmark_ranges(series, start, end))

@@ -10,6 +10,7 @@ from dash.development.base_component import Component
 from components.charts import Chart, charts_of
 from components.ids import Ids
 from components.page.graphs import graph_config
+from components.url.fields import DIV_NEAR_RANGE, DIV_TRAIL_RANGE
 from components.url.values import Choices
 from data.model import UniverseInfo
 
@@ -50,13 +51,44 @@ def chart_card(chart: Chart, *extra: Component) -> dbc.Card:
     )
 
 
+def divergence_controls() -> dbc.Row:
+    """Under the benchmark chart: the divergence marks on/off, and their two thresholds
+    (URL ``dv``, ``dvn``, ``dvt``; synced by ``components.url.sync``)."""
+
+    def number(id_: Ids, label: str, bounds: tuple[float, float], step: float) -> dbc.Col:
+        return dbc.Col(
+            [
+                html.Label(label, className="control-label", htmlFor=id_),
+                dbc.Input(id=id_, type="number", min=bounds[0], max=bounds[1], step=step,
+                          debounce=True, size="sm", inputmode="decimal"),
+            ],
+            xs=6,
+            md=3,
+        )  # fmt: skip
+
+    return dbc.Row(
+        [
+            dbc.Col(
+                dbc.Switch(id=Ids.DIV_MARKS, value=True, label="Divergence marks"),
+                xs=12,
+                md=3,
+                className="pb-1",
+            ),
+            number(Ids.DIV_NEAR, "Index within % of 52-week high/low", DIV_NEAR_RANGE, 0.5),
+            number(Ids.DIV_TRAIL, "Breadth vs its average over (sessions)", DIV_TRAIL_RANGE, 1),
+        ],
+        className="g-2 mt-1 align-items-end",
+    )
+
+
 def layout(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
     """The tab's content: the survivorship note and the chart cards, in registry order."""
     extras: dict[str, list[Component]] = {
+        "benchmark": [divergence_controls()],
         "rotation": [
             html.Div(id=Ids.ROTATION_NOTICE),
             html.Div(id=Ids.ROTATION_TABLE, className="table-responsive"),
-        ]
+        ],
     }
     return [
         html.Div(id=Ids.SURVIVORSHIP),

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from components.breadth import figures as figs
+from components.breadth.figures_div import divergence_traces
 from components.breadth.figures_volume import volume_figure, volume_ranges
 from components.style import b64, message_figure, x_range
 from components.url.fields import ViewState
@@ -24,6 +25,7 @@ from data.benchmarks import resolve_role
 from data.errors import BreadthError
 from service.breadth import BreadthQuery, BreadthService
 from service.catalog import ALL_LABEL, ALL_NOTE, universes
+from service.divergences import divergence_frame
 from service.pairs import (
     BENCHMARK_ROLE,
     add_constituents,
@@ -80,7 +82,14 @@ def breadth_panels(svc: BreadthService, state: ViewState) -> BreadthPanels:
         return BreadthPanels(fig, fig, fig)
     return BreadthPanels(
         figs.participation_figure(
-            frame, context, long_run, fast=state.fast, slow=state.slow, start=start, end=end
+            frame,
+            context,
+            long_run,
+            fast=state.fast,
+            slow=state.slow,
+            start=start,
+            end=end,
+            marks=divergence_marks(svc, state).get("participation"),
         ),
         figs.highs_lows_figure(
             frame,
@@ -208,7 +217,10 @@ def benchmark(svc: BreadthService, state: ViewState) -> go.Figure:
     closes = market_closes(svc)
     ticker = resolve_role(BENCHMARK_ROLE, list(closes.columns))
     close = closes[ticker] if ticker else None
-    return figs.benchmark_figure(close, ticker=ticker or "", start=state.start, end=state.end)
+    marks = divergence_marks(svc, state).get("benchmark", [])
+    return figs.benchmark_figure(
+        close, ticker=ticker or "", start=state.start, end=state.end, marks=marks
+    )
 
 
 def benchmark_patch(svc: BreadthService, state: ViewState) -> Patch:
@@ -263,3 +275,42 @@ def survivorship(svc: BreadthService, universe: str) -> tuple[str, str]:
         if info.name == universe:
             return info.label, info.survivorship_note
     return universe, ""
+
+
+# -- divergence marks (issue #15 item 5) -----------------------------------------------------
+DIVERGENCE_TRACES: dict[str, int] = {"benchmark": 1, "participation": 4}
+"""Position of the first of the two divergence traces (bearish, bullish) in each chart."""
+
+
+def divergences(svc: BreadthService, state: ViewState) -> tuple[str, pd.DataFrame] | None:
+    """(benchmark, ``service.divergences.divergence_frame``) of the view: its universe's %
+    above the slow average against the large-cap benchmark, with the view's ``dvn``/``dvt``;
+    None when the store has no benchmark or the breadth cannot be computed."""
+    try:
+        return divergence_frame(
+            svc, query(state), near_pct=state.div_near, trail=state.div_trail, window=state.slow
+        )
+    except BreadthError:
+        return None
+
+
+def divergence_marks(svc: BreadthService, state: ViewState) -> dict[str, list[go.Scatter]]:
+    """{chart key: [bearish, bullish] traces} for the charts that draw data (a chart that
+    shows a message instead gets none): empty, hidden traces when ``dv=off``."""
+    found = divergences(svc, state)
+    if found is None:
+        return {}
+    ticker, frame = found
+    try:
+        breadth = svc.breadth(query(state))
+    except BreadthError:
+        return {}
+    shown = frame if state.div_marks else None
+
+    def traces(y: pd.Series) -> list[go.Scatter]:
+        return divergence_traces(shown, y, ticker=ticker, window=state.slow, trail=state.div_trail)
+
+    out = {"benchmark": traces(frame["benchmark_close"])}
+    if not breadth.empty:
+        out["participation"] = traces(breadth[f"pct_above_{state.slow}dma"])
+    return out

@@ -27,6 +27,8 @@ from components.url.values import (
     HL_WEEK_CHOICES,
     Choices,
     Parse,
+    parse_between,
+    parse_count,
     parse_day,
     parse_flag,
     parse_freq,
@@ -59,6 +61,8 @@ DEFAULT_FAST, DEFAULT_SLOW = 50, 200
 DEFAULT_TAIL = 8
 DEFAULT_GAP, MAX_GAP = 0.0, 50.0
 DEFAULT_NEAR, MAX_NEAR = 5.0, 30.0
+DEFAULT_DIV_NEAR, DIV_NEAR_RANGE = 2.0, (0.5, 10.0)
+DEFAULT_DIV_TRAIL, DIV_TRAIL_RANGE = 50, (10, 200)
 CLAIM_COMPARES: tuple[str, ...] = ("sp500", "sim-large")
 """Preferred default of ``ccmp`` (the first one the store holds)."""
 
@@ -353,6 +357,36 @@ class ViewState:
             tab="analogs",
             text=text_words("on", "off"),
             control=Control(Ids.ANALOG_MARKS, raw=raw_flag("on", "off")),
+        ),
+    )
+    # divergences on the Breadth tab (issue #15 item 5; indicators.divergences)
+    div_near: float = field(
+        default=DEFAULT_DIV_NEAR,  # benchmark within this % of its 52-week high (low)
+        metadata=url(
+            "dvn",
+            parse_between(*DIV_NEAR_RANGE, "%"),
+            tab="breadth",
+            text=text_num,
+            control=Control(Ids.DIV_NEAR),
+        ),
+    )
+    div_trail: int = field(
+        default=DEFAULT_DIV_TRAIL,  # sessions of the breadth series' trailing average
+        metadata=url(
+            "dvt",
+            parse_count(*DIV_TRAIL_RANGE, "sessions"),
+            tab="breadth",
+            control=Control(Ids.DIV_TRAIL),
+        ),
+    )
+    div_marks: bool = field(
+        default=True,  # draw the marks on the benchmark and participation charts
+        metadata=url(
+            "dv",
+            parse_flag("on", "off", "expected on or off"),
+            tab="breadth",
+            text=text_words("on", "off"),
+            control=Control(Ids.DIV_MARKS, raw=raw_flag("on", "off")),
         ),
     )
 

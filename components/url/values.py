@@ -149,6 +149,37 @@ def parse_weeks(raw: str, _: Choices) -> tuple[int, ...]:
     return values
 
 
+def parse_between(low: float, high: float, unit: str = "") -> Parse:
+    """A finite number within [low, high] (``unit`` names it in the notice)."""
+
+    def parse(raw: str, _: Choices) -> float:
+        if not raw.isascii() or len(raw) > 12:
+            raise ValueError("not a number")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"outside {low:g}–{high:g}{unit}")
+        return value
+
+    return parse
+
+
+def parse_count(low: int, high: int, unit: str) -> Parse:
+    """A whole number within [low, high] ``unit`` (e.g. sessions)."""
+
+    def parse(raw: str, _: Choices) -> int:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+            raise ValueError(f"not a whole number of {unit}")
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"outside {low}–{high} {unit}")
+        return value
+
+    return parse
+
+
 # -- serialisers and control conversions ---------------------------------------------------
 def text_str(value: Any) -> str:
     return str(value)

@@ -99,6 +99,11 @@ def test_div002_nan_breadth_and_benchmark_gaps() -> None:
     short = divergences(_s(PX[:5]), _s(BR[:5]), DivergenceParams(trail=50), lookback=252)
     assert not short["bearish"].any() and not short["bullish"].any()
     assert short["benchmark_high"].isna().all()
+    # empty and all-NaN inputs: the columns, nothing flagged
+    empty = pd.Series([], dtype="float64", index=pd.DatetimeIndex([]))
+    assert divergences(empty, empty).shape == (0, len(COLUMNS))
+    blank = divergences(_s([math.nan] * 5), _s(BR[:5]), SMALL, lookback=2)
+    assert not blank[["bearish", "bullish", "at_high", "at_low"]].to_numpy().any()
 
 
 def test_div003_flat_breadth_ties_are_not_below_the_average() -> None:
