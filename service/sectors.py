@@ -1,0 +1,89 @@
+"""Sector breadth of a universe, memoized per data version: the page's Sectors tab, its
+report section and ``cli.py export sectors`` read it here (``indicators.sectors``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from data import sectors as assignments
+from data.csvsafe import safe_frame
+from data.errors import InputError
+from indicators.sectors import sector_breadth, with_percentile
+from service.breadth import BreadthQuery, BreadthService
+
+WINDOWS: tuple[int, ...] = (200, 50)
+"""The page's sector windows (URL ``sw``); the CLI accepts any 5–400."""
+NO_SECTORS = (
+    "The store has no sector assignments. Add them with `python cli.py universe sectors "
+    "FILE` (a ticker,sector CSV), fetch the sector holdings (`python cli.py universe update "
+    "sector-xlk` … for the 11 Select Sector SPDRs) or look them up with `python cli.py "
+    "universe sectors --from-yahoo` (needs internet)."
+)
+
+
+def sector_table(svc: BreadthService) -> pd.DataFrame:
+    """ticker, sector, source of every assigned ticker (``data.sectors.assignments``)."""
+    return svc.memo("sector_assignments", "", lambda: assignments.assignments(svc.store))
+
+
+def has_sectors(svc: BreadthService) -> bool:
+    """True when some source assigns a sector to some ticker."""
+    return not svc.store.is_empty() and len(sector_table(svc)) > 0
+
+
+def sectors(svc: BreadthService, universe: str, window: int = 200) -> pd.DataFrame:
+    """``indicators.sectors.COLUMNS`` + ``percentile`` for the universe over the whole stored
+    history (point-in-time membership, as the universe's participation)."""
+    if not 5 <= window <= 400:
+        raise InputError(f"window {window}: expected a number of sessions from 5 to 400")
+
+    def compute() -> pd.DataFrame:
+        prices, member, _, _ = svc._panel(BreadthQuery(universe=universe), ("close",))
+        table = sector_table(svc)
+        by_ticker = pd.Series(table["sector"].to_numpy(), index=table["ticker"].to_numpy())
+        return with_percentile(sector_breadth(prices.close, by_ticker, window, member))
+
+    return svc.memo("sectors", f"{universe}:{window}", compute)
+
+
+def view(
+    svc: BreadthService,
+    universe: str,
+    window: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """``sectors`` limited to sessions from ``start`` to ``end`` (inclusive; None = open)."""
+    frame = sectors(svc, universe, window)
+    keep = pd.Series(True, index=frame.index)
+    if start is not None:
+        keep &= frame["date"] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= frame["date"] <= pd.Timestamp(end)
+    return frame[keep].reset_index(drop=True)
+
+
+def export_frame(
+    svc: BreadthService,
+    universe: str,
+    window: int = 200,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """The ``export sectors`` table: ``date, sector, members_with_data, pct_above_<n>dma``,
+    long, sorted by date then sector (GICS order, Unassigned last)."""
+    if not has_sectors(svc):
+        raise InputError(NO_SECTORS.replace("The store", "the store"))
+    frame = view(svc, universe, window, start, end)
+    if not len(frame):
+        raise InputError("no sessions in the chosen dates")
+    return frame[["date", "sector", "members_with_data", "pct_above"]].rename(
+        columns={"pct_above": f"pct_above_{window}dma"}
+    )
+
+
+def export_csv(frame: pd.DataFrame) -> str:
+    """CSV text of ``export_frame`` (dates YYYY-MM-DD; formula-like text neutralised)."""
+    return str(safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"))
