@@ -99,3 +99,8 @@ class Ids(StrEnum):
     ANALOG_TABLE = "analog-table"
     ANALOG_SUMMARY = "analog-summary"
     ANALOG_FORWARD = "chart-analog-forward"
+    # sector breadth (components/sectors/)
+    SECTOR_WINDOW = "sector-window"
+    SECTOR_HEATMAP = "chart-sector-heatmap"
+    SECTOR_TABLE = "sector-table"
+    SECTOR_MESSAGE = "sector-message"

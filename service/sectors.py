@@ -10,7 +10,7 @@ import pandas as pd
 from data import sectors as assignments
 from data.csvsafe import safe_frame
 from data.errors import InputError
-from indicators.sectors import sector_breadth, with_percentile
+from indicators.sectors import sector_breadth, weekly, with_percentile
 from service.breadth import BreadthQuery, BreadthService
 
 WINDOWS: tuple[int, ...] = (200, 50)
@@ -87,3 +87,29 @@ def export_frame(
 def export_csv(frame: pd.DataFrame) -> str:
     """CSV text of ``export_frame`` (dates YYYY-MM-DD; formula-like text neutralised)."""
     return str(safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"))
+
+
+def heatmap(
+    svc: BreadthService,
+    universe: str,
+    window: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(% above, members with data): sectors × weeks, each week's last session in the range
+    (``indicators.sectors.weekly``), sectors in export order."""
+    frame = view(svc, universe, window, start, end)
+    return weekly(frame, "pct_above"), weekly(frame, "members_with_data")
+
+
+def at_end(
+    svc: BreadthService, universe: str, window: int, end: date | None = None
+) -> pd.DataFrame:
+    """Each sector on the last session on or before ``end`` (the last stored when None):
+    sector, pct_above, members_with_data, percentile; sorted by pct_above, highest first
+    (undefined last)."""
+    frame = view(svc, universe, window, None, end)
+    if not len(frame):
+        return frame
+    last = frame[frame["date"] == frame["date"].max()]
+    return last.sort_values("pct_above", ascending=False, na_position="last").reset_index(drop=True)

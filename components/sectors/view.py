@@ -1,0 +1,57 @@
+"""What the Sectors tab shows for a view: the heatmap, the end-date table, or how to add
+sector assignments when the store has none (``service.sectors``)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import html
+from dash.development.base_component import Component
+
+from components.sectors.figures import end_table, heatmap_figure, heatmap_height
+from components.style import message_figure
+from components.url.fields import ViewState
+from data.errors import BreadthError
+from service import sectors
+from service.breadth import BreadthService
+
+
+def title(state: ViewState) -> str:
+    """The heatmap's title for the view."""
+    return f"% of {state.universe} above the {state.sector_window}-day average, by sector"
+
+
+def sectors_panel(
+    svc: BreadthService, state: ViewState
+) -> tuple[go.Figure, Component | None, Component | None]:
+    """(heatmap, end-date table, message): the message says how to add sectors when none
+    are stored (the figure is then an empty message figure, hidden by the layout)."""
+    if not sectors.has_sectors(svc):
+        note = dbc.Alert(sectors.NO_SECTORS, color="info", className="small sector-message")
+        return message_figure("No sector assignments stored."), None, note
+    window = state.sector_window
+    try:
+        values, members = sectors.heatmap(svc, state.universe, window, state.start, state.end)
+        rows = sectors.at_end(svc, state.universe, window, state.end)
+    except BreadthError as exc:
+        return message_figure(f"Cannot compute sector breadth: {exc}"), None, None
+    if values.empty:
+        return message_figure("No session in the selected range."), None, None
+    fig = heatmap_figure(values, members, window, title(state))
+    unassigned = rows[rows["sector"] == "Unassigned"] if len(rows) else rows
+    note = None
+    if len(unassigned):
+        n = int(unassigned["members_with_data"].iloc[0])
+        note = html.P(
+            f"Unassigned: {n:,} members with data have no stored sector; they form their own "
+            "row (add them with `python cli.py universe sectors FILE`).",
+            className="small text-muted mb-1",
+        )
+    return fig, end_table(rows, window), note
+
+
+def graph_style(fig: go.Figure, shown: bool) -> dict[str, str]:
+    """The heatmap box's style: its figure's height, or hidden."""
+    if not shown:
+        return {"display": "none"}
+    return {"height": f"{int(fig.layout.height or heatmap_height(12))}px"}
