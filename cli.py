@@ -183,7 +183,8 @@ def universe_sectors(path: Path | None, from_yahoo: bool, name: str | None) -> N
     if path is not None and from_yahoo:
         raise click.UsageError("give a FILE or --from-yahoo, not both")
     if path is not None:
-        click.echo(sectors.set_file_sectors(store, path, cli_settings().max_upload_bytes))
+        limit = min(sectors.MAX_FILE_BYTES, cli_settings().max_upload_bytes)
+        click.echo(sectors.set_file_sectors(store, path, limit))
     elif from_yahoo:
         members = universe_members(store, name) if name else None
         click.echo(sectors.lookup_yahoo(store, members))
