@@ -35,6 +35,7 @@ def heatmap_figure(
     z = values.to_numpy(dtype="float64")
     custom = members.reindex(index=values.index, columns=values.columns).to_numpy(dtype="float64")
     trace = go.Heatmap(
+        name=f"% above the {window}-day average",
         z=np.round(z, 1),
         x=pd.DatetimeIndex(values.columns),
         y=list(values.index),
@@ -45,9 +46,8 @@ def heatmap_figure(
         zmid=50,
         xgap=1,
         ygap=1,
-        colorbar={
-            "title": {"text": f"% above<br>{window}-day", "side": "top"},
-            "ticksuffix": "%",
+        colorbar={  # no title: the figure's title names the window (a title here met the
+            "ticksuffix": "%",  # chart's mode bar)
             "tickvals": [0, 25, 50, 75, 100],
             "thickness": 14,
             "len": 0.9,

@@ -21,22 +21,26 @@ def title(state: ViewState) -> str:
     return f"% of {state.universe} above the {state.sector_window}-day average, by sector"
 
 
+def _nothing(short: str, text: str, color: str = "warning") -> tuple[go.Figure, None, Component]:
+    return message_figure(short), None, dbc.Alert(text, color=color, className="small mb-2")
+
+
 def sectors_panel(
     svc: BreadthService, state: ViewState
 ) -> tuple[go.Figure, Component | None, Component | None]:
-    """(heatmap, end-date table, message): the message says how to add sectors when none
-    are stored (the figure is then an empty message figure, hidden by the layout)."""
+    """(heatmap, end-date table, message). Without a table (no sectors stored, nothing to
+    compute) the figure is a message figure the layout hides, and the message says why:
+    with no sector assignments, the commands that add them."""
     if not sectors.has_sectors(svc):
-        note = dbc.Alert(sectors.NO_SECTORS, color="info", className="small sector-message")
-        return message_figure("No sector assignments stored."), None, note
+        return _nothing("No sector assignments stored.", sectors.NO_SECTORS, "info")
     window = state.sector_window
     try:
         values, members = sectors.heatmap(svc, state.universe, window, state.start, state.end)
         rows = sectors.at_end(svc, state.universe, window, state.end)
     except BreadthError as exc:
-        return message_figure(f"Cannot compute sector breadth: {exc}"), None, None
+        return _nothing("No sector breadth.", f"Cannot compute sector breadth: {exc}")
     if values.empty:
-        return message_figure("No session in the selected range."), None, None
+        return _nothing("No session.", "No session in the selected range.")
     fig = heatmap_figure(values, members, window, title(state))
     unassigned = rows[rows["sector"] == "Unassigned"] if len(rows) else rows
     note = None

@@ -46,12 +46,17 @@ def _intervals(rows: pd.DataFrame, sector: str | None = None) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def store_dir(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(shared_data, tmp_path_factory.mktemp("sectors-real") / "store")
+
+
+def build_store(shared_data: Path, path: Path) -> Path:
+    """A store at ``path``: the R3K proxy's closes, the universe ``r3k-proxy`` and the
+    snapshot's holdings universes with their sectors."""
     folder = shared_data / "us_close_2013_2026"
     flags = pd.read_parquet(folder / "tickers.parquet")
     r3k = sorted(flags.loc[flags["in_russell3000_proxy"], "ticker"])
     px = pd.read_parquet(folder / "prices.parquet", filters=[("ticker", "in", r3k)])
     close = px.pivot(index="date", columns="ticker", values="adj_close")
-    path = tmp_path_factory.mktemp("sectors-real") / "store"
     store = Store(path)
     store.write_prices(Prices(close=close), source_kind="files", source_label="real close")
     store.write_universe(
