@@ -92,16 +92,11 @@ def export_sectors(
 ) -> None:
     """Sector breadth: date,sector,members_with_data,pct_above_<n>dma (long)."""
     from service import windows
-    from service.breadth import BreadthService
-    from service.exports import write_output
-    from service.sectors import export_csv, export_frame
+    from service.exports import sectors_csv, write_output
 
     store = open_store()
-    if store.is_empty():
-        raise InputError("the store is empty: run `python cli.py demo` or `import` first")
     start, end = windows.clamp_window(store, start, end, note)
-    frame = export_frame(BreadthService(store), universe, window, start, end)
-    write_output(export_csv(frame), out)
+    write_output(sectors_csv(store, universe, window, start, end), out)
 
 
 # -- rotation exports (issue 6; tables and columns: service/exports.py, docs/INDICATORS.md) --

@@ -8,7 +8,6 @@ from datetime import date
 import pandas as pd
 
 from data import sectors as assignments
-from data.csvsafe import safe_frame
 from data.errors import InputError
 from indicators.sectors import sector_breadth, weekly, with_percentile
 from service.breadth import BreadthQuery, BreadthService
@@ -82,11 +81,6 @@ def export_frame(
     return frame[["date", "sector", "members_with_data", "pct_above"]].rename(
         columns={"pct_above": f"pct_above_{window}dma"}
     )
-
-
-def export_csv(frame: pd.DataFrame) -> str:
-    """CSV text of ``export_frame`` (dates YYYY-MM-DD; formula-like text neutralised)."""
-    return str(safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"))
 
 
 def heatmap(
