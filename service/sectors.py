@@ -40,6 +40,8 @@ def sectors(svc: BreadthService, universe: str, window: int = 200) -> pd.DataFra
 
     def compute() -> pd.DataFrame:
         prices, member, _, _ = svc._panel(BreadthQuery(universe=universe), ("close",))
+        if not prices.tickers:
+            raise InputError(f"no member of the universe {universe!r} has prices in the store")
         table = sector_table(svc)
         by_ticker = pd.Series(table["sector"].to_numpy(), index=table["ticker"].to_numpy())
         return with_percentile(sector_breadth(prices.close, by_ticker, window, member))

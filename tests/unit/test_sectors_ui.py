@@ -148,3 +148,20 @@ def test_sectui106_colour_scale_is_readable_under_cvd() -> None:
         light = [lab(simulate(c, kind) if kind else c)[0] for c in rgb]
         assert all(a <= b + 0.5 for a, b in pairwise(light[:11])), kind  # 0 % .. 50 %
         assert all(a >= b - 0.5 for a, b in pairwise(light[10:])), kind  # 50 % .. 100 %
+
+
+def test_sectui107_universe_without_priced_members_says_so(app: Dash) -> None:
+    from dataclasses import replace
+
+    from components.context import get_service
+    from components.sectors.view import sectors_panel
+    from data.errors import InputError
+    from service.sectors import sectors
+
+    state, _ = _state(app, "?tab=sectors")
+    with app.server.app_context():
+        svc = get_service()
+        with pytest.raises(InputError, match="no member of the universe 'dow30' has prices"):
+            sectors(svc, "dow30")
+        _, table, message = sectors_panel(svc, replace(state, universe="dow30"))
+    assert table is None and "no member of the universe 'dow30'" in str(message.children)
