@@ -21,11 +21,14 @@ tests/unit/test_sectors_ui.py with the project's CVD simulation."""
 NO_DATA = "#bdbdbd"
 """Cells with no eligible member (grey: the plot background shows through)."""
 ROW_PX, FRAME_PX = 30, 150
+COLORBAR_PX = 50
+"""Room under the x-axis for the horizontal colour bar (px); it has no title (the figure's
+title names the measure; a title of its own overlapped the bar)."""
 
 
 def heatmap_height(n_rows: int) -> int:
     """Figure height (px) for ``n_rows`` sectors: every label on its own readable row."""
-    return FRAME_PX + ROW_PX * max(n_rows, 1)
+    return FRAME_PX + COLORBAR_PX + ROW_PX * max(n_rows, 1)
 
 
 def heatmap_figure(
@@ -46,11 +49,18 @@ def heatmap_figure(
         zmid=50,
         xgap=1,
         ygap=1,
-        colorbar={  # no title: the figure's title names the window (a title here met the
-            "ticksuffix": "%",  # chart's mode bar)
+        colorbar={  # under the plot: on its right it met the chart's (vertical) mode bar
+            "orientation": "h",
+            "ticksuffix": "%",
             "tickvals": [0, 25, 50, 75, 100],
-            "thickness": 14,
-            "len": 0.9,
+            "thickness": 12,
+            "len": 0.45,
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "yref": "container",
         },
         hovertemplate=(
             "%{y}<br>week ending %{x|%Y-%m-%d}<br>%{z:.1f}% above the "
@@ -62,7 +72,7 @@ def heatmap_figure(
     layout.update(
         hovermode="closest",
         plot_bgcolor=NO_DATA,
-        margin={"l": 190, "r": 16, "t": 44, "b": 40},
+        margin={"l": 190, "r": 40, "t": 44, "b": 40 + COLORBAR_PX},
         xaxis={"type": "date", "showgrid": False, "ticks": "outside", "automargin": True},
         yaxis={
             "autorange": "reversed",
