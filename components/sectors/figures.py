@@ -72,7 +72,7 @@ def heatmap_figure(
     layout.update(
         hovermode="closest",
         plot_bgcolor=NO_DATA,
-        margin={"l": 190, "r": 40, "t": 44, "b": 40 + COLORBAR_PX},
+        margin={"l": 190, "r": 56, "t": 44, "b": 40 + COLORBAR_PX},  # r: the mode bar
         xaxis={"type": "date", "showgrid": False, "ticks": "outside", "automargin": True},
         yaxis={
             "autorange": "reversed",
