@@ -133,3 +133,31 @@ def test_seccli005_from_yahoo_offline_exit_3_store_unchanged(
     assert res.exit_code == 3
     assert "Yahoo Finance is not reachable" in res.stderr and "nothing changed" in res.stderr
     assert snapshot(store_dir) == before
+
+
+def test_seccli006_refresh_with_sectors_looks_up_new_stocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``refresh --sectors``: after the bars, Yahoo's sector of each refreshed stock without
+    one (fake download and fake ``info``, shaped like yfinance 1.7's)."""
+    import data.sources.yahoo as yahoo
+    import data.sources.yahoo_info as yi
+    from tests.fakes.yahoo import FakeYahoo, make_history, sessions
+
+    days = sessions("2024-01-02", "2024-03-01")
+    fake = FakeYahoo(histories={t: make_history(days, list(np.linspace(10, 12, len(days))))
+                                for t in ("AAA", "BBB", "SPY")})  # fmt: skip
+    info = {"AAA": {"quoteType": "EQUITY", "sector": "Healthcare", "sectorDisp": "Healthcare"},
+            "BBB": {"quoteType": "EQUITY", "sector": "Consumer Cyclical"}}  # fmt: skip
+    monkeypatch.setattr(yahoo, "default_downloader", lambda: fake)
+    monkeypatch.setattr(yi, "default_info_fetch", lambda: lambda t: info.get(t, {}))
+    store_dir = tmp_path / "store"
+    res = run(store_dir, "refresh", "--tickers", "AAA BBB", "--sectors", "--no-progress")
+    assert res.exit_code in (0, 1), res.output  # 1: benchmarks the fake lacks are listed
+    assert "2 stocks looked up on Yahoo Finance: stored 2 Yahoo sectors" in res.output
+    from data.sectors import assignments
+
+    got = assignments(Store(store_dir)).set_index("ticker")
+    assert got.loc["AAA"].tolist() == ["Health Care", "yahoo"]
+    assert got.loc["BBB"].tolist() == ["Consumer Discretionary", "yahoo"]
+    assert "SPY" not in got.index  # a fund is not looked up
