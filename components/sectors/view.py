@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 from dash import html
 from dash.development.base_component import Component
 
+from components.breadth.views import survivorship
+from components.page.tables import survivorship_alert
 from components.sectors.figures import end_table, heatmap_figure, heatmap_height
 from components.style import message_figure
 from components.url.fields import ViewState
@@ -16,9 +18,9 @@ from service import sectors
 from service.breadth import BreadthService
 
 
-def title(state: ViewState) -> str:
-    """The heatmap's title for the view."""
-    return f"% of {state.universe} above the {state.sector_window}-day average, by sector"
+def title(state: ViewState, label: str = "") -> str:
+    """The heatmap's title for the view (``label``: the universe's display name)."""
+    return f"% of {label or state.universe} above the {state.sector_window}-day average, by sector"
 
 
 def _nothing(short: str, text: str, color: str = "warning") -> tuple[go.Figure, None, Component]:
@@ -41,17 +43,23 @@ def sectors_panel(
         return _nothing("No sector breadth.", f"Cannot compute sector breadth: {exc}")
     if values.empty:
         return _nothing("No session.", "No session in the selected range.")
-    fig = heatmap_figure(values, members, window, title(state))
+    label, caveat = survivorship(svc, state.universe)
+    fig = heatmap_figure(values, members, window, title(state, label))
+    notes: list[Component] = []
+    alert = survivorship_alert(caveat, label)  # the Breadth tab's caveat (None: point in time)
+    if alert is not None:
+        notes.append(alert)
     unassigned = rows[rows["sector"] == "Unassigned"] if len(rows) else rows
-    note = None
     if len(unassigned):
         n = int(unassigned["members_with_data"].iloc[0])
-        note = html.P(
-            f"Unassigned: {n:,} members with data have no stored sector; they form their own "
-            "row (add them with `python cli.py universe sectors FILE`).",
-            className="small text-muted mb-1",
+        notes.append(
+            html.P(
+                f"Unassigned: {n:,} members with data have no stored sector; they form their "
+                "own row (add them with `python cli.py universe sectors FILE`).",
+                className="small text-muted mb-1",
+            )
         )
-    return fig, end_table(rows, window), note
+    return fig, end_table(rows, window), html.Div(notes) if notes else None
 
 
 def graph_style(fig: go.Figure, shown: bool) -> dict[str, str]:

@@ -70,6 +70,10 @@ def test_sectui002_real_data_screenshot(dash_duo: Any, real_app: Any) -> None:
     open_at(dash_duo, real_app, "?u=r3k-proxy&start=2024-01-02&end=2025-07-28&tab=sectors")
     wait_for(lambda: (x := heatmap(dash_duo)) and x["rows"] == 11, timeout=90)
     wait_for(lambda: len(table_rows(dash_duo)) == 11, timeout=30)
+    # holdings-based universe: the Breadth tab's survivorship caveat is shown here too
+    assert dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, f"#{Ids.SECTOR_MESSAGE} .survivorship-note"
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     dash_duo.driver.set_window_size(1400, 1400)
     dash_duo.driver.execute_script(
