@@ -110,18 +110,27 @@ def status() -> None:
 @click.option("--tickers", "tickers", multiple=True, help="Extra tickers.")
 @click.option("--full", is_flag=True, help="Fetch whole histories again.")
 @click.option("--progress/--no-progress", default=True)
+@click.option("--sectors", is_flag=True, help="Then look up stocks' sectors (one request each).")
 @user_errors
 def refresh(
-    universes: tuple[str, ...], tickers: tuple[str, ...], full: bool, progress: bool
+    universes: tuple[str, ...],
+    tickers: tuple[str, ...],
+    full: bool,
+    progress: bool,
+    sectors: bool,
 ) -> None:
     """Download new bars from Yahoo Finance (incremental)."""
     from data.refresh import run_refresh_cli
 
-    sys.exit(
-        run_refresh_cli(
-            open_store(), cli_settings(), universes, tickers, full=full, progress=progress
-        )
-    )
+    store = open_store()
+    code = run_refresh_cli(store, cli_settings(), universes, tickers, full=full, progress=progress)
+    if sectors:
+        from data.sectors import lookup_yahoo
+        from data.universes import universe_members
+
+        names = sorted({t for u in universes for t in universe_members(store, u)}) or None
+        click.echo(lookup_yahoo(store, names))
+    sys.exit(code)
 
 
 @cli.group()
@@ -157,6 +166,32 @@ def universe_update(name: str) -> None:
     from data.universes import update_universe
 
     click.echo(update_universe(open_store(), name))
+
+
+@universe.command("sectors")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--from-yahoo", is_flag=True, help="Look up stocks without a sector (internet).")
+@click.option("--universe", "name", default=None, help="With --from-yahoo: only its members.")
+@user_errors
+def universe_sectors(path: Path | None, from_yahoo: bool, name: str | None) -> None:
+    """Sector assignments: store a ticker,sector CSV, look sectors up on Yahoo, or list them.
+
+    Precedence: this CSV, then stored sector holdings, then Yahoo, then the store's ticker
+    info (data/sectors.py). A new CSV replaces the previous one's assignments."""
+    from data import sectors
+    from data.universes import universe_members
+
+    store = open_store()
+    if path is not None and from_yahoo:
+        raise click.UsageError("give a FILE or --from-yahoo, not both")
+    if path is not None:
+        limit = min(sectors.MAX_FILE_BYTES, cli_settings().max_upload_bytes)
+        click.echo(sectors.set_file_sectors(store, path, limit))
+    elif from_yahoo:
+        members = universe_members(store, name) if name else None
+        click.echo(sectors.lookup_yahoo(store, members))
+    else:
+        click.echo(sectors.describe(store))
 
 
 cli.add_command(export)

@@ -1,5 +1,6 @@
-"""``cli.py export breadth|rotation|rrg|claims|analogs`` (CSV) and ``cli.py report`` (HTML and
-PNG of a page view): each parses typed options, calls one service or report function, writes."""
+"""``cli.py export breadth|sectors|rotation|rrg|claims|analogs`` (CSV) and ``cli.py report``
+(HTML and PNG of a page view): each parses typed options, calls one service or report
+function, writes."""
 
 from __future__ import annotations
 
@@ -77,6 +78,25 @@ def export_breadth(
         hl_weeks=hl_weeks or (),
     )
     write_output(text, out)
+
+
+@export.command("sectors")
+@click.option("--universe", default="all", show_default=True)
+@click.option("--window", type=click.IntRange(5, 400), default=200, show_default=True)
+@click.option("--start", type=DATE, default=None)
+@click.option("--end", type=DATE, default=None)
+@OUT_OPTION
+@user_errors
+def export_sectors(
+    universe: str, window: int, start: date | None, end: date | None, out: str
+) -> None:
+    """Sector breadth: date,sector,members_with_data,pct_above_<n>dma (long)."""
+    from service import windows
+    from service.exports import sectors_csv, write_output
+
+    store = open_store()
+    start, end = windows.clamp_window(store, start, end, note)
+    write_output(sectors_csv(store, universe, window, start, end), out)
 
 
 # -- rotation exports (issue 6; tables and columns: service/exports.py, docs/INDICATORS.md) --

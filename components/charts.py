@@ -302,6 +302,27 @@ CHARTS: tuple[Chart, ...] = (
             ("rotation_notice", Ids.ROTATION_NOTICE, "children"),
         ),
     ),
+    # -- sector breadth (components/sectors/) --
+    Chart(
+        key="sector_heatmap",
+        tab="sectors",
+        title="Sector breadth: % above the moving average by week",
+        definition=(
+            "Each cell: the share of the sector's members in the universe above their own "
+            "n-day simple moving average on the week's last session (members with fewer than "
+            "n bars left out; grey: none eligible). Purple above 50%, orange below."
+        ),
+        graph=Ids.SECTOR_HEATMAP,
+    ),
+    Chart(
+        key="sector_table",
+        tab="sectors",
+        title="Each sector on the end date",
+        definition=(
+            "Each sector's % above its n-day average on the end date, its members with data, "
+            "and the percentile of that value among the sector's own values up to that date."
+        ),
+    ),
     Chart(
         key="rrg",
         tab="rrg",

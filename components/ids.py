@@ -109,3 +109,8 @@ class Ids(StrEnum):
     DIV_MARKS = "div-marks"
     DIV_NEAR = "div-near"
     DIV_TRAIL = "div-trail"
+    # sector breadth (components/sectors/)
+    SECTOR_WINDOW = "sector-window"
+    SECTOR_HEATMAP = "chart-sector-heatmap"
+    SECTOR_TABLE = "sector-table"
+    SECTOR_MESSAGE = "sector-message"

@@ -25,6 +25,7 @@ class Tab:
 
 TAB_LIST: tuple[Tab, ...] = (
     Tab("breadth", "Breadth"),
+    Tab("sectors", "Sectors"),
     Tab("rrg", "Rotation (RRG)"),
     Tab("claims", "Claim check"),
     Tab("analogs", "Analogs"),

@@ -1,5 +1,5 @@
-"""Every CSV the CLI exports (``cli.py export ...``): breadth, rotation, RRG, claim check and
-analogs, and writing one to a file or stdout.
+"""Every CSV the CLI exports (``cli.py export ...``): breadth, sectors, rotation, RRG, claim
+check and analogs, and writing one to a file or stdout.
 
 Columns of each table are documented in docs/INDICATORS.md ("Exports") and, for
 breadth, by ``EXPORT_COLUMNS``. Text cells and headers that a spreadsheet would run as a
@@ -237,6 +237,22 @@ def analogs_frame(
     merged = result.episodes.merge(forward, on="episode").merge(legs, on="pair", how="left")
     front = [c for c in result.episodes.columns] + ["pair", "numerator", "denominator"]
     return merged[front + [c for c in merged.columns if c not in front]]
+
+
+def sectors_csv(
+    store: Store,
+    universe: str = "all",
+    window: int = 200,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
+    """``export sectors``: date, sector, members_with_data, pct_above_<window>dma (long,
+    by date then sector; ``service.sectors.export_frame``)."""
+    from service.sectors import export_frame
+
+    if store.is_empty():
+        raise InputError("the store is empty: run `python cli.py demo` or `import` first")
+    return to_csv(export_frame(BreadthService(store), universe, window, start, end))
 
 
 def parse_tickers(text: str) -> tuple[str, ...]:

@@ -5,7 +5,8 @@
   series, tail, periods and end date;
 - ``claims``: ``claims.view.claims_panel`` (the claim table for the as-of date and universes);
 - ``analogs``: ``analogs.view.analogs_panel`` (forward-returns plot, median/hit-rate
-  summary, episodes).
+  summary, episodes);
+- ``sectors``: ``sectors.view.sectors_panel`` (the sector heatmap and the end-date table).
 
 Each returns a ``TabView``: sections in page order plus what the report writes about them
 (universe, coverage, options). Tables are the page's Dash components rendered to HTML
@@ -30,6 +31,7 @@ from components.context import rotation_service
 from components.report.dashhtml import find_table, table_figure, text, to_html
 from components.rrg import data as rd
 from components.rrg.view import rrg_panel
+from components.sectors.view import sectors_panel
 from components.style import message_figure
 from components.url.fields import ViewState, claim_universes
 from components.url.values import Choices
@@ -206,6 +208,22 @@ def analogs_view(svc: BreadthService, state: ViewState, choices: Choices) -> Tab
     )
 
 
+def sectors_view(svc: BreadthService, state: ViewState) -> TabView:
+    """The Sectors tab: the heatmap and the end-date table (``sectors_panel``), or the
+    message saying how to add sector assignments."""
+    fig, end_table, message = sectors_panel(svc, state)
+    body = end_table if end_table is not None else message
+    return TabView(
+        sections=_sections(
+            chart("sector_heatmap", fig) if end_table is not None else None,
+            table("sector_table", body),
+        ),
+        universe=state.universe,
+        coverage=views.coverage_at(svc, state),
+        options=f"{state.sector_window}-day moving average · weekly cells",
+    )
+
+
 def to_text(node: object) -> str:
     """One line of text of a component (a message the tab shows instead of a table)."""
     return " ".join(text(node).split())
@@ -219,4 +237,6 @@ def tab_view(svc: BreadthService, state: ViewState, choices: Choices) -> TabView
         return claims_view(svc, state, choices)
     if state.tab == "analogs":
         return analogs_view(svc, state, choices)
+    if state.tab == "sectors":
+        return sectors_view(svc, state)
     return breadth_view(svc, state)

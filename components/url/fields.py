@@ -25,6 +25,7 @@ from components.url.values import (
     DEFAULT_WINDOWS,
     FREQS,
     HL_WEEK_CHOICES,
+    SECTOR_WINDOWS,
     Choices,
     Parse,
     parse_between,
@@ -34,6 +35,7 @@ from components.url.values import (
     parse_freq,
     parse_number,
     parse_preset,
+    parse_sector_window,
     parse_tail,
     parse_universe,
     parse_weeks,
@@ -287,6 +289,10 @@ class ViewState:
     tab: str = field(
         default=next(iter(TABS)),
         metadata=url("tab", _tab, tab=TAB_SELECTOR, control=Control(Ids.TABS, "data")),
+    )
+    sector_window: int = field(
+        default=SECTOR_WINDOWS[0],
+        metadata=url("sw", parse_sector_window, tab="sectors", control=Control(Ids.SECTOR_WINDOW)),
     )
     rrg_tail: int = field(
         default=DEFAULT_TAIL,

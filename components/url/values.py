@@ -104,6 +104,16 @@ def parse_freq(raw: str, _: Choices) -> str:
     return raw
 
 
+SECTOR_WINDOWS: tuple[int, ...] = (200, 50)
+"""The Sectors tab's moving-average windows (URL ``sw``), the first the default."""
+
+
+def parse_sector_window(raw: str, _: Choices) -> int:
+    if raw not in {str(w) for w in SECTOR_WINDOWS}:
+        raise ValueError(f"expected {' or '.join(map(str, SECTOR_WINDOWS))}")
+    return int(raw)
+
+
 def parse_number(limit: float) -> Parse:
     def parse(raw: str, _: Choices) -> float:
         if not raw.isascii() or len(raw) > 12:

@@ -24,7 +24,7 @@ from data.errors import InputError, StoreError
 from data.model import FIELDS, TICKER_INFO_COLUMNS, Prices, UniverseInfo
 from data.store import io
 from data.store.panels import assemble, dtype_of, ticker_index
-from data.store.write import Changes, build_prices, put_universe
+from data.store.write import SECTOR_COLUMNS, Changes, build_prices, put_sectors, put_universe
 
 PUBLIC_KEYS = ("version", "written_at", "source", "simulated", "close_only", "fields",
                "first_date", "last_date", "n_tickers", "refresh")  # fmt: skip
@@ -33,7 +33,7 @@ Files = dict[str, Any]
 
 def _file_names(files: Files) -> set[str]:
     names = {n for years in files.get("prices", {}).values() for n in years.values()}
-    names |= {files[k] for k in ("tickers", "info") if files.get(k)}
+    names |= {files[k] for k in ("tickers", "info", "sectors") if files.get(k)}
     names |= {u["file"] for u in files.get("universes", {}).values()}
     return names
 
@@ -239,6 +239,32 @@ class Store:
             new["files"] = dict(old["files"])
             new["files"]["universes"] = dict(old["files"].get("universes", {}))
             put_universe(self.parts, new["files"], info, intervals, version, created)
+            return new
+
+        return self._commit(build)
+
+    def read_sectors(self) -> pd.DataFrame:
+        """Stored sector assignments ``ticker, sector, source`` (empty when none; written by
+        ``write_sectors``; see ``data.sectors`` for the sources and their precedence)."""
+
+        def read(m: dict[str, Any]) -> pd.DataFrame:
+            name = m.get("files", {}).get("sectors")
+            if not name:
+                return pd.DataFrame({c: pd.Series(dtype=object) for c in SECTOR_COLUMNS})
+            return io.read_frame_file(self.parts / name)
+
+        return self._consistent(read)
+
+    def write_sectors(self, assignments: pd.DataFrame) -> str:
+        """Replace the stored sector assignments (``ticker, sector, source``) as one new
+        version; the price files are carried over by name. Returns the new version."""
+
+        def build(old: dict[str, Any], version: str, created: list[Path]) -> dict[str, Any]:
+            if not old:
+                raise StoreError("the store is empty: load prices before adding sectors")
+            new = dict(old)
+            new["files"] = dict(old["files"])
+            put_sectors(self.parts, new["files"], assignments, version, created)
             return new
 
         return self._commit(build)

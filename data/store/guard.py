@@ -43,7 +43,7 @@ def manifest_files(m: dict[str, Any]) -> list[str]:
     """The part file names a manifest names, price blocks first."""
     files = m.get("files", {})
     names = [n for years in files.get("prices", {}).values() for n in years.values()]
-    names += [files[k] for k in ("tickers", "info") if files.get(k)]
+    names += [files[k] for k in ("tickers", "info", "sectors") if files.get(k)]
     names += [u["file"] for u in files.get("universes", {}).values()]
     return names
 

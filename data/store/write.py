@@ -20,6 +20,8 @@ from data.store.io import Block
 from data.store.panels import first_last, merge_year, split_years, ticker_index
 
 SOURCE_KINDS = ("demo", "yahoo", "files", "mixed")
+SECTOR_COLUMNS: tuple[str, ...] = ("ticker", "sector", "source")
+"""Columns of the stored sector assignments (``put_sectors``; ``data.sectors``)."""
 
 
 def _source(old: dict[str, Any], kind: str, label: str, replace_all: bool) -> dict[str, str]:
@@ -203,6 +205,8 @@ def build_prices(
             files["info"] = f"info-{version}.parquet"
             table = pa.Table.from_pandas(info, preserve_index=False)
             io.write_table(table, parts / files["info"], created)
+    if old.get("files", {}).get("sectors"):  # assignments survive every price write
+        files["sectors"] = old["files"]["sectors"]
     if not drop_universes:
         files["universes"] = dict(old.get("files", {}).get("universes", {}))
     for uinfo, intervals in universes:
@@ -254,3 +258,23 @@ def put_universe(
     table = pa.Table.from_pandas(frame, preserve_index=False)
     io.write_table(table, parts / name, created)
     files["universes"][info.name] = {"file": name, "info": asdict(info)}
+
+
+def put_sectors(
+    parts: Path, files: dict[str, Any], assignments: pd.DataFrame, version: str, created: list[Path]
+) -> None:
+    """Write the sector assignments file (``SECTOR_COLUMNS``, one row per ticker) and name it
+    in ``files`` (inside a commit); no rows removes the file from the version."""
+    missing = [c for c in SECTOR_COLUMNS if c not in assignments.columns]
+    if missing:
+        raise InputError(f"sector assignments lack columns {missing}")
+    frame = assignments[list(SECTOR_COLUMNS)].astype(str).reset_index(drop=True)
+    if frame["ticker"].duplicated().any():
+        raise InputError("sector assignments name a ticker twice")
+    if not len(frame):
+        files.pop("sectors", None)
+        return
+    name = f"sectors-{version}.parquet"
+    frame = frame.sort_values("ticker", ignore_index=True)
+    io.write_table(pa.Table.from_pandas(frame, preserve_index=False), parts / name, created)
+    files["sectors"] = name

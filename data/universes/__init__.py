@@ -57,7 +57,6 @@ __all__ = [
     "membership_panel",
     "normalize_ticker",
     "stock_tickers",
-    "ticker_sectors",
     "universe_members",
     "update_universe",
 ]
@@ -290,25 +289,3 @@ def _stored_stocks(store: Store) -> list[str]:
     except BreadthError:  # an empty or unreadable store holds no tickers
         return []
     return stock_tickers(store, [str(t) for t in close.columns])
-
-
-def ticker_sectors(store: Store) -> pd.Series:
-    """ticker -> sector where known: stored ticker info first, then holdings' sectors."""
-    parts: list[pd.Series] = []
-    info = store.read_ticker_info()
-    if len(info) and "sector" in info.columns:
-        known = info[info["sector"].notna() & (info["sector"].astype(str).str.strip() != "")]
-        parts.append(pd.Series(known["sector"].astype(str).to_numpy(), index=known["ticker"]))
-    for uni in sorted(store.list_universes(), key=lambda u: not u.name.startswith("sector-")):
-        if uni.point_in_time:
-            continue
-        _, intervals = store.read_universe(uni.name)
-        if "sector" in intervals.columns:
-            rows = intervals[intervals["sector"].notna()]
-            parts.append(pd.Series(rows["sector"].astype(str).to_numpy(), index=rows["ticker"]))
-    if not parts:
-        return pd.Series(dtype=str, name="sector")
-    merged = pd.concat(parts)
-    merged = merged[~merged.index.duplicated(keep="first")].sort_index()
-    merged.index.name = "ticker"
-    return merged.rename("sector")

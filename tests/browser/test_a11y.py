@@ -53,11 +53,13 @@ def test_ax001_tabs_are_reached_and_switched_by_keyboard(dash_duo: Any, tabs_app
     wait_for(lambda: graph(dash_duo, Ids.PARTICIPATION))
     assert dash_duo.driver.execute_script("return document.documentElement.lang") == "en"
     strip = tabs(dash_duo)
-    assert [t["text"] for t in strip] == ["Breadth", "Rotation (RRG)", "Claim check", "Analogs"]
-    assert len({t["id"] for t in strip}) == 4 and all(t["id"] for t in strip)
+    assert [t["text"] for t in strip] == [
+        "Breadth", "Sectors", "Rotation (RRG)", "Claim check", "Analogs",
+    ]  # fmt: skip
+    assert len({t["id"] for t in strip}) == 5 and all(t["id"] for t in strip)
     assert all(t["panel"] == "tabpanel" and t["labelled"] for t in strip), strip
-    assert [t["tabindex"] for t in strip] == ["0", "-1", "-1", "-1"]  # roving tabindex
-    assert [t["shown"] for t in strip] == [True, False, False, False]
+    assert [t["tabindex"] for t in strip] == ["0", "-1", "-1", "-1", "-1"]  # roving tabindex
+    assert [t["shown"] for t in strip] == [True, False, False, False, False]
     # Tab from the last report button lands on the selected tab, not in a chart toolbar
     dash_duo.driver.execute_script(
         "document.getElementById(arguments[0]).focus();", str(Ids.REPORT_PNG)
@@ -67,12 +69,15 @@ def test_ax001_tabs_are_reached_and_switched_by_keyboard(dash_duo: Any, tabs_app
     assert dash_duo.driver.switch_to.active_element.get_attribute("role") == "tab"
     # the arrow keys move to the next tab and select it: URL, panel and focus follow
     press(dash_duo, Keys.ARROW_RIGHT)
+    wait_for(lambda: selected(dash_duo) == ["Sectors"])
+    wait_for(lambda: tab_query(dash_duo) == ["sectors"])
+    press(dash_duo, Keys.ARROW_RIGHT)
     wait_for(lambda: selected(dash_duo) == ["Rotation (RRG)"])
     wait_for(lambda: tab_query(dash_duo) == ["rrg"])
     wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10)
     assert dash_duo.driver.execute_script(FOCUS_JS) == "Rotation (RRG)"
-    assert [t["shown"] for t in tabs(dash_duo)] == [False, True, False, False]
-    assert [t["tabindex"] for t in tabs(dash_duo)] == ["-1", "0", "-1", "-1"]
+    assert [t["shown"] for t in tabs(dash_duo)] == [False, False, True, False, False]
+    assert [t["tabindex"] for t in tabs(dash_duo)] == ["-1", "-1", "0", "-1", "-1"]
     press(dash_duo, Keys.END)
     wait_for(lambda: selected(dash_duo) == ["Analogs"] and tab_query(dash_duo) == ["analogs"])
     press(dash_duo, Keys.ARROW_RIGHT)  # wraps round to the first
@@ -91,7 +96,7 @@ def test_ax001_tabs_are_reached_and_switched_by_keyboard(dash_duo: Any, tabs_app
     # a link with tab= opens that tab selected
     dash_duo.driver.get(dash_duo.server_url + "/?tab=claims")
     wait_for(lambda: selected(dash_duo) == ["Claim check"])
-    assert [t["shown"] for t in tabs(dash_duo)] == [False, False, True, False]
+    assert [t["shown"] for t in tabs(dash_duo)] == [False, False, False, True, False]
 
 
 # ---- contrast ---------------------------------------------------------------------------
@@ -301,6 +306,10 @@ def test_ax004_one_hover_date_names_every_series_on_every_date_chart(
 
 TAB_READY = {
     "breadth": lambda duo: graph(duo, Ids.ROTATION),
+    "sectors": lambda duo: (
+        duo.find_elements(".sector-table tbody tr")
+        or duo.find_elements(f"#{Ids.SECTOR_MESSAGE} .alert")
+    ),
     "rrg": lambda duo: (x := graph(duo, Ids.RRG)) and x["traces"] >= 10,
     "claims": lambda duo: duo.find_elements("tr[data-claim] .claim-value"),
     "analogs": lambda duo: graph(duo, Ids.ANALOG_FORWARD),

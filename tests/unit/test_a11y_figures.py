@@ -27,6 +27,7 @@ QUERIES = (
     "?cmp=sim-small",  # Breadth, with a comparison universe (its dotted line)
     "?tab=rrg&tail=6",
     "?tab=analogs&near=20",
+    "?tab=sectors&u=sim-all",
 )
 
 
@@ -59,6 +60,10 @@ def page_figures(svc: BreadthService) -> Iterator[tuple[str, go.Figure]]:
                     yield chart.key, go.Figure(out[chart.key])
         elif state.tab == "rrg":
             yield "rrg", go.Figure(rrg_panel(svc, state)[0])
+        elif state.tab == "sectors":
+            from components.sectors.view import sectors_panel
+
+            yield "sectors", go.Figure(sectors_panel(svc, state)[0])
         else:
             yield "analogs", go.Figure(analogs_panel(svc, state, ch)[2])
 
@@ -67,7 +72,7 @@ def page_figures(svc: BreadthService) -> Iterator[tuple[str, go.Figure]]:
 def figures(svc: BreadthService) -> dict[str, go.Figure]:
     figs = dict(page_figures(svc))
     assert set(figs) >= {"benchmark", "participation", "highs_lows", "advance_decline"}
-    assert {"rotation", "rrg", "analogs"} <= set(figs)
+    assert {"rotation", "rrg", "analogs", "sectors"} <= set(figs)
     return figs
 
 

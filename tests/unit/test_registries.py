@@ -169,7 +169,7 @@ OLD_LINKS: list[tuple[str, dict[str, Any], list[str], str]] = [
         "?tab=nope&tail=0&freq=M",
         {"universe": "sim-large", "start": "2023-03-31", "end": "2026-03-31"},
         [
-            "tab='nope' ignored (expected one of breadth, rrg, claims, analogs)",
+            "tab='nope' ignored (expected one of breadth, sectors, rrg, claims, analogs)",
             "tail='0' ignored (outside 1–52 periods)",
             "freq='M' ignored (expected W (weekly) or D (daily))",
         ],

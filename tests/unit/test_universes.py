@@ -23,7 +23,6 @@ from data.universes import (
     get_universe,
     membership_panel,
     stock_tickers,
-    ticker_sectors,
     update_universe,
 )
 from data.universes.builtins import (
@@ -379,9 +378,9 @@ def test_univ014_describe_and_sectors(tmp_path: Path) -> None:
     assert any(ln.startswith("russell2000") and " - " in ln for ln in lines)
     assert any(ln.startswith("sp500") and "point in time" in ln for ln in lines)
     assert set(BUILTINS) <= {ln.split()[0] for ln in lines[1:]}
-    sectors = ticker_sectors(store)
-    assert sectors["AAPL"] == "Tech (info)"  # stored ticker info wins
-    assert sectors["NVDA"] == "Information Technology" and "SPY" not in sectors.index
+    # a Select Sector SPDR's members carry the fund's sector (data.sectors reads it)
+    _, held = get_universe(store, "sector-xlk")
+    assert set(held["sector"]) == {"Information Technology"} and "NVDA" in set(held["ticker"])
 
 
 def test_univ_case001_stored_names_resolve_in_any_case(tmp_path: Path) -> None:

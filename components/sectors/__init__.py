@@ -1,0 +1,1 @@
+"""The Sectors tab: sector breadth heatmap and end-date table."""
