@@ -23,6 +23,9 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     outputs: list[Any] = [Output(i, "style") for i in IDLE_ON]
-    app.callback(*outputs, Output(Ids.IDLE_CONTROLS_NOTE, "style"), Input(Ids.TABS, "data"))(
-        idle_styles
-    )
+    app.callback(
+        *outputs,
+        Output(Ids.IDLE_CONTROLS_NOTE, "style"),
+        Output(f"{Ids.IDLE_CONTROLS_NOTE}-text", "children"),
+        Input(Ids.TABS, "data"),
+    )(idle_styles)

@@ -27,32 +27,42 @@ from components.url.values import (
 from data.model import UniverseInfo
 from service.catalog import ALL, ALL_LABEL
 
-IDLE_ON: dict[Ids, tuple[str, ...]] = {
+WEEKS_GROUP = f"{Ids.HL_WEEKS}-group"
+
+IDLE_ON: dict[str, tuple[str, ...]] = {
     Ids.DATE_CONTROLS: ("claims", "analogs"),
-    Ids.OPTION_CONTROLS: ("claims", "analogs"),
+    Ids.OPTION_CONTROLS: ("sectors", "claims", "analogs"),
+    WEEKS_GROUP: ("sectors",),
 }
 """Header control groups -> the tabs where they change nothing, so they are hidden there: the
 Claim check and Analogs read their own as-of date and the default 200-day / 52-week breadth,
-never the date range, the moving-average windows, the highs basis or the McClellan form."""
+never the date range, the moving-average windows, the highs basis or the McClellan form; the
+Sectors tab reads the date range and its own window (``sw``), nothing else of the header.
+(The week boxes sit in the date column, hidden with it on Claim check and Analogs.)"""
+IDLE_NOTES: dict[str, str] = {
+    "sectors": "The moving-average windows, new-high weeks and highs and McClellan options shape "
+    "the Breadth charts; this tab uses the date range and its own 200- or 50-day window.",
+    "claims": "The date range, moving-average windows and highs and McClellan options shape the "
+    "Breadth charts (the date range also the RRG); this tab uses its own as-of date and the "
+    "200-day and 52-week definitions.",
+}
+"""Tab -> the line said in place of its hidden controls (Analogs says what Claim check says)."""
+IDLE_NOTES["analogs"] = IDLE_NOTES["claims"]
 HIDDEN = {"display": "none"}
 
 
-def idle_styles(tab: str | None) -> tuple[dict[str, str], ...]:
-    """Styles of ``IDLE_ON``'s groups (hidden on their idle tabs), then of the note that says
-    why (shown only where something is hidden)."""
+def idle_styles(tab: str | None) -> tuple[Any, ...]:
+    """Styles of ``IDLE_ON``'s groups (hidden on their idle tabs), then the style and text of
+    the note that says why (shown only where something is hidden)."""
     groups = tuple(HIDDEN if tab in tabs else {} for tabs in IDLE_ON.values())
-    return (*groups, {} if any(groups) else HIDDEN)
+    note = IDLE_NOTES.get(tab or "", "")
+    return (*groups, {} if any(groups) else HIDDEN, note)
 
 
 def idle_note() -> dbc.Col:
-    """Said in place of the hidden controls (see ``IDLE_ON``)."""
+    """Said in place of the hidden controls (see ``IDLE_ON``, ``IDLE_NOTES``)."""
     return dbc.Col(
-        html.P(
-            "The date range, moving-average windows and highs and McClellan options shape the "
-            "Breadth charts (the date range also the RRG); this tab uses its own as-of date "
-            "and the 200-day and 52-week definitions.",
-            className="form-text mb-0",
-        ),
+        html.P(id=f"{Ids.IDLE_CONTROLS_NOTE}-text", className="form-text mb-0"),
         id=Ids.IDLE_CONTROLS_NOTE,
         style=HIDDEN,
         xs=12,
@@ -265,7 +275,8 @@ def ma_windows_control(windows: tuple[int, ...]) -> dbc.Col:
 def hl_weeks_control(weeks: tuple[int, ...]) -> html.Div:
     """Issue #15: the week counts of "New highs − new lows" (a labelled group of boxes)."""
     return html.Div(
-        [
+        id=WEEKS_GROUP,
+        children=[
             html.Label("New highs − lows (weeks)", id=WEEKS_LABEL, className="control-label"),
             html.Div(
                 dbc.Checklist(
@@ -277,7 +288,7 @@ def hl_weeks_control(weeks: tuple[int, ...]) -> html.Div:
                 role="group",
                 **_aria(labelledby=WEEKS_LABEL),
             ),
-        ]
+        ],
     )
 
 

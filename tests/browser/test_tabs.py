@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from components.ids import Ids
+from components.page.controls import WEEKS_GROUP
 from tests.browser.duo import start
 from tests.browser.shots import SCREENSHOTS
 
@@ -243,6 +244,11 @@ def test_tb005_claims_say_what_the_note_said_and_idle_controls_hide(
     click_tab(dash_duo, "Analogs")
     wait_for(lambda: not shown(dash_duo, Ids.DATE_CONTROLS))
     assert not shown(dash_duo, Ids.OPTION_CONTROLS) and shown(dash_duo, Ids.IDLE_CONTROLS_NOTE)
+    click_tab(dash_duo, "Sectors")  # the dates stay; the Breadth-only options and weeks go
+    wait_for(lambda: shown(dash_duo, Ids.DATE_CONTROLS))
+    assert not shown(dash_duo, Ids.OPTION_CONTROLS) and not shown(dash_duo, WEEKS_GROUP)
+    note = dash_duo.find_element(f"#{Ids.IDLE_CONTROLS_NOTE}").text
+    assert "its own 200- or 50-day window" in note
     click_tab(dash_duo, "Claim check")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     wait_for(lambda: dash_duo.find_elements("[data-verdict]"))

@@ -366,7 +366,10 @@ def test_tab030_episode_bands_use_the_charts_universe(tmp_path: Path) -> None:
 def test_tab031_idle_header_controls_hide_on_claims_and_analogs() -> None:
     from components.page.controls import HIDDEN, idle_styles
 
-    for tab in ("claims", "analogs"):
-        assert idle_styles(tab) == (HIDDEN, HIDDEN, {})  # dates, options hidden; note shown
+    for tab in ("claims", "analogs"):  # dates, options hidden (the weeks with the dates)
+        styles = idle_styles(tab)
+        assert styles[:4] == (HIDDEN, HIDDEN, {}, {}) and "as-of date" in styles[4]
+    styles = idle_styles("sectors")  # the dates stay, options and week boxes go
+    assert styles[:4] == ({}, HIDDEN, HIDDEN, {}) and "200- or 50-day" in styles[4]
     for tab in ("breadth", "rrg", None):
-        assert idle_styles(tab) == ({}, {}, HIDDEN)
+        assert idle_styles(tab) == ({}, {}, {}, HIDDEN, "")
