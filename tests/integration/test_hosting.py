@@ -157,7 +157,8 @@ def test_host001_workers_share_the_redis_cache_and_see_a_new_version(hosted: Hos
     reader = next(b for b in seen.values() if b["stats"]["computed"] == 0)
     # the built figures are cached too, so the reader needs only those from Redis
     figure_keys = [k for k in view_keys if ":panels:" in k or "-fig:" in k]
-    assert len(figure_keys) == 3, view_keys  # breadth panels, benchmark, rotation
+    # breadth panels, benchmark, rotation, volume, windows, net highs (issue #15)
+    assert len(figure_keys) == 6, view_keys
     assert reader["stats"]["shared_hits"] >= len(figure_keys), reader["stats"]
     for body in seen.values():
         assert body["version"] == hosted.version
