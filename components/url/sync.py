@@ -11,8 +11,11 @@
   the returns table follow; Back undoes it like any other change.
 - A tab control, the RRG end-date slider (positions stand for dates) or one of the Claim
   check's date buttons: only its key of the current query changes.
-- A refresh from the page landed (``DATA_VERSION``): the refreshed universe and the new
-  data's default date range, the other controls kept.
+- A refresh from the page landed: the refreshed universe and the new data's default date
+  range, the other controls kept. It fires on the universe list the refresh panel writes
+  after a landing (``UNIVERSE.options``), not on ``DATA_VERSION`` itself, so the value
+  always follows the new options (a dcc.Dropdown may drop a value that is not among its
+  options yet: plotly/dash#2931, #3004).
 
 It writes the stores the views read only when they change: ``VIEW`` (what the breadth
 frames depend on), ``RANGE`` (the dates) and ``TAB_STATE`` (the whole state, for the tabs).
@@ -65,6 +68,8 @@ BUTTONS: dict[str, tuple[str, date | None]] = {
 }
 """Buttons that set a field to a fixed value (None: its default)."""
 SLIDER: tuple[str, ...] = ("min", "max", "marks", "value")
+LANDED = f"{Ids.UNIVERSE}.options"
+"""The input that says a refresh from the page landed (the panel writes the new list)."""
 RANGE_FIELDS: tuple[str, ...] = ("start", "end")
 VIEW_FIELDS: tuple[str, ...] = tuple(n for n, _ in PAGE_CONTROLS if n not in RANGE_FIELDS)
 
@@ -107,7 +112,7 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     controls -> URL. A tab control, the RRG slider or a date button: only its key."""
     page, tabs = args[:N_PAGE], args[N_PAGE + 1 : N_PAGE + 1 + N_TAB]
     slider_value = args[N_PAGE + 1 + N_TAB]
-    zoom, landed, view, rng, stored = args[-5:]
+    zoom, _options, landed, view, rng, stored = args[-6:]
     svc = get_service()
     ch = store_choices(svc)
     trigger = ctx.triggered_id
@@ -115,7 +120,7 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     if not trigger or trigger == Ids.URL:
         state, notices = parse_query(search, ch)
         heading = "Parts of the link were ignored:"
-    elif trigger == Ids.DATA_VERSION:  # a refresh landed: its universe, the new default range
+    elif LANDED in ctx.triggered_prop_ids:  # a refresh landed: its universe, new default range
         wanted = (landed or {}).get("universe")
         universe = wanted if wanted in ch.universes else ch.default_universe
         values = dict(zip((n for n, _ in PAGE_CONTROLS), page, strict=True))
@@ -196,7 +201,8 @@ def register(app: Dash) -> None:
         Input(Ids.RRG_END, "value"),
         *[Input(b, "n_clicks") for b in BUTTONS],
         Input(Ids.SYNC, "data"),
-        Input(Ids.DATA_VERSION, "data"),
+        Input(Ids.UNIVERSE, "options"),  # written after a landing (see the module's note)
+        State(Ids.DATA_VERSION, "data"),
         State(Ids.VIEW, "data"),
         State(Ids.RANGE, "data"),
         State(Ids.TAB_STATE, "data"),

@@ -99,13 +99,23 @@ def test_brr002_load_real_data_from_the_page(dash_duo: Any, tmp_path: Path) -> N
         dash_duo, lambda: dash_duo.find_element(f"#{Ids.REFRESH_STATUS}").text, timeout=40
     )
     assert "Loaded tiny" in status and "replaced the simulated demo" in status
-    # the page switched without a reload: badge, banner, universe, charts
-    wait_for(dash_duo, lambda: "Source: yahoo" in dash_duo.find_element(f"#{Ids.BADGE}").text)
+    # the page switched without a reload: badge, banner, universe, charts (a landing warms
+    # the new version first, and callbacks wait for it: slow on a loaded 2-core CI machine)
+    landed = 40.0
     wait_for(
-        dash_duo, lambda: not dash_duo.driver.find_elements("css selector", ".simulated-banner")
+        dash_duo,
+        lambda: "Source: yahoo" in dash_duo.find_element(f"#{Ids.BADGE}").text,
+        timeout=landed,
     )
-    wait_for(dash_duo, lambda: "tiny" in dash_duo.find_element(f"#{Ids.UNIVERSE}").text)
-    wait_for(dash_duo, lambda: "u=tiny" in dash_duo.driver.current_url)
+    wait_for(
+        dash_duo,
+        lambda: not dash_duo.driver.find_elements("css selector", ".simulated-banner"),
+        timeout=landed,
+    )
+    wait_for(
+        dash_duo, lambda: "tiny" in dash_duo.find_element(f"#{Ids.UNIVERSE}").text, timeout=landed
+    )
+    wait_for(dash_duo, lambda: "u=tiny" in dash_duo.driver.current_url, timeout=landed)
     title = wait_for(
         dash_duo,
         lambda: (

@@ -65,7 +65,7 @@ def sync(
     raw = controls or ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     raw = (*raw, *MORE_CONTROLS[len(raw) - 8 :])  # the header controls after "mcc"
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)  # tab controls, slider
-    args = (search, *raw, [0] * 7, *tabs, zoom, None, view, rng, None)
+    args = (search, *raw, [0] * 7, *tabs, zoom, [], None, view, rng, None)
     return run(app, sync_url, [trigger], *args)  # type: ignore[no-any-return]
 
 
@@ -244,7 +244,8 @@ def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> N
     raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic")
     search = "?u=sim-small&fast=20&slow=100&tab=rrg"
     raw = (*raw, *MORE_CONTROLS)
-    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), None, None, None, None, None)
+    ends = (None, [], None, None, None, None)  # zoom, options, landed, view, range, tab state
+    args = (search, *raw, [0] * 7, *tabs, None, *[0] * len(BUTTONS), *ends)
     out = run(app, sync_url, [f"{Ids.RRG_TAIL}.value"], *args)
     assert "u=sim-small" in out[0] and "fast=20" in out[0] and "tail=9" in out[0]
     assert out[1] == "sim-small" and out[5] == 20  # header controls follow the URL
@@ -310,8 +311,9 @@ def replace_tab(state: Any, tab: str) -> Any:
 
 def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Dash) -> None:
     """The URL sync owns the universe and dates (the refresh panel used to write them with
-    allow_duplicate): a new data version selects the refreshed universe and the new data's
-    default range, and keeps the other controls."""
+    allow_duplicate): the universe list a landing writes (so the value follows the options)
+    selects the refreshed universe and the new data's default range, and keeps the other
+    controls."""
     from components.ids import Ids
     from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
 
@@ -319,14 +321,14 @@ def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Da
     raw = (*raw, *MORE_CONTROLS)
     tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)
     landed = {"version": "v2", "universe": "sim-small"}
-    args = ("?u=sim-large&tab=claims", *raw, [0] * 7, *tabs, None, landed, None, None, None)
-    out = run(app, sync_url, [f"{Ids.DATA_VERSION}.data"], *args)
+    args = ("?u=sim-large&tab=claims", *raw, [0] * 7, *tabs, None, [], landed, None, None, None)
+    out = run(app, sync_url, [f"{Ids.UNIVERSE}.options"], *args)
     default = sync(app, "?u=sim-small")
     assert out[1] == "sim-small" and (out[3], out[4]) == (default[3], default[4])
     assert (out[5], out[6], out[7]) == (20, 100, "close")
     assert "tab=claims" in out[0]
     gone = {"version": "v3", "universe": "not-stored"}
-    out = run(app, sync_url, [f"{Ids.DATA_VERSION}.data"], *args[:-4], gone, None, None, None)
+    out = run(app, sync_url, [f"{Ids.UNIVERSE}.options"], *args[:-4], gone, None, None, None)
     assert out[1] == "sim-large"  # the store's default universe
 
 
