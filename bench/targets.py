@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 Sense = Literal["<=", ">="]
@@ -40,6 +41,21 @@ class Row:
             return "-"
         ok = self.value <= self.limit if self.sense == "<=" else self.value >= self.limit
         return "pass" if ok else "FAIL"
+
+
+@dataclass(frozen=True)
+class Opts:
+    """What ``bench_all`` hands every ``measure``: ``store`` a store built once by
+    ``bench.apptools.build_store`` (the real close file when present, else the demo; ``real``
+    says which), ``work`` a scratch folder of its own, ``quick`` fewer repeats, ``browser``
+    whether headless Chromium runs, ``scale`` whether the 10,000 × 30-year store is built."""
+
+    store: Path
+    real: bool
+    work: Path
+    quick: bool = False
+    browser: bool = True
+    scale: bool = False
 
 
 def skipped(target: str, metric: str, unit: str, why: str, limit: float | None = None,
