@@ -152,7 +152,7 @@ def breadth_from_counts(counts: pd.DataFrame, params: BreadthParams) -> pd.DataF
     p = params
     c = counts
     names = sma_columns(p)
-    out = pd.DataFrame(index=c.index)
+    out: dict[str, pd.Series] = {}  # one DataFrame at the end: ~50 inserts cost ~15 ms
     out["members"] = c["members"]
     out["members_with_data"] = c["members_with_data"]
     out["coverage_pct"] = _pct(c["members_with_data"], c["members"])
@@ -199,7 +199,7 @@ def breadth_from_counts(counts: pd.DataFrame, params: BreadthParams) -> pd.DataF
         out[f"new_lows_{w}w"] = lows
         out[f"pct_new_highs_{w}w"] = _pct(highs, eligible)
         out[f"pct_new_lows_{w}w"] = _pct(lows, eligible)
-    return out
+    return pd.DataFrame(out, index=c.index)
 
 
 def zweig_signal(thrust: pd.Series) -> pd.Series:

@@ -1,0 +1,95 @@
+"""T1, the kernel: the full breadth suite vs the pandas suite and vs one memcpy of the panel,
+side by side in one process on the real Russell 3000 proxy (and a synthetic 3,000 × 2,520
+panel for context); plus seven moving-average windows vs two in the same pass (#15).
+
+The suite and the pandas version are bench/bench_breadth.py's; best of N after one warm-up
+call (compilation is T4's business). memcpy = ``np.copy`` of the panel's float32 values.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __name__ == "__main__":  # standalone; under bench_all the parent sets the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.targets import Opts, Row, skipped  # noqa: E402
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> float:
+    """Best wall time of ``repeat`` calls, seconds."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def suite(px: Any, repeat: int) -> dict[str, float]:
+    """Seconds of the fast suite, the pandas suite and one memcpy on one panel."""
+    import numpy as np
+
+    from bench.bench_breadth import run_fast, run_pandas
+
+    values = np.ascontiguousarray(px.to_numpy(dtype="float32"))
+    run_fast(px.iloc[:300, :5])  # compile or load the cached kernel outside the timing
+    run_fast(px)
+    return {
+        "fast": best_of(lambda: run_fast(px), repeat),
+        "pandas": best_of(lambda: run_pandas(px), max(1, repeat // 2)),
+        "memcpy": best_of(lambda: np.copy(values), repeat * 4),
+    }
+
+
+def windows_ratio(px: Any, repeat: int) -> tuple[float, float]:
+    """Seconds of compute_breadth with seven SMA windows and with the default two."""
+    from indicators.breadth import BreadthParams, compute_breadth
+
+    seven = BreadthParams(windows=(5, 10, 20, 50, 100, 150, 200))
+    compute_breadth(px, params=seven)
+    two = best_of(lambda: compute_breadth(px), repeat)
+    return best_of(lambda: compute_breadth(px, params=seven), repeat), two
+
+
+def measure(opts: Opts) -> list[Row]:
+    """T1 rows (see the module's docstring)."""
+    from bench.bench_breadth import real_panel, synthetic_panel
+
+    repeat = 3 if opts.quick else 7
+    rows: list[Row] = []
+    syn = suite(synthetic_panel(), repeat)
+    rows.append(Row("T1", "synthetic 3,000 × 2,520: fast suite", syn["fast"], "s"))
+    rows.append(Row("T1", "synthetic: fast vs pandas suite", syn["pandas"] / syn["fast"], "x"))
+    rows.append(Row("T1", "synthetic: fast vs one memcpy", syn["fast"] / syn["memcpy"], "x"))
+    px = real_panel()
+    if px is None:
+        why = "../shared/data absent"
+        rows += [skipped("T1", "R3000 proxy: fast vs pandas suite", "x", why, 20.0, ">="),
+                 skipped("T1", "R3000 proxy: fast vs one memcpy", "x", why, 5.0)]  # fmt: skip
+        return rows
+    real = suite(px, repeat)
+    shape = f"{px.shape[0]:,} × {px.shape[1]:,}"
+    rows += [
+        Row("T1", "R3000 proxy: fast vs pandas suite", real["pandas"] / real["fast"], "x",
+            20.0, ">=", f"fast {real['fast']:.3f} s, pandas {real['pandas']:.2f} s"),
+        Row("T1", "R3000 proxy: fast vs one memcpy", real["fast"] / real["memcpy"], "x",
+            5.0, "<=", f"memcpy {1000 * real['memcpy']:.1f} ms of {shape} float32"),
+    ]  # fmt: skip
+    seven, two = windows_ratio(px, repeat)
+    rows.append(Row("T1", "R3000 proxy: seven MA windows vs two, compute only", seven / two,
+                    "x", None, "<=", f"{seven:.3f} vs {two:.3f} s; #15's limit (1.5x) is on "
+                    "the CLI export end to end: bench/bench_windows.py"))  # fmt: skip
+    return rows
+
+
+if __name__ == "__main__":
+    from bench.apptools import machine
+    from bench.targets import table
+
+    print(machine())
+    print(table(measure(Opts(store=Path("."), real=True, work=Path("."), quick=True))))

@@ -1,0 +1,158 @@
+"""T3 the page in headless Chromium, T7 the PNG report.
+
+T3: ``gunicorn -w 2`` on 127.0.0.1 serving the bench store (compression on, as hosted). One
+browser loads the page to warm the server's caches; then a fresh browser profile (nothing
+cached in the browser) loads it: navigation to every visible chart drawn, and the bytes it
+transferred (Performance API ``transferSize``: the page, its scripts and styles, and the
+``/_dash-update-component`` responses). The RRG tab: a fresh load of the page, then a click
+on the tab until its chart is drawn (server cache warm).
+
+T7: ``components.report.export.export_report`` of the Breadth tab with PNGs (kaleido), in
+process against a warm service, as the page's report button runs it: first and second call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __name__ == "__main__":  # standalone; under bench_all the parent sets the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.targets import Opts, Row, skipped  # noqa: E402
+
+ALL_BYTES = """
+const nav = performance.getEntriesByType('navigation')[0];
+const res = performance.getEntriesByType('resource');
+const cb = res.filter(e => e.name.includes('/_dash-update-component'));
+const sum = (xs) => xs.reduce((a, e) => a + (e.transferSize || 0), 0);
+return [sum([nav]) + sum(res), sum(cb), res.length];
+"""
+
+RRG_DRAWN = """
+const gd = document.querySelector('#%s .js-plotly-plot');
+return !!(gd && gd._fullData && gd._fullData.length >= 10 && gd.offsetParent !== null
+          && !document.querySelector('[data-dash-is-loading="true"]'));
+"""
+
+
+def click_rrg(driver: Any, rrg_id: str, timeout: float = 30.0) -> float:
+    """Seconds from a click on the RRG tab to its chart drawn."""
+    tab = next(e for e in driver.find_elements("css selector", "[role=tab]")
+               if "RRG" in e.text)  # fmt: skip
+    t0 = time.perf_counter()
+    tab.click()
+    deadline = t0 + timeout
+    while not driver.execute_script(RRG_DRAWN % rrg_id):
+        if time.perf_counter() > deadline:
+            raise TimeoutError("RRG chart not drawn")
+        time.sleep(0.01)
+    return time.perf_counter() - t0
+
+
+def page(opts: Opts) -> list[Row]:
+    """T3 rows."""
+    import json
+
+    from bench.apptools import DashClient, _walk, free_port, healthz, start_gunicorn, stop
+    from bench.apptools import wait_until
+    from bench.bench_app import navigate, new_driver
+    from components.charts import LINKED_GRAPHS
+    from components.ids import Ids
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {"BREADTH_DATA_DIR": str(opts.store), "BREADTH_CACHE_DIR": str(opts.work / "cache"),
+           "BREADTH_REDIS_URL": ""}  # fmt: skip
+    proc = start_gunicorn(port, env, opts.work, workers=2, log=opts.work / "gunicorn.log")
+    drivers: list[Any] = []
+    try:
+        wait_until(lambda: healthz(base)[0] == 200, 90, "gunicorn /healthz", proc)
+        layout = json.loads(DashClient.over_http(base).get("/_dash-layout"))
+        linked = {str(i) for i in LINKED_GRAPHS}
+        n = sum(1 for c in _walk(layout) if c["type"] == "Graph"
+                and c.get("props", {}).get("id") in linked)  # fmt: skip
+        warmer = new_driver()
+        drivers.append(warmer)
+        navigate(warmer, base + "/", n)  # server caches warm (both workers may need it)
+        navigate(warmer, base + "/", n)
+        loads = []
+        for _ in range(2 if opts.quick else 3):
+            d = new_driver()  # a fresh profile: nothing cached in the browser
+            drivers.append(d)
+            r = navigate(d, base + "/", n)
+            total, callbacks, count = d.execute_script(ALL_BYTES)
+            loads.append((r["drawn_s"], total, callbacks, count))
+        best = min(loads)
+        rrg = []
+        for _ in range(2 if opts.quick else 3):
+            navigate(warmer, base + "/", n)
+            rrg.append(click_rrg(warmer, str(Ids.RRG)))
+        return [
+            Row("T3", "first load to all charts drawn, warm server", best[0], "s", 1.5, "<=",
+                f"best of {len(loads)} fresh profiles; {n} charts"),
+            Row("T3", "first page: resources transferred", best[1] / 1e6, "MB", 2.0, "<=",
+                f"{best[3]} requests, callbacks included"),
+            Row("T3", "first page: callbacks transferred", best[2] / 1e3, "KB", 300.0, "<="),
+            Row("T3", "RRG tab, click to chart drawn (warm)", min(rrg), "s", 0.5, "<=",
+                f"best of {len(rrg)}; first {rrg[0]:.2f} s"),
+        ]  # fmt: skip
+    finally:
+        for d in drivers:
+            with contextlib.suppress(Exception):
+                d.quit()
+        stop(proc)
+
+
+def report(opts: Opts) -> list[Row]:
+    """T7 rows."""
+    from components.report.export import export_report
+    from data.store import Store
+    from service.breadth import BreadthService
+
+    svc = BreadthService(Store(opts.store))
+    export_report(svc, "?tab=breadth", opts.work / "warm", png=False)  # the service warm
+    times = []
+    for i in range(2):
+        t0 = time.perf_counter()
+        _, paths = export_report(svc, "?tab=breadth", opts.work / f"r{i}", png=True)
+        times.append(time.perf_counter() - t0)
+    pngs = [p for p in paths if str(p).endswith(".png")]
+    return [
+        Row("T7", "PNG report of the Breadth tab (first in the process)", times[0], "s", 3.0,
+            "<=", f"{len(pngs)} PNGs + HTML; second call {times[1]:.2f} s"),
+    ]  # fmt: skip
+
+
+def measure(opts: Opts) -> list[Row]:
+    """T3 and T7 rows (see the module's docstring)."""
+    rows: list[Row] = []
+    if not opts.browser or not Path("/usr/bin/chromium").exists():
+        why = "--no-browser" if not opts.browser else "no /usr/bin/chromium"
+        rows += [skipped("T3", "first load to all charts drawn, warm server", "s", why, 1.5),
+                 skipped("T3", "first page: resources transferred", "MB", why, 2.0),
+                 skipped("T3", "first page: callbacks transferred", "KB", why, 300.0),
+                 skipped("T3", "RRG tab, click to chart drawn (warm)", "s", why, 0.5)]  # fmt: skip
+    else:
+        rows += page(opts)
+    return rows + report(opts)
+
+
+if __name__ == "__main__":
+    from bench.apptools import build_store, machine
+    from bench.targets import table
+
+    work = Path(tempfile.mkdtemp(prefix="bench-page-"))
+    try:
+        source = build_store(work / "src")
+        o = Opts(store=work / "src", real="real" in source, work=work / "w", quick=True)
+        o.work.mkdir()
+        print(machine())
+        print(table(measure(o)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
