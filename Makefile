@@ -1,4 +1,4 @@
-.PHONY: run test lint bench demo screenshots first-run
+.PHONY: run test lint bench bench-parts bench-scale demo screenshots first-run
 run:
 	python app.py
 test:
@@ -6,6 +6,10 @@ test:
 lint:
 	ruff check . && ruff format --check . && mypy .
 bench:
+	python bench/bench_all.py
+bench-scale:
+	python bench/bench_all.py --only T6 --scale
+bench-parts:
 	python bench/bench_breadth.py && python bench/bench_windows.py && python bench/bench_store.py && python bench/bench_app.py && python bench/bench_volume.py
 demo:
 	python cli.py demo

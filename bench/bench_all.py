@@ -51,7 +51,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--scale", action="store_true", help="run T6 (minutes, ~5 GB RAM)")
     p.add_argument("--code", type=Path, default=None, help="measure this checkout's code")
     p.add_argument("--json", type=Path, default=None, help="also write the rows here")
-    p.add_argument("--child", default="", help=argparse.SUPPRESS)
+    p.add_argument("--child", default="", help=argparse.SUPPRESS)  # a module to measure
     p.add_argument("--opts", default="", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -71,17 +71,21 @@ def child_path(code: Path | None, work: Path) -> list[str]:
         return [str(ROOT)]
     copy = work / "bench-code"
     if not (copy / "bench").exists():
-        shutil.copytree(HERE, copy / "bench", ignore=shutil.ignore_patterns("results", "__pycache__"))
+        shutil.copytree(
+            HERE, copy / "bench", ignore=shutil.ignore_patterns("results", "__pycache__")
+        )
     return [str(copy), str(code.resolve())]
 
 
-def run_group(group: str, opts: Any, path: list[str], timeout: float = CHILD_TIMEOUT_S) -> list[Any]:
+def run_group(
+    group: str, opts: Any, path: list[str], timeout: float = CHILD_TIMEOUT_S
+) -> list[Any]:
     """Run one group in a subprocess; its rows, or one row saying why there are none."""
     from bench.targets import Row, skipped
 
     module, targets = GROUPS[group]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
-    cmd = [sys.executable, str(HERE / "bench_all.py"), "--child", group,
+    cmd = [sys.executable, str(HERE / "bench_all.py"), "--child", module,
            "--opts", json.dumps({k: str(v) if isinstance(v, Path) else v
                                  for k, v in asdict(opts).items()})]  # fmt: skip
     cwd = path[-1]
@@ -98,15 +102,14 @@ def run_group(group: str, opts: Any, path: list[str], timeout: float = CHILD_TIM
     return [Row(**r) for r in json.loads(lines[-1][5:])]
 
 
-def child(group: str, raw_opts: str) -> int:
-    """In the subprocess: import the group's module from the path and measure."""
+def child(module: str, raw_opts: str) -> int:
+    """In the subprocess: import a group's module from the path and measure."""
     from bench.targets import Opts, Row
 
     data = json.loads(raw_opts)
     for key in ("store", "work"):
         data[key] = Path(data[key])
     opts = Opts(**data)
-    module, _ = GROUPS[group]
     rows: list[Row] = importlib.import_module(module).measure(opts)
     print("ROWS " + json.dumps([asdict(r) for r in rows]), flush=True)
     return 0
@@ -131,8 +134,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"store: {source} ({time.perf_counter() - t0:.0f} s)", flush=True)
         rows = []
         for group in groups:
-            opts = Opts(store=work / "store", real="real" in source, work=work / group,
-                        quick=args.quick, browser=not args.no_browser, scale=args.scale)  # fmt: skip
+            opts = Opts(
+                store=work / "store",
+                real="real" in source,
+                work=work / group,
+                quick=args.quick,
+                browser=not args.no_browser,
+                scale=args.scale,
+            )
             opts.work.mkdir(parents=True, exist_ok=True)
             t1 = time.perf_counter()
             got = run_group(group, opts, path)

@@ -17,7 +17,7 @@ from typing import Any
 if __name__ == "__main__":  # standalone; under bench_all the parent sets the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.targets import Opts, Row, skipped  # noqa: E402
+from bench.targets import Opts, Row, skipped
 
 
 def best_of(fn: Callable[[], Any], repeat: int) -> float:

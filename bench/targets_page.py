@@ -24,7 +24,7 @@ from typing import Any
 if __name__ == "__main__":  # standalone; under bench_all the parent sets the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.targets import Opts, Row, skipped  # noqa: E402
+from bench.targets import Opts, Row, skipped
 
 ALL_BYTES = """
 const nav = performance.getEntriesByType('navigation')[0];
@@ -59,8 +59,15 @@ def page(opts: Opts) -> list[Row]:
     """T3 rows."""
     import json
 
-    from bench.apptools import DashClient, _walk, free_port, healthz, start_gunicorn, stop
-    from bench.apptools import wait_until
+    from bench.apptools import (
+        DashClient,
+        _walk,
+        free_port,
+        healthz,
+        start_gunicorn,
+        stop,
+        wait_until,
+    )
     from bench.bench_app import navigate, new_driver
     from components.charts import LINKED_GRAPHS
     from components.ids import Ids

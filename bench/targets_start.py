@@ -24,7 +24,7 @@ from pathlib import Path
 if __name__ == "__main__":  # standalone; under bench_all the parent sets the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.targets import Opts, Row  # noqa: E402
+from bench.targets import Opts, Row
 
 
 def code_root() -> Path:

@@ -21,7 +21,7 @@ from typing import Any
 if __name__ == "__main__":  # standalone; under bench_all the parent sets the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.targets import Opts, Row  # noqa: E402
+from bench.targets import Opts, Row
 
 UNIVERSES = ("bench-half", "bench-quarter", "bench-tenth", "bench-third")
 
@@ -125,10 +125,24 @@ def measure(opts: Opts) -> list[Row]:
                 v.change(Ids.DATES, start_date=start)
                 n += 1
     rows += [
-        Row("T5", f"worker RSS after {n} distinct views", rss_mb(), "MB", 300.0, "<=",
-            f"{time.perf_counter() - t0:.0f} s of views; {note}"),
-        Row("T5", "RSS after start / after the first view", rss1, "MB", None, "<=",
-            f"{rss0:.0f} MB before the first view"),
+        Row(
+            "T5",
+            f"worker RSS after {n} distinct views",
+            rss_mb(),
+            "MB",
+            300.0,
+            "<=",
+            f"{time.perf_counter() - t0:.0f} s of views; {note}",
+        ),
+        Row(
+            "T5",
+            "RSS after start / after the first view",
+            rss1,
+            "MB",
+            None,
+            "<=",
+            f"{rss0:.0f} MB before the first view",
+        ),
     ]
     return rows
 
