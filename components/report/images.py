@@ -1,9 +1,15 @@
 """PNG images of a report's charts and tables (tables as ``go.Table`` pictures) with
-kaleido (1.x drives the system Chromium, which it finds by itself at /usr/bin/chromium; one
-browser session for all images of a report)."""
+kaleido (1.x drives the system Chromium, which it finds by itself at /usr/bin/chromium).
+
+One browser per process, kept between reports (kaleido's sync server, started at the first
+PNG, closed at exit): starting Chromium is ~1.7 s of the ~4.2 s a Breadth report took on 2
+cores, so a serving worker's later reports take ~2.5 s (bench/targets_page.py, T7). More
+browser tabs (``n``) were slower on 2 cores.
+"""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -34,20 +40,41 @@ def write_pngs(
     paths = [out_dir / png_name(c.key) for c in sections]
     figs = [_stamped(c.figure, report, width, c.height) for c in sections]
     try:
-        pio.write_images(
-            figs,
-            paths,
-            format="png",
-            width=width,
-            height=[c.height for c in sections],
-            scale=scale,
-            validate=False,
-        )
+        keep_browser()
+        with warnings.catch_warnings():  # "kopts is ignored if using a server": expected
+            warnings.simplefilter("ignore", UserWarning)
+            pio.write_images(
+                figs,
+                paths,
+                format="png",
+                width=width,
+                height=[c.height for c in sections],
+                scale=scale,
+                validate=False,
+            )
     except (ImportError, ValueError, RuntimeError, OSError) as exc:
         raise ImageExportError(
             f"PNG export needs kaleido (pip install kaleido) and Chromium: {exc}"
         ) from exc
     return paths
+
+
+def keep_browser() -> bool:
+    """Start kaleido's per-process browser unless it runs; True when it runs afterwards.
+
+    A server whose thread died (a test harness stopping threads, as dash_duo does) is reset
+    first, or the next request would wait forever on it. An older kaleido without the sync
+    server: False (one browser per call, as before)."""
+    import kaleido
+
+    server = getattr(kaleido, "_global_server", None)
+    if server is None or not hasattr(kaleido, "start_sync_server"):
+        return False
+    thread = getattr(server, "_thread", None)
+    if server.is_running() and (thread is None or not thread.is_alive()):
+        server._initialized = False  # kaleido 1.x keeps no other running state
+    kaleido.start_sync_server(silence_warnings=True)
+    return bool(server.is_running())
 
 
 STAMP_PX = 18

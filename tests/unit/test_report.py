@@ -228,3 +228,44 @@ def test_report012_the_status_line_names_the_tab_it_reports(demo: BreadthService
     data, status = html_report(demo, f"?u=sim-all&tab=claims&asof={ASOF}")
     assert status == "Claim check report — sim-all, as of 2026-06-30."
     assert data["filename"].endswith(".html") and "claims" in data["filename"]
+
+
+def test_report013_one_browser_kept_and_a_dead_one_restarted(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PNGs reuse one kaleido browser per process; a server whose thread was stopped (as
+    dash_duo stops threads) is reset and started again instead of waited on forever."""
+    import threading
+
+    import kaleido
+
+    from components.report.images import keep_browser
+
+    export_report(BreadthService(store), "", tmp_path / "a", png=True)
+    server = kaleido._global_server
+    assert server.is_running() and server._thread.is_alive()
+    first = server._thread
+    _, paths = export_report(BreadthService(store), "", tmp_path / "b", png=True)
+    assert server._thread is first  # the same browser served the second report
+    assert all(p.stat().st_size > 1000 for p in paths if p.suffix == ".png")
+
+    class Dead:
+        def __init__(self) -> None:
+            self._initialized = True
+            self._thread = threading.Thread(target=lambda: None)
+            self._thread.start()
+            self._thread.join()
+            self.started = 0
+
+        def is_running(self) -> bool:
+            return self._initialized
+
+    dead = Dead()
+    monkeypatch.setattr(kaleido, "_global_server", dead)
+
+    def start(**_: object) -> None:
+        dead.started += 1
+        dead._initialized = True
+
+    monkeypatch.setattr(kaleido, "start_sync_server", start)
+    assert keep_browser() and dead.started == 1  # reset, then started anew
