@@ -41,7 +41,7 @@ from components.url.query import parse_query
 from data.jobs import load_demo
 from data.store import Store
 from data.store.guard import GuardedStore
-from server import context, fair_use, warmup
+from server import context, fair_use, memory, warmup
 from server import http as server_http
 from server.guards import install
 from server.routes import register_routes
@@ -124,6 +124,7 @@ def warm_views(
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
     settings = settings or load_settings()
+    memory.return_freed_memory()  # a worker's RSS falls back after each view (T5)
     app = Dash(
         __name__,
         server=server_http.flask_server(__name__),  # type: ignore[arg-type]  # compress config first
@@ -137,7 +138,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     cache = Cache(config=cache_config(settings))
     cache.init_app(app.server)
-    service = BreadthService(GuardedStore(settings.data_dir), cache)  # pinned reads, fallback
+    service = BreadthService(  # pinned reads, fallback; a worker's own LRU bounded in bytes
+        GuardedStore(settings.data_dir), cache, local_bytes=settings.local_cache_mb * 2**20
+    )
     context.attach(app.server, service, settings)
     app.layout = serve_layout
     register(app)  # every callback, on this app (components.register)
@@ -163,6 +166,8 @@ def main() -> None:
     store = Store(settings.data_dir)
     if store.is_empty():
         log.info("store %s is empty: loading the simulated demo market", settings.data_dir)
+        if settings.warmup:
+            warmup.compile_in_background()  # a fresh clone compiles while the demo is written
         load_demo(
             store,
             seed=settings.demo_seed,

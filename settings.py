@@ -30,6 +30,9 @@ class Settings:
     redis_url: str = ""
     cache_threshold: int = 5000
     cache_timeout: int = 86_400
+    local_cache_mb: int = 48
+    """MiB of computed frames and figures each worker keeps in its own memory (an LRU in
+    front of the shared cache): bounds a worker's RSS however many views it serves."""
     """Seconds a cached frame or figure lives (every key gets this TTL; 60 s to 30 days).
     Never 0: with Redis, a key without a TTL stays until eviction, and Redis's default policy
     (noeviction) then refuses every write once it is full."""
@@ -179,6 +182,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "redis_url": str.strip,
     "cache_threshold": _int_in(10, 10_000_000),
     "cache_timeout": _int_in(60, 30 * 86_400),
+    "local_cache_mb": _int_in(1, 100_000),
     "host": str.strip,
     "port": _int_in(1, 65535),
     "debug": _parse_bool,

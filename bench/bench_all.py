@@ -70,6 +70,9 @@ def child_path(code: Path | None, work: Path) -> list[str]:
     if code is None:
         return [str(ROOT)]
     copy = work / "bench-code"
+    shared = ROOT.parent / "shared"  # the bench modules find ../shared beside their code
+    if shared.exists() and not (work / "shared").exists():
+        (work / "shared").symlink_to(shared)
     if not (copy / "bench").exists():
         shutil.copytree(
             HERE, copy / "bench", ignore=shutil.ignore_patterns("results", "__pycache__")

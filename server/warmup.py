@@ -200,6 +200,13 @@ def _warm_code_quietly(warm_figure: Callable[[], None] | None) -> None:
         log.warning("warm-up of the code paths failed: %s", exc)
 
 
+def compile_in_background() -> None:
+    """Compile the kernels in a daemon thread now (``warm_code`` without a figure): ``python
+    app.py`` on an empty store starts it before writing the demo, so the ~4.5 s of numba
+    compilation of a fresh clone overlaps the ~5 s of demo writing on the second core."""
+    _start(_warm_code_quietly, None, name="warmup-compile")
+
+
 def install(
     server: flask.Flask,
     svc: BreadthService,

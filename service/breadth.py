@@ -89,10 +89,14 @@ class BreadthService:
     """Read API over one store, memoized on (data version, query) (service.cache.Memo)."""
 
     def __init__(
-        self, store: Store, cache: SharedCache | None = None, local_size: int = 64
+        self,
+        store: Store,
+        cache: SharedCache | None = None,
+        local_size: int = 64,
+        local_bytes: int = 2**62,
     ) -> None:
         self.store = store
-        self._memo = Memo(cache, local_size)
+        self._memo = Memo(cache, local_size, local_bytes)
 
     @property
     def cache(self) -> SharedCache | None:

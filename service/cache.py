@@ -1,6 +1,7 @@
 """The service's memo: computed values by key, in two levels.
 
-First a small per-process LRU, then the shared flask-caching backend (FileSystemCache by
+First a small per-process LRU (bounded by count and by bytes: ``approx_bytes``), then the
+shared flask-caching backend (FileSystemCache by
 default, Redis when BREADTH_REDIS_URL is set; every worker reads what one computed). Keys
 carry the store's data version (``BreadthService.memo``), so a refresh invalidates
 everything without a restart. A backend outage is logged once and served from this process.
@@ -9,10 +10,14 @@ everything without a restart. A backend outage is logged once and served from th
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
+
+import numpy as np
+import pandas as pd
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,13 +31,47 @@ class SharedCache(Protocol):
     def set(self, key: str, value: Any) -> Any: ...
 
 
-class Memo:
-    """Values by key: this process's LRU, else the shared cache, else computed."""
+def approx_bytes(value: Any, depth: int = 6) -> int:
+    """Bytes a cached value holds, roughly: arrays and frames by their buffers (shallow, no
+    string contents), containers and objects summed through ``depth`` levels."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    if isinstance(value, (pd.Series, pd.Index)):
+        return int(value.memory_usage(deep=False))
+    if isinstance(value, (str, bytes, int, float, bool)) or value is None or depth <= 0:
+        return sys.getsizeof(value)
+    if isinstance(value, dict):
+        items: Any = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = value
+    elif hasattr(value, "__dict__"):
+        items = list(vars(value).values())
+    elif hasattr(value, "__slots__"):
+        items = [getattr(value, n, None) for n in value.__slots__]
+    else:
+        return sys.getsizeof(value)
+    return sys.getsizeof(value) + sum(approx_bytes(v, depth - 1) for v in items)
 
-    def __init__(self, cache: SharedCache | None = None, local_size: int = 64) -> None:
+
+class Memo:
+    """Values by key: this process's LRU, else the shared cache, else computed.
+
+    The LRU keeps at most ``local_size`` values and ``local_bytes`` bytes (``approx_bytes``;
+    the newest value is kept even when it alone is larger): a worker's memory stays bounded
+    however many distinct views it serves."""
+
+    def __init__(
+        self, cache: SharedCache | None = None, local_size: int = 64, local_bytes: int = 2**62
+    ) -> None:
         self.cache = cache
         self._local: OrderedDict[str, Any] = OrderedDict()
+        self._sizes: dict[str, int] = {}
         self._local_size = local_size
+        self._local_bytes = local_bytes
+        self.local_total = 0
+        """Bytes the LRU holds now (``approx_bytes`` of its values)."""
         self._lock = threading.Lock()
         self._cache_down = False
         self.stats: dict[str, int] = {"computed": 0, "local_hits": 0, "shared_hits": 0}
@@ -57,10 +96,18 @@ class Memo:
         else:
             value = shared
             self.stats["shared_hits"] += 1
+        size = approx_bytes(value)
         with self._lock:
+            self.local_total -= self._sizes.pop(key, 0)
             self._local[key] = value
-            while len(self._local) > self._local_size:
-                self._local.popitem(last=False)
+            self._local.move_to_end(key)
+            self._sizes[key] = size
+            self.local_total += size
+            while len(self._local) > 1 and (
+                len(self._local) > self._local_size or self.local_total > self._local_bytes
+            ):
+                old, _ = self._local.popitem(last=False)
+                self.local_total -= self._sizes.pop(old)
         return value
 
     def _shared_get(self, key: str) -> Any:
