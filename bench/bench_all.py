@@ -71,6 +71,7 @@ def child_path(code: Path | None, work: Path) -> list[str]:
         return [str(ROOT)]
     copy = work / "bench-code"
     shared = ROOT.parent / "shared"  # the bench modules find ../shared beside their code
+    work.mkdir(parents=True, exist_ok=True)
     if shared.exists() and not (work / "shared").exists():
         (work / "shared").symlink_to(shared)
     if not (copy / "bench").exists():
