@@ -206,10 +206,22 @@ def _counts_parallel(
     return total
 
 
+def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``a`` as a read-only view: numba compiles one version per writeable flag, and the
+    store's panels are read-only (Arrow buffers), so every caller passes read-only arrays
+    and the compiled (and cached) kernel is the same for all (a fresh clone compiles once)."""
+    if not a.flags.writeable:
+        return a
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
 def _ticker_major(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """(tickers × sessions) C-contiguous: a free view for pandas' own F-ordered blocks, else
-    NumPy's transposed copy (measured 2× faster than a tiled numba transpose here)."""
-    return np.ascontiguousarray(a.T)
+    """(tickers × sessions) C-contiguous and read-only: a free view for pandas' own
+    F-ordered blocks, else NumPy's transposed copy (measured 2× faster than a tiled numba
+    transpose here)."""
+    return _frozen(np.ascontiguousarray(a.T))
 
 
 def window_counts(
@@ -240,9 +252,9 @@ def window_counts(
         raise ValueError("high, low and close must have the same shape")
     use_member = member is not None
     if member is None:
-        member_t = np.zeros((1, close_t.shape[1]), dtype=np.bool_)
+        member_t = _frozen(np.zeros((1, close_t.shape[1]), dtype=np.bool_))
     else:
-        member_t = np.ascontiguousarray(member.T, dtype=np.bool_)
+        member_t = _ticker_major(np.asarray(member, dtype=np.bool_))
         if member_t.shape != close_t.shape:
             raise ValueError("membership must have the shape of the price panel")
     n_tickers, n_dates = close_t.shape

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from indicators.kernels import _ticker_major
+from indicators.kernels import _frozen, _ticker_major
 
 VOLUME_COLUMNS: tuple[str, ...] = (
     "up_volume",
@@ -123,9 +123,9 @@ def volume_counts(
         raise ValueError("volume must have the shape of the price panel")
     use_member = member is not None
     if member is None:
-        member_t = np.zeros((1, close_t.shape[1]), dtype=np.bool_)
+        member_t = _frozen(np.zeros((1, close_t.shape[1]), dtype=np.bool_))
     else:
-        member_t = np.ascontiguousarray(member.T, dtype=np.bool_)
+        member_t = _ticker_major(np.asarray(member, dtype=np.bool_))
         if member_t.shape != close_t.shape:
             raise ValueError("membership must have the shape of the price panel")
     n_tickers, n_dates = close_t.shape

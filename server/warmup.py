@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.breadth import BreadthParams, compute_breadth
+from indicators.volume import compute_volume_breadth
 from server.context import settings_of
 from service.breadth import BreadthService
 
@@ -153,8 +154,10 @@ class Warmer:
 def warm_code(warm_figure: Callable[[], None] | None = None) -> float:
     """Load the per-process code paths of the cold view; returns seconds. No store access.
 
-    The breadth kernel is compiled for the argument types it gets, so the tiny panel uses the
-    store's types (float32 closes, with and without highs/lows and membership);
+    The kernels are compiled for the argument types they get, so the tiny panel uses the
+    store's types (float32 closes, float64 volume; ``indicators.kernels`` passes every array
+    read-only, so one compiled version serves all); breadth with and without highs/lows and
+    membership, volume with and without membership;
     ``warm_figure`` (the page's, from app.py) builds and serialises one small figure.
     """
     t0 = time.perf_counter()
@@ -164,6 +167,9 @@ def warm_code(warm_figure: Callable[[], None] | None = None) -> float:
     member = pd.DataFrame(True, index=days, columns=close.columns)
     for high, mem in ((None, None), (None, member), (close, None), (close, member)):
         compute_breadth(close, high, high, mem, BreadthParams())
+    volume = pd.DataFrame(np.full(close.shape, 1e6), index=days, columns=close.columns)
+    for mem in (None, member):  # the volume kernel (the store's volume is float64)
+        compute_volume_breadth(close, volume, mem)
     if warm_figure is not None:
         warm_figure()
     return time.perf_counter() - t0
