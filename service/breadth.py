@@ -187,6 +187,9 @@ class BreadthService:
         return self.memo("volume", query.volume_key(), lambda: self._compute_volume(query))
 
     def _compute_volume(self, query: BreadthQuery) -> pd.DataFrame:
+        if "volume" not in self.store.manifest().get("fields", ["volume"]):
+            # a store without volume (the close files): no second panel read for nothing
+            return pd.DataFrame(index=self.breadth(query).index)
         prices, member, _, _ = self._panel(query, ("close", "volume"))
         if prices.volume is None:
             return pd.DataFrame(index=prices.dates)

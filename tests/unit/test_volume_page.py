@@ -169,3 +169,23 @@ def test_vpg004_breadth_csv_columns_and_report(demo: Store, close_only: Store) -
     text = render_html(report)
     assert 'id="chart-volume"' in text and "Arms index (daily)" in text
     assert DEFINITIONS["volume"].replace("'", "&#x27;") in text
+
+
+def test_vpg005_a_store_without_volume_is_not_read_twice(
+    close_only: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No volume field stored: the volume frame (no columns, the breadth frame's sessions)
+    comes without a second panel read (it was a whole read of the universe per cold view)."""
+    svc = BreadthService(close_only)
+    q = BreadthQuery(universe="all")
+    breadth = svc.breadth(q)
+    reads: list[tuple[str, ...]] = []
+    real = close_only.read_prices
+
+    def counting(tickers: list[str], fields: tuple[str, ...] = ("close",)) -> Prices:
+        reads.append(tuple(fields))
+        return real(tickers, fields=fields)
+
+    monkeypatch.setattr(close_only, "read_prices", counting)
+    vol = svc.volume(q)
+    assert reads == [] and list(vol.columns) == [] and vol.index.equals(breadth.index)
