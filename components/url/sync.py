@@ -79,6 +79,13 @@ def shown(controls: tuple[tuple[str, Control], ...], state: ViewState, ch: Choic
     return [c.show(getattr(state, name), state, ch) for name, c in controls]
 
 
+def changed(new: list[Any], current: tuple[Any, ...]) -> list[Any]:
+    """``new`` with ``no_update`` where a control already shows that value: a control the
+    user changed while this call was on its way (a tab clicked during the page's first
+    sync) keeps the user's value instead of being set back."""
+    return [no_update if n == c else n for n, c in zip(new, current, strict=True)]
+
+
 def stores(state: ViewState) -> tuple[dict[str, Any], dict[str, Any]]:
     """(VIEW, RANGE) store contents of a state."""
     return to_store(state, VIEW_FIELDS), to_store(state, RANGE_FIELDS)
@@ -147,12 +154,12 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     slider = slider_config(svc, state) if state.tab == "rrg" else [no_update] * len(SLIDER)
     return (
         to_query(state),
-        *shown(PAGE_CONTROLS, state, ch),
+        *changed(shown(PAGE_CONTROLS, state, ch), page),
         new_view if new_view != view else no_update,
         new_rng if new_rng != rng else no_update,
         notice_list(notices, heading=heading),
         [p == state.preset for p in PRESETS],  # the active rolling range, highlighted
-        *shown(TAB_CONTROLS, state, ch),
+        *changed(shown(TAB_CONTROLS, state, ch), tabs),
         *slider,
         data if data != stored else no_update,
     )

@@ -74,7 +74,8 @@ def test_cb001_url_sets_every_control(app: Dash) -> None:
         app, "?u=sim-small&start=2025-01-02&end=2025-06-30&fast=20&slow=100&highs=close&mcc=ratio"
     )
     search, *controls = out[:9]
-    assert controls == ["sim-small", None, out[3], out[4], 20, 100, "close", "ratio"]
+    # the comparison stays empty: the control already shows that, so it is not written
+    assert controls == ["sim-small", no_update, out[3], out[4], 20, 100, "close", "ratio"]
     assert str(out[3]) == "2025-01-02" and str(out[4]) == "2025-06-30"
     assert search.startswith("?u=sim-small&start=2025-01-02")
     assert out[VIEW_OUT]["universe"] == "sim-small" and out[RANGE_OUT] == {
@@ -85,8 +86,10 @@ def test_cb001_url_sets_every_control(app: Dash) -> None:
 
 
 def test_cb002_bad_url_gives_a_notice(app: Dash) -> None:
-    out = sync(app, "?u=nope&fast=0&start=2030-99-99")
-    assert out[1] == "sim-large" and out[5] == 50
+    shown = ("sim-small", None, None, None, 20, 200, "intraday", "classic")
+    out = sync(app, "?u=nope&fast=0&start=2030-99-99", controls=shown)
+    assert out[1] == "sim-large" and out[5] == 50  # the defaults replace what was shown
+    assert out[6] is no_update  # the slow window already shows its default
     text = str(out[NOTICE_OUT])
     assert "Parts of the link were ignored" in text and "unknown universe" in text
 
@@ -108,7 +111,8 @@ def test_cb004_preset_keeps_other_controls(app: Dash) -> None:
     controls = ("sim-small", None, "2025-01-02", "2025-03-31", 10, 30, "close", "classic")
     trigger = '{"preset":"YTD","type":"' + Ids.PRESET + '"}.n_clicks'
     out = sync(app, "", trigger, controls)
-    assert out[1] == "sim-small" and out[5] == 10
+    assert out[1] is no_update and out[5] is no_update  # kept as shown
+    assert "u=sim-small" in out[0] and "fast=10" in out[0]
     assert str(out[3]).endswith("-01-01") and out[4] is not None
 
 
@@ -116,6 +120,22 @@ def test_cb005_unchanged_stores_are_not_rewritten(app: Dash) -> None:
     first = sync(app, "?u=sim-large")
     again = sync(app, "?u=sim-large", view=first[VIEW_OUT], rng=first[RANGE_OUT])
     assert again[VIEW_OUT] is no_update and again[RANGE_OUT] is no_update
+
+
+def test_cb005b_a_control_already_showing_the_value_is_not_written(app: Dash) -> None:
+    """The page's first sync does not set the tab store back to the tab the page opened on: a
+    tab clicked while that call was on its way keeps the click (CI once lost it)."""
+    from components.ids import Ids
+    from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
+
+    at = [str(c.id) for _, c in TAB_CONTROLS].index(str(Ids.TABS))
+    raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic", *MORE_CONTROLS)
+    for shown, expected in (("breadth", no_update), ("sectors", "breadth")):
+        tabs: list[Any] = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)
+        tabs[at] = shown
+        args = ("", *raw, [0] * 7, *tabs, None, [], None, None, None, None)
+        out = run(app, sync_url, ["."], *args)
+        assert out[PRESET_OUT + 1 + at] == expected
 
 
 def _points(x: Any) -> int:
@@ -325,11 +345,11 @@ def test_cb013_a_landed_refresh_picks_its_universe_and_the_default_range(app: Da
     out = run(app, sync_url, [f"{Ids.UNIVERSE}.options"], *args)
     default = sync(app, "?u=sim-small")
     assert out[1] == "sim-small" and (out[3], out[4]) == (default[3], default[4])
-    assert (out[5], out[6], out[7]) == (20, 100, "close")
-    assert "tab=claims" in out[0]
+    assert (out[5], out[6], out[7]) == (no_update,) * 3  # kept: they already show 20, 100, close
+    assert "tab=claims" in out[0] and "fast=20&slow=100&highs=close" in out[0]
     gone = {"version": "v3", "universe": "not-stored"}
     out = run(app, sync_url, [f"{Ids.UNIVERSE}.options"], *args[:-4], gone, None, None, None)
-    assert out[1] == "sim-large"  # the store's default universe
+    assert out[1] is no_update and "u=sim-large" in out[0]  # the store's default, as shown
 
 
 def _query(out: tuple[Any, ...]) -> dict[str, list[str]]:
