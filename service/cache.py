@@ -10,6 +10,7 @@ everything without a restart. A backend outage is logged once and served from th
 from __future__ import annotations
 
 import logging
+import pickle
 import sys
 import threading
 from collections import OrderedDict
@@ -33,7 +34,11 @@ class SharedCache(Protocol):
 
 def approx_bytes(value: Any, depth: int = 6) -> int:
     """Bytes a cached value holds, roughly: arrays and frames by their buffers (shallow, no
-    string contents), containers and objects summed through ``depth`` levels."""
+    string contents); a figure dict (plain values only) by its pickled length, which C
+    computes ~10x faster than walking its thousands of small items; other containers and
+    objects summed through ``depth`` levels."""
+    if isinstance(value, dict) and _plain_dict(value):
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
     if isinstance(value, pd.DataFrame):
@@ -53,6 +58,13 @@ def approx_bytes(value: Any, depth: int = 6) -> int:
     else:
         return sys.getsizeof(value)
     return sys.getsizeof(value) + sum(approx_bytes(v, depth - 1) for v in items)
+
+
+def _plain_dict(value: dict[Any, Any]) -> bool:
+    """Whether a dict's top-level values are plain data (no frames or arrays to copy)."""
+    return all(
+        isinstance(v, (dict, list, str, int, float, bool)) or v is None for v in value.values()
+    )
 
 
 class Memo:

@@ -20,11 +20,24 @@ from service.breadth import BreadthService
 WINDOW_FIELDS = ("windows", "hl_weeks")
 """View fields only the window-set charts draw (issue #15): the other figures' keys leave
 them out, so changing a window set rebuilds those two charts only."""
+RANGE = ("start", "end")
+FIELDS_OF: dict[str, tuple[str, ...]] = {
+    "benchmark-fig": ("universe", *RANGE, "slow", "div_near", "div_trail", "div_marks"),
+    "volume-fig": ("universe", *RANGE),
+    "rotation-fig": RANGE,
+    "windows-fig": ("universe", *RANGE, "windows"),
+    "net-highs-fig": ("universe", *RANGE, "hl_weeks", "intraday"),
+}
+"""The view fields each figure depends on (the others' keys hold every field but the window
+sets): a new fast or slow window rebuilds the panels, not the volume chart (tested by
+building the figures of views that differ in the other fields)."""
 
 
-def _view_key(state: ViewState, *, windows: bool = False) -> str:
+def _view_key(state: ViewState, name: str = "") -> str:
     items = dataclasses.asdict(state)
-    if not windows:
+    if name in FIELDS_OF:
+        items = {k: items[k] for k in FIELDS_OF[name]}
+    elif name not in ("windows-fig", "net-highs-fig"):
         items = {k: v for k, v in items.items() if k not in WINDOW_FIELDS}
     raw = repr(sorted(items.items()))
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
@@ -49,12 +62,14 @@ def cached_panels(svc: BreadthService, state: ViewState) -> views.BreadthPanels:
 
 def cached_benchmark(svc: BreadthService, state: ViewState) -> Any:
     """``views.benchmark`` memoized like ``cached_panels``."""
-    return svc.memo("benchmark-fig", _view_key(state), lambda: _plain(views.benchmark(svc, state)))
+    name = "benchmark-fig"
+    return svc.memo(name, _view_key(state, name), lambda: _plain(views.benchmark(svc, state)))
 
 
 def cached_volume(svc: BreadthService, state: ViewState) -> Any:
     """``views.volume`` memoized like ``cached_panels``."""
-    return svc.memo("volume-fig", _view_key(state), lambda: _plain(views.volume(svc, state)))
+    name = "volume-fig"
+    return svc.memo(name, _view_key(state, name), lambda: _plain(views.volume(svc, state)))
 
 
 def cached_rotation(
@@ -68,11 +83,12 @@ def cached_rotation(
         r = views.rotation(svc, state)
         return views.RotationPanel(_plain(r.figure), r.table, list(r.notices))
 
-    return svc.memo("rotation-fig", _view_key(state), build)
+    return svc.memo("rotation-fig", _view_key(state, "rotation-fig"), build)
 
 
 def cached_figure(
     svc: BreadthService, state: ViewState, name: str, build: Callable[[], Any]
 ) -> Any:
-    """A window-set chart's figure (``build()``), memoized per data version and whole view."""
-    return svc.memo(name, _view_key(state, windows=True), lambda: _plain(build()))
+    """A window-set chart's figure (``build()``), memoized per data version and the fields
+    of ``FIELDS_OF[name]``."""
+    return svc.memo(name, _view_key(state, name), lambda: _plain(build()))

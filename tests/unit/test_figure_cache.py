@@ -33,3 +33,46 @@ def test_figcache001_same_view_served_then_rebuilt_on_new_version(tmp_path: Path
     fresh = cached_panels(svc, state)
     assert fresh is not first
     assert fresh.participation["data"][0] != first.participation["data"][0]
+
+
+def test_figcache002_a_figure_depends_only_on_its_key_fields(tmp_path: Path) -> None:
+    """Every figure of ``FIELDS_OF`` built uncached for views that differ in every other
+    field is the same figure, so sharing one cache entry between them is exact; and a new
+    fast window does not rebuild the volume or benchmark charts."""
+    import json
+
+    from components.breadth import views, views_windows
+    from components.breadth.figure_cache import FIELDS_OF, _plain, cached_volume
+
+    store = Store(tmp_path / "s")
+    load_demo(store, seed=4, n_tickers=150, years=3)
+    svc = BreadthService(store)
+    base = ViewState(universe="sim-large", fast=50, slow=200)
+    other = replace(
+        base, fast=20, compare="sim-small", ratio_adjusted=True, windows=(10, 100), hl_weeks=(4,)
+    )
+    builders = {  # each build on a fresh service: nothing cached between the two views
+        "benchmark-fig": lambda v, s: views.benchmark(v, s),
+        "volume-fig": lambda v, s: views.volume(v, s),
+        "rotation-fig": lambda v, s: views.rotation(v, s).figure,
+        "windows-fig": lambda v, s: views_windows.windows_chart(v, s)["windows"],
+        "net-highs-fig": lambda v, s: views_windows.net_highs_chart(v, s)["net_highs"],
+    }
+    assert set(builders) == set(FIELDS_OF)
+    for name, build in builders.items():
+        keep = {f: getattr(base, f) for f in FIELDS_OF[name]}
+        a, b = base, replace(other, **keep)
+        assert a != b
+        fa, fb = (
+            json.dumps(_plain(build(BreadthService(store), s)), sort_keys=True, default=str)
+            for s in (a, b)
+        )
+        assert fa == fb, name
+    small = replace(base, universe="sim-small")  # a key field does change the figure
+    assert _plain(views.volume(svc, small)) != _plain(views.volume(svc, base))
+    cached_volume(svc, base)
+    cached_benchmark(svc, base)
+    computed = svc.stats["computed"]
+    cached_volume(svc, replace(base, fast=21))
+    cached_benchmark(svc, replace(base, fast=21))
+    assert svc.stats["computed"] == computed

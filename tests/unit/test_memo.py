@@ -35,7 +35,7 @@ def test_memo001_approx_bytes_counts_buffers_through_containers() -> None:
     df = frame(1)
     assert approx_bytes(arr) == 8000
     assert 2**20 <= approx_bytes(df) < 2**20 + 1000  # the RangeIndex is ~free
-    nested = {"fig": {"data": [{"x": arr, "y": arr}]}, "frame": df}
+    nested = {"fig": {"data": [{"x": arr, "y": arr.copy()}]}, "frame": df}
     assert approx_bytes(nested) >= 16_000 + 2**20
 
     class Holder:
@@ -86,3 +86,13 @@ def test_memo005_setting_is_read_and_checked() -> None:
     assert load_settings(env={"BREADTH_LOCAL_CACHE_MB": "8"}).local_cache_mb == 8
     with pytest.raises(SettingsError):
         load_settings(env={"BREADTH_LOCAL_CACHE_MB": "0"})
+
+
+def test_memo001b_a_figure_dict_is_sized_by_its_pickle() -> None:
+    """A plain figure dict (what the figure caches hold) counts its strings' bytes; the same
+    array referenced twice counts once, as it is held once."""
+    y = "A" * 50_000  # a base64 typed array
+    fig = {"data": [{"type": "scatter", "y": {"bdata": y, "dtype": "f4"}}], "layout": {}}
+    assert 50_000 <= approx_bytes(fig) < 51_000
+    arr = np.zeros(1000)
+    assert 8000 <= approx_bytes({"data": [{"x": arr, "y": arr}]}) < 9000
