@@ -17,6 +17,10 @@ from data.model import UniverseInfo
 GRAPH_CONFIG = graph_config(
     modeBarButtonsToRemove=["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
     toImageButtonOptions={"format": "png", "scale": 2},
+    # a double-click always autoranges, which assets/linked_axes.js turns into the view's
+    # range; Plotly's default first resets to the range the figure was first drawn with,
+    # stale once the view's dates changed (CI: test_view004 returned to the page-load range)
+    doubleClick="autosize",
 )
 
 
