@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from plotly.offline import get_plotlyjs_version
 from selenium.webdriver.common.keys import Keys
 
 from components.charts import LINKED_GRAPHS
@@ -79,6 +80,14 @@ def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_a
     assert set(g) == {str(i) for i in LINKED_GRAPHS}
     banner = dash_duo.find_element(f"#{Ids.BANNER}")
     assert "Simulated data" in banner.text
+    # the charts run on the vendored cartesian bundle (assets/); Dash's full plotly.min.js
+    # (3x the bytes) is never fetched
+    assert dash_duo.driver.execute_script("return Plotly.version") == get_plotlyjs_version()
+    fetched = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+    )
+    assert any("plotly-cartesian" in u for u in fetched), fetched
+    assert not [u for u in fetched if "plotly.min.js" in u], fetched
     assert dash_duo.get_logs() in ([], None) or not [
         x for x in dash_duo.get_logs() if x.get("level") == "SEVERE"
     ]
