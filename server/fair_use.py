@@ -172,10 +172,14 @@ def on_callback_error(exc: Exception) -> Any:
     if not isinstance(exc, RateLimited) or fair is None:
         raise exc
     page = fair.page
+    figure: list[Any] = []  # one message chart for every figure output (a cheap refusal)
 
     def value(spec: Any) -> Any:
         if isinstance(spec, dict) and spec.get("property") == "figure":
-            return page.message_figure(exc.message)
+            if not figure:
+                drawn = page.message_figure(exc.message)
+                figure.append(drawn.to_plotly_json() if hasattr(drawn, "to_plotly_json") else drawn)
+            return figure[0]
         if isinstance(spec, dict) and spec.get("id") == page.notices:
             return notice(exc.message)
         return no_update

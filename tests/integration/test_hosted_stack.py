@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -228,7 +229,9 @@ def test_stack001_status_idempotent_start_loopback_and_capped_redis(stack: Stack
 # -- stack002: slow headers --------------------------------------------------------------------
 
 
-def test_stack002_50_slow_header_sockets_for_30s_do_not_delay_healthz(stack: Stack) -> None:
+def test_stack002_50_slow_header_sockets_do_not_delay_healthz(stack: Stack) -> None:
+    """50 slow-header sockets for 16 s (nginx cuts each after its 10 s client_header_timeout,
+    and the attacker reopens it): /healthz answers within 1 s throughout."""
     host, port = "127.0.0.1", int(stack.base.rsplit(":", 1)[1])
     stop = threading.Event()
     dropped = [0]
@@ -257,7 +260,7 @@ def test_stack002_50_slow_header_sockets_for_30s_do_not_delay_healthz(stack: Sta
     attacker.start()
     time.sleep(1.0)
     probes: list[tuple[int, float]] = []
-    t_end = time.monotonic() + 30
+    t_end = time.monotonic() + 16
     while time.monotonic() < t_end:
         t0 = time.perf_counter()
         try:
@@ -271,7 +274,7 @@ def test_stack002_50_slow_header_sockets_for_30s_do_not_delay_healthz(stack: Sta
     worst = max(s for _, s in probes)
     print(f"slow headers: {len(probes)} probes, worst {worst * 1000:.0f} ms, "
           f"{dropped[0]} slow sockets cut by nginx")  # fmt: skip
-    assert len(probes) >= 40
+    assert len(probes) >= 20
     assert all(code == 200 and s < 1.0 for code, s in probes), probes
     assert dropped[0] >= 50, "nginx never cut a slow-header socket (client_header_timeout)"
 
@@ -406,9 +409,32 @@ def _p95(records: list[Record]) -> float:
     return float(np.percentile(lat, 95) * 1000) if lat else 0.0
 
 
+def _flooder(base: str, ip: str, universes: list[str], seed: int, stop: Any, out: Any) -> None:
+    """One flooding client, run in its own process (``spawn``) so that its request loop does not
+    share a GIL with the users' clients, whose latencies the test measures: a fresh cold view
+    per pair of requests, as fast as the answers come; the status counts go to ``out``."""
+    rng = random.Random(seed)
+    statuses: list[int] = []
+    client = dash_from(base, ip, statuses=statuses, timeout=30)
+    while not stop.is_set():
+        fast = rng.randrange(5, 150)
+        client.set("ma-fast", value=fast)
+        client.set("ma-slow", value=rng.randrange(fast + 1, 400))
+        client.set("universe", value=rng.choice(universes))
+        _, _, highs, mcc = rng.choice(OPTION_SETS)
+        client.set("highs-mode", value=highs)
+        client.set("mcclellan-mode", value=mcc)
+        with contextlib.suppress(RuntimeError, requests.RequestException):
+            client.fire(SYNC, ["ma-slow.value"])
+            client.fire(CHARTS, ["view-state.data"])
+        if statuses and statuses[-1] == 429:
+            time.sleep(0.05)  # still ~40 requests/s from one address, 8x nginx's rate
+    out.put({s: statuses.count(s) for s in set(statuses)})
+
+
 def _flood_round(stack: Stack, attempt: int) -> dict[str, Any]:
-    """Baseline (20 users, 15 s), then the same users for 60 s beside a 4-connection flooder;
-    asserts what must hold every time and returns the figures (p95 in ms)."""
+    """Baseline (20 users, 15 s), then the same users for 40 s beside a flooder (two processes
+    from one address); asserts what must hold every time and returns the figures (p95 in ms)."""
     unis = stack.universes
     _reference(stack, 83 + attempt)  # the users' common views are in the cache
     baseline: list[Record] = []
@@ -417,28 +443,15 @@ def _flood_round(stack: Stack, attempt: int) -> dict[str, Any]:
     errors = [r for r in baseline if r.status not in (200, 204)]
     assert not errors, errors[:3]
 
+    mp = multiprocessing.get_context("spawn")
+    stop_flood, counts = mp.Event(), mp.Queue()
     stop = threading.Event()
-    flood_status: list[int] = []
     memory: list[int] = []
-
-    def flooder(k: int) -> None:
-        rng = random.Random(k)
-        client = dash_from(stack.base, _ip(50 + attempt, 1), statuses=flood_status, timeout=30)
-        while not stop.is_set():
-            fast = rng.randrange(5, 150)
-            client.set("ma-fast", value=fast)
-            client.set("ma-slow", value=rng.randrange(fast + 1, 400))
-            client.set("universe", value=rng.choice(unis))
-            _, _, highs, mcc = rng.choice(OPTION_SETS)
-            client.set("highs-mode", value=highs)
-            client.set("mcclellan-mode", value=mcc)
-            with contextlib.suppress(RuntimeError, requests.RequestException):
-                client.fire(SYNC, ["ma-slow.value"])
-                client.fire(CHARTS, ["view-state.data"])
-            if flood_status and flood_status[-1] == 429:
-                # still ~80 requests/s; the pause only keeps this test's own threads (same
-                # 2 cores, same GIL as the 20 users' clients) from measuring themselves
-                time.sleep(0.05)
+    flooders = [
+        mp.Process(target=_flooder, daemon=True,
+                   args=(stack.base, _ip(50 + attempt, 1), unis, k, stop_flood, counts))
+        for k in range(2)
+    ]  # fmt: skip
 
     def watch_redis() -> None:
         r = stack.redis()
@@ -446,19 +459,29 @@ def _flood_round(stack: Stack, attempt: int) -> dict[str, Any]:
             with contextlib.suppress(Exception):
                 memory.append(int(r.info("memory")["used_memory"]))
 
-    helpers = [threading.Thread(target=flooder, args=(k,), daemon=True) for k in range(4)]
-    helpers.append(threading.Thread(target=watch_redis, daemon=True))
-    for th in helpers:
-        th.start()
+    watcher = threading.Thread(target=watch_redis, daemon=True)
+    watcher.start()
+    for proc in flooders:
+        proc.start()
+    flood: dict[int, int] = {}
     try:
+        time.sleep(2.0)  # the flooders' interpreters start (spawn) before the users do
         during: list[Record] = []
-        _browse(stack.base, unis, 20, 60, seed=2 + 10 * attempt, out=during)
+        _browse(stack.base, unis, 20, 40, seed=2 + 10 * attempt, out=during)
     finally:
+        stop_flood.set()
         stop.set()
-        for th in helpers:
-            th.join(40)
+        for _ in flooders:  # each flooder puts its counts once
+            with contextlib.suppress(Exception):
+                for code, n in counts.get(timeout=40).items():
+                    flood[code] = flood.get(code, 0) + n
+        for proc in flooders:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+        watcher.join(10)
+    flood = dict(sorted(flood.items()))
     info = stack.redis().info()
-    flood = {s: flood_status.count(s) for s in sorted(set(flood_status))}
     p95 = _p95(during)
     summary = {"baseline_p95_ms": round(base_p95, 1), "flood_p95_ms": round(p95, 1),
                "user_requests": [len(baseline), len(during)], "flooder": flood,
@@ -476,10 +499,9 @@ def _flood_round(stack: Stack, attempt: int) -> dict[str, Any]:
 
 def test_stack005_flooder_gets_429_users_keep_p95_redis_under_maxmemory(stack: Stack) -> None:
     """The users' p95 during the flood stays within 2x their baseline, or under a second
-    (``FLOOD_P95_MS``: what a user still feels as "ready"). The p95 of a 60 s run on 2 shared
-    cores is noisy (the 20 users' clients share this process's GIL with the flooder's; the
-    15 s baseline alone ranged 260-920 ms on this machine), so a second round is measured
-    when the first misses; both rounds' figures are reported."""
+    (``FLOOD_P95_MS``: what a user still feels as "ready"). The p95 of a 40 s run on 2 shared
+    cores is noisy (the 15 s baseline alone ranged 260-920 ms on this machine), so a second
+    round is measured when the first misses; both rounds' figures are reported."""
     rounds = []
     for attempt in range(2):
         summary = _flood_round(stack, attempt)

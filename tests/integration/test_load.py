@@ -4,7 +4,7 @@ The full-size run (4 workers, the Russell 3000 proxy) is ``bench/bench_load.py``
 (1) warm cache: one user and 50 users, 0 errors and p95 ≤ 300 ms over the light callbacks
 (built figures are memoized per data version and view: components/breadth/figure_cache.py); (2) the
 same while another
-process swaps the store between two known contents every 2.5 s: 0 errors, every full chart
+process swaps the store between two known contents every 2 s: 0 errors, every full chart
 response carries the data of exactly the version named in its ``X-Data-Version`` header;
 (3) worker RSS ≤ 600 MB after the runs.
 """
@@ -25,7 +25,7 @@ from data.store import Store
 from tests.integration.reliability_servers import served
 
 ROOT = Path(__file__).resolve().parents[2]
-USERS, ACTIONS, THINK_S = 50, 2, (4.0, 10.0)
+USERS, ACTIONS, THINK_S = 50, 2, (2.0, 5.0)
 P95_MS = 300.0
 LIGHT = ("sync_init", "sync_range", "charts_range", "sync_view")
 """Warm callbacks that send no new figure data (URL sync, date-range patches)."""
@@ -71,7 +71,7 @@ def test_load001_50_users_warm_cache_then_during_store_swaps(tmp_path: Path) -> 
         assert s["p95_ms"] <= P95_MS, s  # 28 ms measured here with 2 workers on 2 cores
 
         # (2) while the store is swapped A/B/A... by another process
-        writer = _writer(store_dir, log, "--writes", "8", "--interval", "2.5")
+        writer = _writer(store_dir, log, "--writes", "6", "--interval", "2.0")
         try:
             swap = run_load(srv.base, users=USERS, actions=ACTIONS, universes=universes,
                             think_s=THINK_S, seed=2, deadline_s=90)  # fmt: skip
