@@ -13,7 +13,7 @@ import hashlib
 
 import pandas as pd
 
-from data.benchmarks import resolve_role
+from data.benchmarks import ROLES, resolve_role
 from data.errors import InputError
 from indicators.divergences import DivergenceParams, divergences
 from service.breadth import BreadthQuery, BreadthService
@@ -41,6 +41,15 @@ def benchmark_ticker(svc: BreadthService) -> str | None:
     return resolve_role(BENCHMARK_ROLE, list(closes.columns))
 
 
+def require_benchmark(svc: BreadthService) -> str:
+    """``benchmark_ticker``, or InputError naming the tickers looked for."""
+    ticker = benchmark_ticker(svc)
+    if ticker is None:
+        looked = ", ".join(ROLES[BENCHMARK_ROLE])
+        raise InputError(f"no benchmark series in the store (looked for {looked})")
+    return ticker
+
+
 def breadth_query(query: BreadthQuery, window: int) -> BreadthQuery:
     """A query whose frame has ``pct_above_<window>dma``: ``query`` itself when its fast or
     slow window is ``window`` (the page's own, already cached), else one extra window."""
@@ -64,9 +73,7 @@ def divergence_frame(
     Raises InputError when no benchmark is stored (or ``benchmark`` is not in the store).
     """
     params = DivergenceParams(near_pct=near_pct, trail=trail, window=window)
-    ticker = benchmark or benchmark_ticker(svc)
-    if ticker is None:
-        raise InputError("no large-cap benchmark in the store (SPY, IVV, VOO, ^GSPC)")
+    ticker = benchmark or require_benchmark(svc)
     q = breadth_query(query, window)
 
     def compute() -> pd.DataFrame:

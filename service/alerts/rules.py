@@ -22,13 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from data.benchmarks import ROLES, resolve_role
 from data.errors import InputError
 from indicators.breadth import HL_WEEKS, BreadthParams, compute_breadth
-from indicators.divergences import DivergenceParams, divergences
+from indicators.divergences import DivergenceParams
 from indicators.signals import COMPARATORS, DIRECTIONS, compare, crossing
 from service.breadth import BreadthQuery, BreadthService
-from service.pairs import BENCHMARK_ROLE, candidate_tickers
+from service.divergences import divergence_frame, require_benchmark
 
 THRESHOLD = "threshold"
 """The kind of a rule without ``signal``: ``series comparator threshold``."""
@@ -155,23 +154,15 @@ def _divergence_params(rule: Rule) -> DivergenceParams:
     )
 
 
-def benchmark(svc: BreadthService) -> pd.Series:
-    """The page's benchmark (the large-cap role, as the Breadth tab's benchmark chart):
-    adjusted closes; InputError when the store has none of its tickers."""
-    closes = svc.closes(candidate_tickers())
-    bench = resolve_role(BENCHMARK_ROLE, list(closes.columns))
-    if bench is None:
-        looked = ", ".join(ROLES[BENCHMARK_ROLE])
-        raise InputError(f"no benchmark series in the store (looked for {looked})")
-    return closes[bench]
-
-
 def _divergence(svc: BreadthService, rule: Rule) -> pd.DataFrame:
-    """``indicators.divergences`` of the page's benchmark against the universe's % above
-    its 200-day average."""
+    """The page's divergence flags (``service.divergences``, memoized: the same frame as the
+    Breadth tab's marks) of the universe's % above its 200-day average."""
     params = _divergence_params(rule)
-    breadth = svc.breadth(rule.query())[f"pct_above_{params.window}dma"]
-    flags = divergences(benchmark(svc), breadth, params)
+    query = rule.query()
+    breadth = svc.breadth(query)[f"pct_above_{params.window}dma"]
+    _, flags = divergence_frame(
+        svc, query, near_pct=params.near_pct, trail=params.trail, window=params.window
+    )
     assert rule.kind is not None
     fired = flags[rule.kind].reindex(breadth.index, fill_value=False).astype(bool)
     return pd.DataFrame({"fired": fired, "value": breadth})
@@ -343,6 +334,6 @@ def check_store(svc: BreadthService, rules: tuple[Rule, ...], source: str) -> No
         try:
             svc.universe_info(rule.universe)
             if rule.signal == "divergence":
-                benchmark(svc)
+                require_benchmark(svc)
         except InputError as exc:
             raise InputError(f"{source}: rule {rule.name!r}: {exc}") from None
