@@ -10,7 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from components.context import get_service
 from components.ids import Ids
-from components.rrg.view import rrg_panel
+from components.rrg.view import cached_rrg_panel
 from components.url.query import from_store
 
 
@@ -20,7 +20,7 @@ def update_rrg(data: dict[str, Any] | None, width: Any = None) -> tuple[Any, ...
     state = from_store(data)
     if state.tab != "rrg":
         return (no_update,) * 4
-    return rrg_panel(get_service(), state, width=graph_width(width))
+    return cached_rrg_panel(get_service(), state, width=graph_width(width))
 
 
 def graph_width(value: Any) -> int | None:

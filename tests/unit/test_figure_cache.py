@@ -76,3 +76,28 @@ def test_figcache002_a_figure_depends_only_on_its_key_fields(tmp_path: Path) -> 
     cached_volume(svc, replace(base, fast=21))
     cached_benchmark(svc, replace(base, fast=21))
     assert svc.stats["computed"] == computed
+
+
+def test_figcache003_rrg_panel_memoized_equal_to_a_fresh_build(tmp_path: Path) -> None:
+    """The RRG tab's panel is built once per (data version, view, width), and what the memo
+    serves is the fresh build (its figure as the dict Dash sends); another width or end is
+    another entry."""
+    import json
+
+    from components.rrg.view import cached_rrg_panel, rrg_panel
+
+    store = Store(tmp_path / "s")
+    load_demo(store, seed=4, n_tickers=150, years=3)
+    svc = BreadthService(store)
+    state = ViewState(universe="sim-large", tab="rrg")
+    first = cached_rrg_panel(svc, state, width=900)
+    computed = svc.stats["computed"]
+    assert cached_rrg_panel(svc, state, width=900) is first
+    assert svc.stats["computed"] == computed  # served, not rebuilt
+    fresh = rrg_panel(BreadthService(store), state, width=900)
+    dump = lambda v: json.dumps(v, sort_keys=True, default=str)  # noqa: E731
+    assert dump(first[0]) == dump(fresh[0].to_plotly_json()) and first[0]["data"]
+    assert first[1] == fresh[1] and " · period " in first[1]
+    assert dump(first[3].to_plotly_json()) == dump(fresh[3].to_plotly_json())
+    narrow = cached_rrg_panel(svc, state, width=500)
+    assert narrow is not first and dump(narrow[0]) != dump(first[0])  # labels placed anew
