@@ -87,8 +87,10 @@ def measure(opts: Opts) -> list[Row]:
     n_rows = write_ohlc(path, n, years)
     gen = time.perf_counter() - t0
     store = opts.work / "store"
+    # the full file is ~1.3 GB, over the default 512 MB import limit (BREADTH_MAX_UPLOAD_MB)
     env = {**os.environ, "BREADTH_DATA_DIR": str(store),
-           "BREADTH_CACHE_DIR": str(opts.work / "cache")}  # fmt: skip
+           "BREADTH_CACHE_DIR": str(opts.work / "cache"),
+           "BREADTH_MAX_UPLOAD_MB": "4096"}  # fmt: skip
     root = code_root()
     imp = run([sys.executable, "cli.py", "import", str(path)], root, env)
     exp = run([sys.executable, "cli.py", "export", "breadth", "--universe", "all", "--out",
