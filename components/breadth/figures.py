@@ -29,6 +29,7 @@ from components.style import (
     HEIGHTS,
     apply_view,
     base_layout,
+    counts,
     f32,
     hover,
     line_trace,
@@ -110,7 +111,7 @@ def participation_figure(
             line={"width": 0},
             fill="tonexty",
             fillcolor=COLORS["band"],
-            customdata=f32(context["q10"]),
+            customdata=counts(context["q10"]),  # NaN where q90 (the y) is
             hovertemplate=hover("%{customdata:.0f}–%{y:.0f}%"),
         )
     )
@@ -212,7 +213,7 @@ def highs_lows_figure(
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06
     )
-    count = breadth["new_highs_52w"].to_numpy(dtype="float32")
+    count = counts(breadth["new_highs_52w"])
     fig.add_trace(
         line_trace(
             x,

@@ -13,6 +13,7 @@ from components.style import (
     HEIGHTS,
     apply_view,
     base_layout,
+    counts,
     f32,
     hover,
     line_trace,
@@ -56,7 +57,7 @@ def advance_decline_figure(
     fig = make_subplots(
         rows=3, cols=1, shared_xaxes=True, row_heights=[0.4, 0.3, 0.3], vertical_spacing=0.05
     )
-    net = (breadth["advances"] - breadth["declines"]).to_numpy(dtype="float32")
+    net = counts(breadth["advances"] - breadth["declines"])
     fig.add_trace(
         line_trace(
             x,

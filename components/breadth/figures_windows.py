@@ -25,6 +25,7 @@ from components.style import (
     apply_view,
     average_dash,
     base_layout,
+    counts,
     f32,
     hover,
     line_trace,
@@ -89,7 +90,7 @@ def windows_figure(
                 dash=dash,
                 legendgroup=group,
                 legendrank=2 * i,  # the legend lists the longest window first
-                customdata=breadth[f"eligible_{n}dma"].to_numpy(dtype="float32"),
+                customdata=counts(breadth[f"eligible_{n}dma"]),
                 hover=hover("%{y:.1f}% (%{customdata:,.0f} eligible)"),
             )
         )
@@ -164,9 +165,7 @@ def net_highs_figure(
     ranked = list(enumerate(sorted(weeks, reverse=True)))
     for i, w in reversed(ranked):  # the longest look-back drawn last, on top
         colour, dash = SERIES_STYLES[i % len(SERIES_STYLES)]
-        counts = np.column_stack([breadth[f"new_highs_{w}w"], breadth[f"new_lows_{w}w"]]).astype(
-            "float32"
-        )
+        made = counts(np.column_stack([breadth[f"new_highs_{w}w"], breadth[f"new_lows_{w}w"]]))
         fig.add_trace(
             line_trace(
                 x,
@@ -176,7 +175,7 @@ def net_highs_figure(
                 1.8 if i == 0 else 1.4,
                 dash=dash,
                 legendrank=i,  # the legend lists the longest look-back first
-                customdata=counts,
+                customdata=made,
                 hover=hover("%{y:+.1f}% (%{customdata[0]:,.0f} highs, %{customdata[1]:,.0f} lows)"),
             ),
             row=1,

@@ -11,7 +11,7 @@ import plotly.io as pio
 import pytest
 
 from components.breadth import figures as figs
-from components.style import ms, y_range
+from components.style import counts, ms, y_range
 from indicators.breadth import BreadthParams, compute_breadth
 from indicators.stats import long_run_average, trailing_percentile, trailing_quantiles
 from service.pairs import missing_notices, resolve_pairs, rotation_lines
@@ -255,3 +255,21 @@ def test_fig041_legend_sits_under_the_title_and_yfit_rules(
         breadth, context, _long_run(breadth), fast=20, slow=100, start=START, end=END
     )
     assert "yfit" not in (part.layout.meta or {})  # the 0–100 scale stays fixed
+
+
+def test_fig030_hover_counts_travel_as_small_integers(breadth: pd.DataFrame) -> None:
+    """Counts in hover data are the smallest integer type that holds them, halves rounded up
+    as the hover's ``.0f`` shows them; the chart's counts equal the breadth frame's."""
+    got = counts(np.array([0.0, 1.5, 2.4, np.nan, 65535.0]))
+    assert got.dtype == np.uint16 and got.tolist() == [0, 2, 2, 0, 65535]
+    assert counts(np.array([70000.0])).dtype == np.uint32
+    signed = counts(pd.Series([-3.0, 5.0, -0.5]))
+    assert signed.dtype == np.int16 and signed.tolist() == [-3, 5, 0]
+    assert counts(np.array([-40000.0, 1.0])).dtype == np.int32
+    assert counts(np.column_stack([[1.0, 2.0], [3.0, 4.0]])).shape == (2, 2)
+    fig = figs.highs_lows_figure(breadth, start=START, end=END)
+    highs = next(t for t in fig.data if t.name == "% at 52-week highs")
+    custom = np.asarray(highs.customdata)
+    assert custom.dtype == np.uint16
+    want = breadth["new_highs_52w"].fillna(0).to_numpy()
+    assert np.array_equal(custom, want)
