@@ -39,7 +39,7 @@ def _day(value: Any) -> str:
     return f"{pd.Timestamp(value):%d %b %Y}" if pd.notna(value) else "–"
 
 
-def _explain(row: pd.Series, kind: str, ticker: str, window: int, trail: int) -> str:
+def _explain(row: dict[str, Any], kind: str, ticker: str, window: int, trail: int) -> str:
     side, word, rel = ("high", "below", "<") if kind == "bearish" else ("low", "above", ">")
     return (
         f"{ticker} {row[f'pct_from_{side}']:.1f}% {word} its 52-week {side} "
@@ -51,6 +51,30 @@ def _explain(row: pd.Series, kind: str, ticker: str, window: int, trail: int) ->
     )
 
 
+Marks = dict[str, tuple[pd.DatetimeIndex, list[str]]]
+"""kind -> (first session of each flagged run, its hover text)."""
+
+
+def divergence_runs(frame: pd.DataFrame | None, *, ticker: str, window: int, trail: int) -> Marks:
+    """Each kind's marks of ``frame`` (``service.divergences.divergence_frame``; None: marks
+    off, no marks): computed once, drawn on several charts."""
+    out: Marks = {}
+    for kind, *_ in KINDS:
+        found = runs(frame[kind]) if frame is not None else []
+        firsts = [first for first, _ in found]
+        rows = frame.iloc[firsts].to_dict("records") if frame is not None and firsts else []
+        texts = []
+        for (first, last), row in zip(found, rows, strict=True):
+            n = last - first + 1
+            run = f"run of {n} session{'s' if n > 1 else ''}" + (
+                f" to {_day(frame.index[last])}" if n > 1 and frame is not None else ""
+            )
+            texts.append(f"{_explain(row, kind, ticker, window, trail)}<br>{run}")
+        index = frame.index[firsts] if frame is not None else []
+        out[kind] = (pd.DatetimeIndex(index), texts)
+    return out
+
+
 def divergence_traces(
     frame: pd.DataFrame | None,
     y: pd.Series | None,
@@ -58,25 +82,19 @@ def divergence_traces(
     ticker: str,
     window: int,
     trail: int,
+    marks: Marks | None = None,
 ) -> list[go.Scatter]:
     """[bearish, bullish] marker traces at ``y`` (the chart's own series) on the first session
-    of each run of flagged sessions of ``frame`` (``service.divergences.divergence_frame``);
-    empty, hidden traces when ``frame`` is None (marks off)."""
+    of each run of flagged sessions of ``frame`` (``service.divergences.divergence_frame``;
+    ``marks``: its ``divergence_runs``, when already computed); empty, hidden traces when
+    ``frame`` is None (marks off)."""
+    if y is None:
+        frame = None
+    if marks is None or frame is None:
+        marks = divergence_runs(frame, ticker=ticker, window=window, trail=trail)
     out = []
     for kind, name, symbol, colour in KINDS:
-        xs: list[pd.Timestamp] = []
-        texts: list[str] = []
-        if frame is not None and y is not None:
-            flags = frame[kind]
-            for first, last in runs(flags):
-                row = frame.iloc[first]
-                n = last - first + 1
-                run = f"run of {n} session{'s' if n > 1 else ''}" + (
-                    f" to {_day(frame.index[last])}" if n > 1 else ""
-                )
-                xs.append(frame.index[first])
-                texts.append(f"{_explain(row, kind, ticker, window, trail)}<br>{run}")
-        index = pd.DatetimeIndex(xs)
+        index, texts = marks[kind]
         ys = y.reindex(index) if y is not None else pd.Series(dtype="float64")
         out.append(
             go.Scatter(

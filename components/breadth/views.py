@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from components.breadth import figures as figs
-from components.breadth.figures_div import divergence_traces
+from components.breadth.figures_div import divergence_runs, divergence_traces
 from components.breadth.figures_volume import volume_figure, volume_ranges
 from components.style import b64, message_figure, x_range
 from components.url.fields import ViewState
@@ -306,9 +306,11 @@ def divergence_marks(svc: BreadthService, state: ViewState) -> dict[str, list[go
     except BreadthError:
         return {}
     shown = frame if state.div_marks else None
+    window, trail = state.slow, state.div_trail
+    marks = divergence_runs(shown, ticker=ticker, window=window, trail=trail)  # both charts'
 
     def traces(y: pd.Series) -> list[go.Scatter]:
-        return divergence_traces(shown, y, ticker=ticker, window=state.slow, trail=state.div_trail)
+        return divergence_traces(shown, y, ticker=ticker, window=window, trail=trail, marks=marks)
 
     out = {"benchmark": traces(frame["benchmark_close"])}
     if not breadth.empty:
