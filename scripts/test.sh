@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 bash scripts/system_packages.sh
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 \
   | { grep -v "WARNING: Location" || true; }
-python -m pytest -q "$@"
+python -m pytest -q --durations=30 "$@"
