@@ -9,7 +9,8 @@ demo at the real proxy's size), then runs each group of targets in its own subpr
 and prints one table with the machine and its load. The table and JSON go to bench/results/
 (git-ignored). ``--code DIR`` measures another checkout's code with this checkout's bench
 code (a temp copy of ``bench/`` first on ``sys.path``, then DIR): the before/after tables.
-``--scale`` adds T6 (10,000 tickers × 30 years; ~4 minutes, ~9 GB of RAM: the import peaks at 8.7 GB).
+``--scale`` adds T6 (10,000 tickers × 30 years; ~4 minutes, ~9 GB of RAM: the import
+peaks at 8.7 GB).
 """
 
 from __future__ import annotations
