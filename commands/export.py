@@ -61,6 +61,9 @@ def export_breadth(
     hl_weeks: tuple[int, ...] | None,
 ) -> None:
     """Breadth indicators per session of a universe (or of a ticker list)."""
+    from indicators.kernels import warm_in_background
+
+    warm_in_background()  # a fresh clone compiles the kernel while the store is read
     from service import windows
     from service.exports import export_breadth_csv, write_output
 

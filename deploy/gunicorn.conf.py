@@ -21,10 +21,8 @@ from settings import load_settings  # noqa: E402
 
 _s = load_settings()
 
-# numba: a thread-safe layer (OpenMP or TBB), so that threads of one worker may run the
-# parallel breadth kernel at once (the "workqueue" fallback aborts the process when they do);
-# and few threads per kernel, since several requests compute at the same time.
-os.environ.setdefault("NUMBA_THREADING_LAYER", "threadsafe")
+# The breadth kernels run their chunks on plain threads (indicators.kernels.in_chunks; no
+# numba threading layer): few threads per kernel call, since several requests compute at once.
 os.environ.setdefault("NUMBA_NUM_THREADS", "2")
 
 chdir = str(_ROOT)

@@ -7,12 +7,15 @@ percentages and lines are derived in ``indicators.breadth``. One pass per ticker
 tuple of SMA windows (a running sum each) and a tuple of high/low windows (block extremes
 each): ``window_counts``; ``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
 
-The fast path loops over tickers and sessions in compiled code (numba), in parallel over
-chunks of tickers, each chunk accumulating its own count rows (no shared writes).
+The fast path loops over tickers and sessions in compiled code (numba, ``nogil``), in parallel
+over chunks of tickers on plain threads (``in_chunks``), each chunk accumulating its own
+count rows (no shared writes).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import numba
@@ -176,8 +179,8 @@ def _one_ticker(
             out[t, c_ad + 2] += xf == prev
 
 
-@numba.njit(cache=True, parallel=True, nogil=True)
-def _counts_parallel(
+@numba.njit(cache=True, nogil=True)
+def _counts_chunk(
     close: npt.NDArray[np.floating],
     high: npt.NDArray[np.floating],
     low: npt.NDArray[np.floating],
@@ -185,25 +188,62 @@ def _counts_parallel(
     use_member: bool,
     sma_w: npt.NDArray[np.int64],
     hl_w: npt.NDArray[np.int64],
-    n_chunks: int,
-) -> npt.NDArray[np.int64]:
-    """Counts over ticker-major (tickers × sessions) arrays, in parallel over chunks."""
-    n_tickers, n_dates = close.shape
-    n_cols = _N_BASE + 2 * sma_w.shape[0] + 3 * hl_w.shape[0]
-    partial = np.zeros((n_chunks, n_dates, n_cols), dtype=np.int64)
-    step = (n_tickers + n_chunks - 1) // n_chunks
-    for c in numba.prange(n_chunks):
-        work = np.empty((3 + 4 * hl_w.shape[0], n_dates), dtype=np.float64)
-        tix = np.empty(n_dates, dtype=np.int64)
-        sums = np.empty(sma_w.shape[0], dtype=np.float64)
-        out = partial[c]
-        for j in range(c * step, min((c + 1) * step, n_tickers)):
-            m = member[j] if use_member else member[0]
-            _one_ticker(close[j], high[j], low[j], m, use_member, sma_w, hl_w, out, work, tix, sums)
-    total = np.zeros((n_dates, n_cols), dtype=np.int64)
-    for c in range(n_chunks):
-        total += partial[c]
-    return total
+    j0: int,
+    j1: int,
+    out: npt.NDArray[np.int64],
+) -> None:
+    """Add tickers ``j0``..``j1 - 1`` of ticker-major (tickers × sessions) arrays to ``out``
+    (sessions × ``window_count_columns``); one chunk, run on a thread of ``in_threads``."""
+    n_dates = close.shape[1]
+    work = np.empty((3 + 4 * hl_w.shape[0], n_dates), dtype=np.float64)
+    tix = np.empty(n_dates, dtype=np.int64)
+    sums = np.empty(sma_w.shape[0], dtype=np.float64)
+    for j in range(j0, j1):
+        m = member[j] if use_member else member[0]
+        _one_ticker(close[j], high[j], low[j], m, use_member, sma_w, hl_w, out, work, tix, sums)
+
+
+def kernel_threads() -> int:
+    """Threads a kernel call runs on: ``NUMBA_NUM_THREADS`` (numba's own setting, default the
+    CPU count; the hosted config sets it), read without starting numba's threading layer."""
+    return max(1, int(numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
+
+
+def in_chunks(n_items: int, run: Callable[[int, int, int], None]) -> int:
+    """``run(c, j0, j1)`` over ``n_chunks`` interleaved chunks of ``range(n_items)`` on up to
+    ``kernel_threads()`` threads (the calling one included); returns ``n_chunks``.
+
+    The compiled chunk functions release the GIL (``nogil``), so plain threads run them in
+    parallel: the same work split as numba's ``parallel=True``/``prange`` had, without its
+    compile (parfors took ~4 s of a fresh clone's first export) or its threading layer
+    (OpenMP or TBB in every process). Each chunk writes only its own rows of a per-chunk
+    array, added afterwards in chunk order (deterministic for a given thread count).
+    """
+    threads = kernel_threads()
+    n_chunks = max(1, min(n_items, 8 * threads))
+    step = (n_items + n_chunks - 1) // n_chunks
+    errors: list[BaseException] = []
+
+    def share(k: int, every: int) -> None:
+        try:
+            for c in range(k, n_chunks, every):
+                run(c, c * step, min((c + 1) * step, n_items))
+        except BaseException as exc:  # re-raised in the caller
+            errors.append(exc)
+
+    every = min(threads, n_chunks)
+    helpers = [
+        threading.Thread(target=share, args=(k, every), name=f"breadth-kernel-{k}", daemon=True)
+        for k in range(1, every)
+    ]
+    for t in helpers:
+        t.start()
+    share(0, every)
+    for t in helpers:
+        t.join()
+    if errors:
+        raise errors[0]
+    return n_chunks
 
 
 def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -261,8 +301,33 @@ def window_counts(
     n_cols = _N_BASE + 2 * sma_w.size + 3 * hl_w.size
     if n_dates == 0 or n_tickers == 0:
         return np.zeros((n_dates, n_cols), dtype=np.int64)
-    n_chunks = max(1, min(n_tickers, 8 * numba.get_num_threads()))
-    return _counts_parallel(close_t, high_t, low_t, member_t, use_member, sma_w, hl_w, n_chunks)
+    partial: dict[int, npt.NDArray[np.int64]] = {}
+
+    def run(c: int, j0: int, j1: int) -> None:
+        out = partial[c] = np.zeros((n_dates, n_cols), dtype=np.int64)
+        _counts_chunk(close_t, high_t, low_t, member_t, use_member, sma_w, hl_w, j0, j1, out)
+
+    n_chunks = in_chunks(n_tickers, run)
+    total = np.zeros((n_dates, n_cols), dtype=np.int64)
+    for c in range(n_chunks):
+        total += partial[c]
+    return total
+
+
+def warm_compile() -> None:
+    """Compile (or load from numba's cache) the breadth kernel for the types every caller
+    passes: read-only C-contiguous float32 ticker-major panels, as read from the store."""
+    close = (100.0 + np.arange(90, dtype=np.float32).reshape(30, 3)).astype(np.float32)
+    window_counts(close, sma_windows=(5, 10), hl_windows=(20,))
+
+
+def warm_in_background() -> threading.Thread:
+    """``warm_compile`` on a daemon thread, started now: a command that will compute breadth
+    compiles while it reads the store (the compile holds numba's lock, so a kernel call made
+    meanwhile waits for it instead of compiling twice)."""
+    thread = threading.Thread(target=warm_compile, name="breadth-kernel-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def breadth_counts(

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from indicators.kernels import _frozen, _ticker_major
+from indicators.kernels import _frozen, _ticker_major, in_chunks
 
 VOLUME_COLUMNS: tuple[str, ...] = (
     "up_volume",
@@ -81,28 +81,21 @@ def _volume_one(
         have_prev = True
 
 
-@numba.njit(cache=True, parallel=True, nogil=True)
-def _volume_parallel(
+@numba.njit(cache=True, nogil=True)
+def _volume_chunk(
     close: npt.NDArray[np.floating],
     volume: npt.NDArray[np.floating],
     member: npt.NDArray[np.bool_],
     use_member: bool,
-    n_chunks: int,
-) -> npt.NDArray[np.float64]:
-    """Counts over ticker-major (tickers × sessions) arrays, in parallel over chunks; the
-    chunks' rows are added in chunk order."""
-    n_tickers, n_dates = close.shape
-    partial = np.zeros((n_chunks, n_dates, _N_VOL), dtype=np.float64)
-    step = (n_tickers + n_chunks - 1) // n_chunks
-    for c in numba.prange(n_chunks):
-        out = partial[c]
-        for j in range(c * step, min((c + 1) * step, n_tickers)):
-            m = member[j] if use_member else member[0]
-            _volume_one(close[j], volume[j], m, use_member, out)
-    total = np.zeros((n_dates, _N_VOL), dtype=np.float64)
-    for c in range(n_chunks):
-        total += partial[c]
-    return total
+    j0: int,
+    j1: int,
+    out: npt.NDArray[np.float64],
+) -> None:
+    """Add tickers ``j0``..``j1 - 1`` of ticker-major (tickers × sessions) arrays to ``out``;
+    one chunk of ``indicators.kernels.in_chunks``."""
+    for j in range(j0, j1):
+        m = member[j] if use_member else member[0]
+        _volume_one(close[j], volume[j], m, use_member, out)
 
 
 def volume_counts(
@@ -131,8 +124,17 @@ def volume_counts(
     n_tickers, n_dates = close_t.shape
     if n_dates == 0 or n_tickers == 0:
         return np.zeros((n_dates, _N_VOL), dtype=np.float64)
-    n_chunks = max(1, min(n_tickers, 8 * numba.get_num_threads()))
-    return _volume_parallel(close_t, volume_t, member_t, use_member, n_chunks)
+    partial: dict[int, npt.NDArray[np.float64]] = {}
+
+    def run(c: int, j0: int, j1: int) -> None:
+        out = partial[c] = np.zeros((n_dates, _N_VOL), dtype=np.float64)
+        _volume_chunk(close_t, volume_t, member_t, use_member, j0, j1, out)
+
+    n_chunks = in_chunks(n_tickers, run)
+    total = np.zeros((n_dates, _N_VOL), dtype=np.float64)
+    for c in range(n_chunks):  # in chunk order: the same sums for the same thread count
+        total += partial[c]
+    return total
 
 
 def volume_from_counts(counts: pd.DataFrame) -> pd.DataFrame:

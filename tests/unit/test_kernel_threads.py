@@ -1,0 +1,89 @@
+"""indicators.kernels.in_chunks: the kernels' chunks on plain threads, each ticker once, the
+same counts for any thread count, errors raised in the caller."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from indicators import kernels
+from indicators.kernels import in_chunks, window_counts
+from indicators.volume import volume_counts
+
+
+@pytest.mark.parametrize(("threads", "n_items"), [(1, 5), (2, 1), (2, 37), (3, 100), (4, 3)])
+def test_kt001_every_item_once(monkeypatch: pytest.MonkeyPatch, threads: int, n_items: int) -> None:
+    monkeypatch.setattr(kernels, "kernel_threads", lambda: threads)
+    seen: list[int] = []
+    names: set[str] = set()
+    lock = threading.Lock()
+
+    def run(c: int, j0: int, j1: int) -> None:
+        with lock:
+            seen.extend(range(j0, j1))
+            names.add(threading.current_thread().name)
+
+    n_chunks = in_chunks(n_items, run)
+    assert sorted(seen) == list(range(n_items))
+    assert n_chunks == min(n_items, 8 * threads)
+    assert len(names) == min(threads, n_chunks)  # the caller and threads - 1 helpers
+
+
+def test_kt002_an_error_in_a_chunk_is_raised_in_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kernels, "kernel_threads", lambda: 2)
+
+    def run(c: int, j0: int, j1: int) -> None:
+        if c == 3:
+            raise ValueError("chunk 3")
+
+    with pytest.raises(ValueError, match="chunk 3"):
+        in_chunks(20, run)
+    assert not [t for t in threading.enumerate() if t.name.startswith("breadth-kernel-")]
+
+
+def test_kt003_counts_do_not_depend_on_the_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    close = (100 + rng.standard_normal((300, 41)).cumsum(axis=0)).astype("float32")
+    close[:50, :7] = np.nan  # late listings
+    close[250:, 30:] = np.nan  # delistings
+    close[rng.random(close.shape) < 0.02] = np.nan  # gaps
+    member = rng.random(close.shape) < 0.9
+    volume = np.floor(rng.random(close.shape) * 1e6)
+    got = {}
+    for threads in (1, 2, 5):
+        monkeypatch.setattr(kernels, "kernel_threads", lambda t=threads: t)
+        got[threads] = (
+            window_counts(close, member=member, sma_windows=(5, 20, 50), hl_windows=(20, 63)),
+            window_counts(close),
+            volume_counts(close, volume, member),
+        )
+    for threads in (2, 5):
+        for a, b in zip(got[1], got[threads], strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert got[1][0][:, 0].sum() == member[:, :].sum()  # every member counted once
+
+
+def test_kt004_the_warm_compile_is_the_signature_views_and_exports_use() -> None:
+    """``warm_compile`` (started by ``cli.py export breadth`` while it reads the store)
+    compiles the one kernel signature the breadth computations use, with or without
+    membership and highs/lows: no call compiles another."""
+    import pandas as pd
+
+    from indicators.breadth import BreadthParams, compute_breadth
+
+    kernels.warm_compile()
+    before = set(kernels._counts_chunk.signatures)  # other tests may have added float64 ones
+    assert any("float32" in str(sig) for sig in before)
+    days = pd.bdate_range("2024-01-01", periods=300)
+    rng = np.random.default_rng(1)
+    close = pd.DataFrame(
+        (50 + rng.standard_normal((300, 4)).cumsum(axis=0)).astype("float32"), index=days
+    )
+    member = pd.DataFrame(rng.random((300, 4)) < 0.8, index=days)
+    compute_breadth(close, close * 1.01, close * 0.99, member, BreadthParams(fast=20, slow=50))
+    compute_breadth(close)
+    assert set(kernels._counts_chunk.signatures) == before
