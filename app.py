@@ -36,7 +36,7 @@ from components.ids import Ids
 from components.page.layout import serve_layout
 from components.refresh.background import background_manager
 from components.register import register
-from components.style import base_layout, f32, message_figure, ms
+from components.style import base_layout, f32, message_figure, ms, plain_figure
 from components.url.query import parse_query
 from data.jobs import load_demo
 from data.store import Store
@@ -75,7 +75,7 @@ PAGE_HOOKS = fair_use.PageHooks(
     refresh_token=Ids.REFRESH_TOKEN,
     refresh_start=Ids.REFRESH_START,
     refresh_status=Ids.REFRESH_STATUS,
-    message_figure=message_figure,
+    message_figure=lambda text: plain_figure(message_figure(text)),
 )
 """How a rate-limit refusal shows on the page (server.fair_use imports no page code)."""
 

@@ -14,6 +14,7 @@ import base64
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,6 +109,11 @@ def ms(index: pd.Index) -> np.ndarray:
 def f32(series: pd.Series | np.ndarray) -> np.ndarray:
     """Values as float32 (NaN kept: Plotly draws a gap)."""
     return np.asarray(series, dtype="float32")
+
+
+def plain_figure(fig: Any) -> Any:
+    """A go.Figure as the plain dict Dash sends (what the caches hold); anything else as is."""
+    return fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
 
 
 def counts(values: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:

@@ -193,7 +193,7 @@ def _counts_chunk(
     out: npt.NDArray[np.int64],
 ) -> None:
     """Add tickers ``j0``..``j1 - 1`` of ticker-major (tickers × sessions) arrays to ``out``
-    (sessions × ``window_count_columns``); one chunk, run on a thread of ``in_threads``."""
+    (sessions × ``window_count_columns``); one chunk of ``chunk_sums``."""
     n_dates = close.shape[1]
     work = np.empty((3 + 4 * hl_w.shape[0], n_dates), dtype=np.float64)
     tix = np.empty(n_dates, dtype=np.int64)
@@ -244,6 +244,28 @@ def in_chunks(n_items: int, run: Callable[[int, int, int], None]) -> int:
     if errors:
         raise errors[0]
     return n_chunks
+
+
+def chunk_sums(
+    n_items: int,
+    shape: tuple[int, ...],
+    dtype: type[np.generic],
+    fill: Callable[[int, int, npt.NDArray[Any]], None],
+) -> npt.NDArray[Any]:
+    """The sum of ``fill(j0, j1, out)`` over the chunks of ``in_chunks``: each chunk fills its
+    own zeroed ``shape`` array; they are added in chunk order (the same sums for the same
+    thread count)."""
+    partial: dict[int, npt.NDArray[Any]] = {}
+
+    def run(c: int, j0: int, j1: int) -> None:
+        partial[c] = np.zeros(shape, dtype=dtype)
+        fill(j0, j1, partial[c])
+
+    n_chunks = in_chunks(n_items, run)
+    total = np.zeros(shape, dtype=dtype)
+    for c in range(n_chunks):
+        total += partial[c]
+    return total
 
 
 def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -301,17 +323,11 @@ def window_counts(
     n_cols = _N_BASE + 2 * sma_w.size + 3 * hl_w.size
     if n_dates == 0 or n_tickers == 0:
         return np.zeros((n_dates, n_cols), dtype=np.int64)
-    partial: dict[int, npt.NDArray[np.int64]] = {}
 
-    def run(c: int, j0: int, j1: int) -> None:
-        out = partial[c] = np.zeros((n_dates, n_cols), dtype=np.int64)
+    def fill(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
         _counts_chunk(close_t, high_t, low_t, member_t, use_member, sma_w, hl_w, j0, j1, out)
 
-    n_chunks = in_chunks(n_tickers, run)
-    total = np.zeros((n_dates, n_cols), dtype=np.int64)
-    for c in range(n_chunks):
-        total += partial[c]
-    return total
+    return chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
 
 
 def warm_compile() -> None:

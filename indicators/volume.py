@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from indicators.kernels import _frozen, _ticker_major, in_chunks
+from indicators.kernels import _frozen, _ticker_major, chunk_sums
 
 VOLUME_COLUMNS: tuple[str, ...] = (
     "up_volume",
@@ -92,7 +92,7 @@ def _volume_chunk(
     out: npt.NDArray[np.float64],
 ) -> None:
     """Add tickers ``j0``..``j1 - 1`` of ticker-major (tickers × sessions) arrays to ``out``;
-    one chunk of ``indicators.kernels.in_chunks``."""
+    one chunk of ``indicators.kernels.chunk_sums``."""
     for j in range(j0, j1):
         m = member[j] if use_member else member[0]
         _volume_one(close[j], volume[j], m, use_member, out)
@@ -124,17 +124,11 @@ def volume_counts(
     n_tickers, n_dates = close_t.shape
     if n_dates == 0 or n_tickers == 0:
         return np.zeros((n_dates, _N_VOL), dtype=np.float64)
-    partial: dict[int, npt.NDArray[np.float64]] = {}
 
-    def run(c: int, j0: int, j1: int) -> None:
-        out = partial[c] = np.zeros((n_dates, _N_VOL), dtype=np.float64)
+    def fill(j0: int, j1: int, out: npt.NDArray[np.float64]) -> None:
         _volume_chunk(close_t, volume_t, member_t, use_member, j0, j1, out)
 
-    n_chunks = in_chunks(n_tickers, run)
-    total = np.zeros((n_dates, _N_VOL), dtype=np.float64)
-    for c in range(n_chunks):  # in chunk order: the same sums for the same thread count
-        total += partial[c]
-    return total
+    return chunk_sums(n_tickers, (n_dates, _N_VOL), np.float64, fill)
 
 
 def volume_from_counts(counts: pd.DataFrame) -> pd.DataFrame:

@@ -85,6 +85,7 @@ class PageHooks:
     refresh_start: str
     refresh_status: str
     message_figure: Callable[[str], Any]
+    """A message chart as the plain dict Dash sends (built once per refused response)."""
 
 
 @dataclass
@@ -177,8 +178,7 @@ def on_callback_error(exc: Exception) -> Any:
     def value(spec: Any) -> Any:
         if isinstance(spec, dict) and spec.get("property") == "figure":
             if not figure:
-                drawn = page.message_figure(exc.message)
-                figure.append(drawn.to_plotly_json() if hasattr(drawn, "to_plotly_json") else drawn)
+                figure.append(page.message_figure(exc.message))
             return figure[0]
         if isinstance(spec, dict) and spec.get("id") == page.notices:
             return notice(exc.message)

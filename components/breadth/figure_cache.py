@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from components.breadth import views
+from components.style import plain_figure
 from components.url.fields import ViewState
 from service.breadth import BreadthService
 
@@ -33,7 +34,9 @@ sets): a new fast or slow window rebuilds the panels, not the volume chart (test
 building the figures of views that differ in the other fields)."""
 
 
-def _view_key(state: ViewState, name: str = "") -> str:
+def view_key(state: ViewState, name: str = "") -> str:
+    """The memo key of figure ``name`` for ``state``: the fields of ``FIELDS_OF[name]``, else
+    every field but the window sets (except for the window-set charts themselves)."""
     items = dataclasses.asdict(state)
     if name in FIELDS_OF:
         items = {k: items[k] for k in FIELDS_OF[name]}
@@ -43,33 +46,27 @@ def _view_key(state: ViewState, name: str = "") -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-def _plain(fig: Any) -> Any:
-    """A go.Figure as the dict Dash sends; anything else as it is."""
-    return fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
-
-
 def cached_panels(svc: BreadthService, state: ViewState) -> views.BreadthPanels:
     """``views.breadth_panels`` with its figures memoized (same data version, same view)."""
 
     def build() -> views.BreadthPanels:
         p = views.breadth_panels(svc, state)
-        return views.BreadthPanels(
-            _plain(p.participation), _plain(p.highs_lows), _plain(p.advance_decline)
-        )
+        figures = (p.participation, p.highs_lows, p.advance_decline)
+        return views.BreadthPanels(*(plain_figure(f) for f in figures))
 
-    return svc.memo("panels", _view_key(state), build)
+    return svc.memo("panels", view_key(state), build)
 
 
 def cached_benchmark(svc: BreadthService, state: ViewState) -> Any:
     """``views.benchmark`` memoized like ``cached_panels``."""
     name = "benchmark-fig"
-    return svc.memo(name, _view_key(state, name), lambda: _plain(views.benchmark(svc, state)))
+    return svc.memo(name, view_key(state, name), lambda: plain_figure(views.benchmark(svc, state)))
 
 
 def cached_volume(svc: BreadthService, state: ViewState) -> Any:
     """``views.volume`` memoized like ``cached_panels``."""
     name = "volume-fig"
-    return svc.memo(name, _view_key(state, name), lambda: _plain(views.volume(svc, state)))
+    return svc.memo(name, view_key(state, name), lambda: plain_figure(views.volume(svc, state)))
 
 
 def cached_rotation(
@@ -81,9 +78,9 @@ def cached_rotation(
 
     def build() -> views.RotationPanel:
         r = views.rotation(svc, state)
-        return views.RotationPanel(_plain(r.figure), r.table, list(r.notices))
+        return views.RotationPanel(plain_figure(r.figure), r.table, list(r.notices))
 
-    return svc.memo("rotation-fig", _view_key(state, "rotation-fig"), build)
+    return svc.memo("rotation-fig", view_key(state, "rotation-fig"), build)
 
 
 def cached_figure(
@@ -91,4 +88,4 @@ def cached_figure(
 ) -> Any:
     """A window-set chart's figure (``build()``), memoized per data version and the fields
     of ``FIELDS_OF[name]``."""
-    return svc.memo(name, _view_key(state, name), lambda: _plain(build()))
+    return svc.memo(name, view_key(state, name), lambda: plain_figure(build()))

@@ -55,47 +55,33 @@ Marks = dict[str, tuple[pd.DatetimeIndex, list[str]]]
 """kind -> (first session of each flagged run, its hover text)."""
 
 
-def divergence_runs(frame: pd.DataFrame | None, *, ticker: str, window: int, trail: int) -> Marks:
-    """Each kind's marks of ``frame`` (``service.divergences.divergence_frame``; None: marks
-    off, no marks): computed once, drawn on several charts."""
+def divergence_runs(frame: pd.DataFrame, *, ticker: str, window: int, trail: int) -> Marks:
+    """Each kind's marks of ``frame`` (``service.divergences.divergence_frame``): computed
+    once per view, drawn on both charts."""
     out: Marks = {}
     for kind, *_ in KINDS:
-        found = runs(frame[kind]) if frame is not None else []
+        found = runs(frame[kind])
         firsts = [first for first, _ in found]
-        rows = frame.iloc[firsts].to_dict("records") if frame is not None and firsts else []
+        rows = frame.iloc[firsts].to_dict("records")
         texts = []
         for (first, last), row in zip(found, rows, strict=True):
             n = last - first + 1
             run = f"run of {n} session{'s' if n > 1 else ''}" + (
-                f" to {_day(frame.index[last])}" if n > 1 and frame is not None else ""
+                f" to {_day(frame.index[last])}" if n > 1 else ""
             )
             texts.append(f"{_explain(row, kind, ticker, window, trail)}<br>{run}")
-        index = frame.index[firsts] if frame is not None else []
-        out[kind] = (pd.DatetimeIndex(index), texts)
+        out[kind] = (pd.DatetimeIndex(frame.index[firsts]), texts)
     return out
 
 
-def divergence_traces(
-    frame: pd.DataFrame | None,
-    y: pd.Series | None,
-    *,
-    ticker: str,
-    window: int,
-    trail: int,
-    marks: Marks | None = None,
-) -> list[go.Scatter]:
+def divergence_traces(marks: Marks | None, y: pd.Series) -> list[go.Scatter]:
     """[bearish, bullish] marker traces at ``y`` (the chart's own series) on the first session
-    of each run of flagged sessions of ``frame`` (``service.divergences.divergence_frame``;
-    ``marks``: its ``divergence_runs``, when already computed); empty, hidden traces when
-    ``frame`` is None (marks off)."""
-    if y is None:
-        frame = None
-    if marks is None or frame is None:
-        marks = divergence_runs(frame, ticker=ticker, window=window, trail=trail)
+    of each flagged run (``divergence_runs``); empty, hidden traces when ``marks`` is None
+    (marks off)."""
     out = []
     for kind, name, symbol, colour in KINDS:
-        index, texts = marks[kind]
-        ys = y.reindex(index) if y is not None else pd.Series(dtype="float64")
+        index, texts = marks[kind] if marks is not None else (pd.DatetimeIndex([]), [])
+        ys = y.reindex(index)
         out.append(
             go.Scatter(
                 x=ms(index),
@@ -111,7 +97,7 @@ def divergence_traces(
                 text=texts,
                 hovertemplate=hover("%{text}"),
                 legendrank=1001,  # after the chart's own series
-                visible=frame is not None,
+                visible=marks is not None,
             )
         )
     return out

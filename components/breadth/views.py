@@ -305,12 +305,14 @@ def divergence_marks(svc: BreadthService, state: ViewState) -> dict[str, list[go
         breadth = svc.breadth(query(state))
     except BreadthError:
         return {}
-    shown = frame if state.div_marks else None
-    window, trail = state.slow, state.div_trail
-    marks = divergence_runs(shown, ticker=ticker, window=window, trail=trail)  # both charts'
+    marks = (
+        divergence_runs(frame, ticker=ticker, window=state.slow, trail=state.div_trail)
+        if state.div_marks
+        else None
+    )
 
     def traces(y: pd.Series) -> list[go.Scatter]:
-        return divergence_traces(shown, y, ticker=ticker, window=window, trail=trail, marks=marks)
+        return divergence_traces(marks, y)
 
     out = {"benchmark": traces(frame["benchmark_close"])}
     if not breadth.empty:

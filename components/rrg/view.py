@@ -7,8 +7,6 @@ selected date range, the tail length and daily/weekly periods are URL fields.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -17,10 +15,11 @@ import pandas as pd
 from dash import html
 from dash.development.base_component import Component
 
+from components.breadth.figure_cache import view_key
 from components.page.tables import notice_list
 from components.rrg import data as rd
 from components.rrg.figures import RRG_HEIGHT, RRG_WIDTH, rrg_figure, rrg_rows, tail_frame
-from components.style import message_figure
+from components.style import message_figure, plain_figure
 from components.url.fields import ViewState
 from data.errors import BreadthError
 from service.breadth import BreadthService
@@ -112,14 +111,12 @@ def rrg_panel(
 def cached_rrg_panel(
     svc: BreadthService, state: ViewState, *, width: int | None = None
 ) -> tuple[Any, ...]:
-    """``rrg_panel`` memoized per (data version, view, width), its figure as the plain dict
-    Dash sends: a tab switch back to the RRG, or another user's same view, costs no figure
-    build (~0.2–0.5 s of CPU: every tail is a validated trace)."""
-    raw = repr((sorted(dataclasses.asdict(state).items()), width))
-    key = hashlib.sha1(raw.encode()).hexdigest()[:16]
+    """``rrg_panel`` memoized per (data version, view but its window sets, width), its figure
+    as the plain dict Dash sends: a tab switch back to the RRG, or another user's same view,
+    costs no figure build (~0.2–0.5 s of CPU: every tail is a validated trace)."""
 
     def build() -> tuple[Any, ...]:
         fig, *rest = rrg_panel(svc, state, width=width)
-        return (fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig, *rest)
+        return (plain_figure(fig), *rest)
 
-    return svc.memo("rrg-panel", key, build)
+    return svc.memo("rrg-panel", f"{view_key(state, 'rrg-panel')}:{width}", build)

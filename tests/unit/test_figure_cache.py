@@ -42,7 +42,8 @@ def test_figcache002_a_figure_depends_only_on_its_key_fields(tmp_path: Path) -> 
     import json
 
     from components.breadth import views, views_windows
-    from components.breadth.figure_cache import FIELDS_OF, _plain, cached_volume
+    from components.breadth.figure_cache import FIELDS_OF, cached_volume
+    from components.style import plain_figure as _plain
 
     store = Store(tmp_path / "s")
     load_demo(store, seed=4, n_tickers=150, years=3)
