@@ -8,7 +8,8 @@ declarations (``components.url.query``, ``components.url.sync``); the field's po
 the class is its position in the query string.
 
 Adding a URL field: one ``field(default=..., metadata=url(...))`` here (plus its control in
-a tab's layout); its parser and serialiser come from ``components.url.values``.
+a tab's layout); its parser and serialiser come from ``components.url.values``, ``url``,
+``Control`` and the usual control displays from ``components.url.spec``.
 Pure: no Dash, no data.
 """
 
@@ -21,13 +22,25 @@ from typing import Any
 
 from components.ids import Ids
 from components.tabs import TABS
+from components.url.spec import (
+    PAGE,
+    TAB_SELECTOR,
+    URL,
+    Control,
+    UrlField,
+    shown_day,
+    shown_ints,
+    shown_list,
+    shown_optional,
+    shown_words,
+    url,
+)
 from components.url.values import (
     DEFAULT_WINDOWS,
     FREQS,
     HL_WEEK_CHOICES,
     SECTOR_WINDOWS,
     Choices,
-    Parse,
     parse_between,
     parse_count,
     parse_day,
@@ -50,14 +63,8 @@ from components.url.values import (
     text_ints,
     text_iso,
     text_num,
-    text_str,
     text_words,
 )
-
-PAGE = "page"
-"""``UrlField.tab`` of the header's controls (universe, dates, windows, options)."""
-TAB_SELECTOR = "tabs"
-"""``UrlField.tab`` of the active-tab field itself."""
 
 DEFAULT_FAST, DEFAULT_SLOW = 50, 200
 DEFAULT_TAIL = 8
@@ -73,30 +80,6 @@ def _tab(raw: str, _: Choices) -> str:
     if raw not in TABS:
         raise ValueError(f"expected one of {', '.join(TABS)}")
     return raw
-
-
-def _shown(value: Any, _: ViewState, __: Choices) -> Any:
-    return value
-
-
-def _shown_day(value: Any, _: ViewState, __: Choices) -> str | None:
-    return value.isoformat() if isinstance(value, date) else None
-
-
-def _shown_optional(value: Any, _: ViewState, __: Choices) -> Any:
-    return value or None
-
-
-def _shown_ints(value: Any, _: ViewState, __: Choices) -> str:
-    return ", ".join(str(v) for v in value)
-
-
-def _shown_list(value: Any, _: ViewState, __: Choices) -> list[int]:
-    return list(value)
-
-
-def _shown_words(on: str, off: str) -> Callable[[Any, ViewState, Choices], str]:
-    return lambda value, _, __: on if value else off
 
 
 def preferred(names: tuple[str, ...], preference: tuple[str, ...], fallback: str = "") -> str:
@@ -133,56 +116,6 @@ def _asof_shown(value: Any, _: ViewState, choices: Choices) -> str | None:
     return day.isoformat() if day else None
 
 
-# -- declarations --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Control:
-    """The page control a URL field syncs with.
-
-    ``show``: what the control displays for a state (field value, whole state, choices);
-    ``raw``: a control value as URL text (None: leave the key out).
-    """
-
-    id: Ids
-    prop: str = "value"
-    show: Callable[[Any, ViewState, Choices], Any] = _shown
-    raw: Callable[[Any, Choices], str | None] = raw_text
-
-
-@dataclass(frozen=True)
-class UrlField:
-    """One URL field: key, parser, serialiser, tab and control (see the module docstring).
-
-    ``always``: the query carries it even at its default (the header's main settings);
-    otherwise it is left out while it holds the ``ViewState`` default.
-    """
-
-    key: str
-    parse: Parse
-    text: Callable[[Any], str]
-    tab: str
-    control: Control | None = None
-    always: bool = False
-    omit_if: str = ""
-    """Left out of the query while this other field is set (start/end under a preset)."""
-
-
-URL = "url"
-
-
-def url(
-    key: str,
-    parse: Parse,
-    *,
-    tab: str,
-    text: Callable[[Any], str] = text_str,
-    control: Control | None = None,
-    always: bool = False,
-    omit_if: str = "",
-) -> dict[str, UrlField]:
-    """The metadata of a ``ViewState`` field that is a URL field."""
-    return {URL: UrlField(key, parse, text, tab, control, always, omit_if)}
-
-
 @dataclass(frozen=True, kw_only=True)
 class ViewState:
     """Everything the page shows depends on this (and on the data version).
@@ -203,7 +136,7 @@ class ViewState:
             "cmp",
             parse_universe(True),
             tab=PAGE,
-            control=Control(Ids.COMPARE, show=_shown_optional, raw=raw_optional),
+            control=Control(Ids.COMPARE, show=shown_optional, raw=raw_optional),
         ),
     )
     preset: str = field(
@@ -219,7 +152,7 @@ class ViewState:
             parse_day,
             tab=PAGE,
             text=text_iso,
-            control=Control(Ids.DATES, "start_date", show=_shown_day, raw=raw_day),
+            control=Control(Ids.DATES, "start_date", show=shown_day, raw=raw_day),
             omit_if="preset",
         ),
     )
@@ -230,7 +163,7 @@ class ViewState:
             parse_day,
             tab=PAGE,
             text=text_iso,
-            control=Control(Ids.DATES, "end_date", show=_shown_day, raw=raw_day),
+            control=Control(Ids.DATES, "end_date", show=shown_day, raw=raw_day),
             omit_if="preset",
         ),
     )
@@ -250,7 +183,7 @@ class ViewState:
             tab=PAGE,
             always=True,
             text=text_words("intraday", "close"),
-            control=Control(Ids.HIGHS, show=_shown_words("intraday", "close")),
+            control=Control(Ids.HIGHS, show=shown_words("intraday", "close")),
         ),
     )
     ratio_adjusted: bool = field(
@@ -261,7 +194,7 @@ class ViewState:
             tab=PAGE,
             always=True,
             text=text_words("ratio", "classic"),
-            control=Control(Ids.MCCLELLAN, show=_shown_words("ratio", "classic")),
+            control=Control(Ids.MCCLELLAN, show=shown_words("ratio", "classic")),
         ),
     )
     # issue #15: the windows of "Participation across windows" and "New highs − new lows"
@@ -272,7 +205,7 @@ class ViewState:
             parse_windows,
             tab=PAGE,
             text=text_ints,
-            control=Control(Ids.MA_WINDOWS, show=_shown_ints, raw=raw_ints),
+            control=Control(Ids.MA_WINDOWS, show=shown_ints, raw=raw_ints),
         ),
     )
     hl_weeks: tuple[int, ...] = field(
@@ -282,7 +215,7 @@ class ViewState:
             parse_weeks,
             tab=PAGE,
             text=text_ints,
-            control=Control(Ids.HL_WEEKS, show=_shown_list, raw=raw_ints),
+            control=Control(Ids.HL_WEEKS, show=shown_list, raw=raw_ints),
         ),
     )
     # the tabs

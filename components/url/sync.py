@@ -36,7 +36,7 @@ from components.context import get_service
 from components.ids import Ids
 from components.page.tables import notice_list
 from components.rrg.view import end_of, slider_config
-from components.url.fields import BY_KEY, FIELDS, PAGE, Control, ViewState
+from components.url.fields import BY_KEY, FIELDS, ViewState
 from components.url.query import (
     controls_query,
     edited_query,
@@ -47,6 +47,7 @@ from components.url.query import (
     to_store,
     zoomed,
 )
+from components.url.spec import PAGE, Control
 from components.url.values import PRESETS, Choices
 from service.note import NOTE_DATE
 
