@@ -278,11 +278,18 @@ def test_ax004_one_hover_date_names_every_series_on_every_date_chart(
 
     open_at(dash_duo, tabs_app, "?cmp=sim-small")
     wait_for(lambda: all_drawn(dash_duo), timeout=30)
+    # every page-load callback answered: a figure or Patch landing after the hover redraws
+    # its chart and clears that chart's hover layer (as it would under a user's mouse)
+    wait_for(lambda: not dash_duo.find_elements('[data-dash-is-loading="true"]'), timeout=30)
     plot = dash_duo.find_element(f"#{Ids.PARTICIPATION} .nsewdrag")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
-    ActionChains(dash_duo.driver).move_to_element_with_offset(plot, 40, 10).perform()
+    moves = iter(range(10_000))
 
     def shown() -> dict[str, list[str]] | None:
+        # hover (again, a pixel lower: the same date) until every chart shows the date
+        ActionChains(dash_duo.driver).move_to_element_with_offset(
+            plot, 40, 10 + next(moves) % 2
+        ).perform()
         got = {h["id"]: h["texts"] for h in dash_duo.driver.execute_script(HOVER_JS)}
         return got if all(got.get(str(g)) for g in LINKED_GRAPHS) else None
 
