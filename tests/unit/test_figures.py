@@ -273,3 +273,24 @@ def test_fig030_hover_counts_travel_as_small_integers(breadth: pd.DataFrame) -> 
     assert custom.dtype == np.uint16
     want = breadth["new_highs_52w"].fillna(0).to_numpy()
     assert np.array_equal(custom, want)
+
+
+def test_fig031_participation_hover_data_is_whole_numbers_with_nan_kept(
+    breadth: pd.DataFrame, context: pd.DataFrame
+) -> None:
+    """The slow series' hover data (percentile, members with data, members, eligible) are the
+    whole numbers its ``.0f`` hover shows: the percentile rounded halves up, NaN where it is
+    not defined yet (shown as such, not as a 0th percentile)."""
+    fig = figs.participation_figure(
+        breadth, context, _long_run(breadth), fast=20, slow=100, start=START, end=END
+    )
+    slow = next(t for t in fig.data if t.name == "% above 100-day avg")
+    custom = np.asarray(slow.customdata)
+    assert custom.dtype == np.float32 and custom.shape == (len(breadth), 4)
+    pct = context["percentile"].to_numpy()
+    undefined = np.isnan(pct)
+    assert 0 < undefined.sum() < len(pct)  # the fixture has both
+    assert np.isnan(custom[undefined, 0]).all()
+    assert np.array_equal(custom[~undefined, 0], np.floor(pct[~undefined] + 0.5))
+    for col, name in ((1, "members_with_data"), (2, "members"), (3, "eligible_100dma")):
+        assert np.array_equal(custom[:, col], breadth[name].to_numpy(dtype="float32")), name
