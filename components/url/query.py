@@ -188,13 +188,18 @@ def keep_tab_fields(state: ViewState, current: ViewState, choices: Choices) -> V
 
 
 def to_store(state: ViewState, names: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """JSON-ready form of ``state`` (or of its fields ``names``) for a dcc.Store."""
+    """JSON-ready form of ``state`` (or of its fields ``names``) for a dcc.Store: dates as
+    ISO text, window sets as lists, so that it equals what the store gives back (the URL
+    sync compares them to write a store only when it changed)."""
     data = asdict(state)
-    return {
-        name: value.isoformat() if isinstance(value, date) else value
-        for name, value in data.items()
-        if names is None or name in names
-    }
+    return {name: _plain(value) for name, value in data.items() if names is None or name in names}
+
+
+def _plain(value: Any) -> Any:
+    """A state field's value as JSON gives it back."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
 
 
 def from_store(data: dict[str, Any] | None) -> ViewState:

@@ -29,6 +29,27 @@ return {traces: gd.data.length,
 """
 
 
+RECORD_JS = """
+var id = arguments[0], send = window.fetch;
+window.__answers = [];
+window.fetch = function (url, opts) {
+  var out = '';
+  try { out = JSON.parse(opts.body).output; } catch (e) { /* not a callback */ }
+  return send(url, opts).then(function (resp) {
+    return resp.clone().text().then(function (text) {
+      var figure = false;
+      try { figure = !!(JSON.parse(text).response[id] || {}).figure; }
+      catch (e) { /* 204: nothing sent */ }
+      window.__answers.push([out, figure]);
+      return resp;
+    });
+  });
+};
+"""
+"""Records each callback's outputs and whether its answer carried the figure of the graph
+``arguments[0]`` (``window.__answers``)."""
+
+
 @pytest.fixture(scope="module")
 def tabs_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small simulated market of the brief (seed 1, 300 tickers × 4 years)."""
@@ -163,6 +184,10 @@ def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
     }
     anchors = {"rrg": Ids.RRG, "claims": Ids.CLAIM_TABLE, "analogs": Ids.ANALOG_FORWARD}
     labels = {"rrg": "Rotation (RRG)", "claims": "Claim check", "analogs": "Analogs"}
+    wait_for(ready["rrg"])
+    wait_for(lambda: not dash_duo.find_elements('[data-dash-is-loading="true"]'), timeout=30)
+    # from here on, every callback's answer is recorded
+    dash_duo.driver.execute_script(RECORD_JS, str(Ids.PARTICIPATION))
     for width, height, name in ((1440, 900, "desktop"), (390, 844, "mobile")):
         dash_duo.driver.set_window_size(max(width, 500), height)
         dash_duo.driver.execute_cdp_cmd(
@@ -184,6 +209,12 @@ def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
                 " - document.documentElement.clientWidth;"
             )
             assert overflow <= 1, f"horizontal overflow of {overflow}px on {tab} at {width}px"
+    # a tab click sends the Breadth charts again to nobody: the view did not change (the URL
+    # sync once rewrote the view store on every tab click, and 1 MB of figures came back)
+    answers = dash_duo.driver.execute_script("return window.__answers")
+    assert any("chart-rrg.figure" in out for out, _ in answers), answers
+    resent = [out[:60] for out, figure in answers if figure]
+    assert not resent, resent
 
 
 @pytest.fixture(scope="module")

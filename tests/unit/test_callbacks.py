@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from collections.abc import Callable, Iterator
 from contextvars import copy_context
 from datetime import date
@@ -117,9 +118,23 @@ def test_cb004_preset_keeps_other_controls(app: Dash) -> None:
 
 
 def test_cb005_unchanged_stores_are_not_rewritten(app: Dash) -> None:
-    first = sync(app, "?u=sim-large")
-    again = sync(app, "?u=sim-large", view=first[VIEW_OUT], rng=first[RANGE_OUT])
+    """The stores as the browser hands them back (JSON: the window sets are lists) are not
+    rewritten: a rewrite fires every view's callbacks (a tab click once resent and redrew
+    every Breadth chart, 1 MB, because (20, 50, 200) != [20, 50, 200])."""
+    from components.url.sync import BUTTONS, TAB_CONTROLS, sync_url
+
+    first = sync(app, "?u=sim-large&hw=4,52&mw=20,200")
+    view, rng = (json.loads(json.dumps(first[i])) for i in (VIEW_OUT, RANGE_OUT))
+    assert view["windows"] == [20, 200] and view["hl_weeks"] == [4, 52]
+    again = sync(app, "?u=sim-large&hw=4,52&mw=20,200", view=view, rng=rng)
     assert again[VIEW_OUT] is no_update and again[RANGE_OUT] is no_update
+    # the whole state (the tabs' store) likewise
+    raw = ("sim-large", None, None, None, 50, 200, "intraday", "classic", "20, 200", [4, 52])
+    tabs = [None] * len(TAB_CONTROLS) + [None] + [0] * len(BUTTONS)
+    stored = json.loads(json.dumps(first[-1]))
+    args = ("?u=sim-large&hw=4,52&mw=20,200", *raw, [0] * 7, *tabs, None, [], None)
+    out = run(app, sync_url, ["."], *args, view, rng, stored)
+    assert out[VIEW_OUT] is no_update and out[-1] is no_update
 
 
 def test_cb005b_a_control_already_showing_the_value_is_not_written(app: Dash) -> None:
@@ -441,7 +456,7 @@ def test_cb015_window_set_controls_write_mw_and_hw(app: Dash) -> None:
     out = sync(app, "?u=sim-large", f"{Ids.MA_WINDOWS}.value", raw)
     assert "&mw=20,100&hw=4,52" in out[0]
     assert out[9:11] == ("20, 100", [4, 52])  # the controls show the canonical sets
-    assert out[VIEW_OUT]["windows"] == (20, 100) and out[VIEW_OUT]["hl_weeks"] == (4, 52)
+    assert out[VIEW_OUT]["windows"] == [20, 100] and out[VIEW_OUT]["hl_weeks"] == [4, 52]
     back = sync(app, str(out[0]))
     assert back[9:11] == ("20, 100", [4, 52]) and back[NOTICE_OUT] is None
     bad = (*raw[:8], "2, 20", [4])
