@@ -5,7 +5,9 @@ browser loads the page to warm the server's caches; then a fresh browser profile
 cached in the browser) loads it: navigation to every visible chart drawn, and the bytes it
 transferred (Performance API ``transferSize``: the page, its scripts and styles, and the
 ``/_dash-update-component`` responses). The RRG tab: a fresh load of the page, then a click
-on the tab until its chart is drawn (server cache warm).
+on the tab, once the page is idle, until its chart is drawn (server cache warm), timed in
+the page from the click event to the first frame with the chart drawn (WebDriver's own
+latency, 0.05-0.3 s on a busy page, shown beside it).
 
 T7: ``components.report.export.export_report`` of the Breadth tab with PNGs (kaleido), in
 process against a warm service, as the page's report button runs it in a serving worker:
@@ -35,25 +37,49 @@ const sum = (xs) => xs.reduce((a, e) => a + (e.transferSize || 0), 0);
 return [sum([nav]) + sum(res), sum(cb), res.length];
 """
 
-RRG_DRAWN = """
-const gd = document.querySelector('#%s .js-plotly-plot');
-return !!(gd && gd._fullData && gd._fullData.length >= 10 && gd.offsetParent !== null
-          && !document.querySelector('[data-dash-is-loading="true"]'));
+RRG_WATCH = """
+var id = arguments[0];
+window.__clickAt = null; window.__rrgAt = null;
+document.addEventListener('click', function () {
+  if (window.__clickAt === null) { window.__clickAt = performance.now(); }
+}, true);
+(function poll() {
+  var gd = document.querySelector('#' + id + ' .js-plotly-plot');
+  if (window.__clickAt !== null && gd && gd._fullData && gd._fullData.length >= 10
+      && gd.offsetParent !== null && !document.querySelector('[data-dash-is-loading="true"]')) {
+    window.__rrgAt = performance.now();
+    return;
+  }
+  window.requestAnimationFrame(poll);
+})();
 """
+"""In the page: the time of the first click (capture phase) and of the first frame after it
+with the RRG drawn (>= 10 traces, visible, no callback loading)."""
+
+IDLE = """return !document.querySelector('[data-dash-is-loading="true"]');"""
 
 
-def click_rrg(driver: Any, rrg_id: str, timeout: float = 30.0) -> float:
-    """Seconds from a click on the RRG tab to its chart drawn."""
+def click_rrg(driver: Any, rrg_id: str, timeout: float = 30.0) -> tuple[float, float]:
+    """(seconds in the page from the click event on the RRG tab to the first frame with its
+    chart drawn; seconds from WebDriver's click call to Python seeing it drawn), clicked
+    once the page is idle (every callback answered, then 1 s: a reader's pause)."""
+    deadline = time.perf_counter() + timeout
+    while not driver.execute_script(IDLE):
+        if time.perf_counter() > deadline:
+            raise TimeoutError("page still loading")
+        time.sleep(0.05)
+    time.sleep(1.0)
+    driver.execute_script(RRG_WATCH, rrg_id)
     tab = next(e for e in driver.find_elements("css selector", "[role=tab]")
                if "RRG" in e.text)  # fmt: skip
     t0 = time.perf_counter()
     tab.click()
-    deadline = t0 + timeout
-    while not driver.execute_script(RRG_DRAWN % rrg_id):
+    span_js = "return window.__rrgAt === null ? null : window.__rrgAt - window.__clickAt"
+    while (span := driver.execute_script(span_js)) is None:
         if time.perf_counter() > deadline:
             raise TimeoutError("RRG chart not drawn")
         time.sleep(0.01)
-    return time.perf_counter() - t0
+    return span / 1000.0, time.perf_counter() - t0
 
 
 def page(opts: Opts) -> list[Row]:
@@ -97,10 +123,12 @@ def page(opts: Opts) -> list[Row]:
             total, callbacks, count = d.execute_script(ALL_BYTES)
             loads.append((r["drawn_s"], total, callbacks, count))
         best = min(loads)
-        rrg = []
-        for _ in range(2 if opts.quick else 3):
+        rrg, wall = [], []
+        for _ in range(3 if opts.quick else 5):
             navigate(warmer, base + "/", n)
-            rrg.append(click_rrg(warmer, str(Ids.RRG)))
+            in_page, seen = click_rrg(warmer, str(Ids.RRG))
+            rrg.append(in_page)
+            wall.append(seen)
         return [
             Row("T3", "first load to all charts drawn, warm server", best[0], "s", 1.5, "<=",
                 f"best of {len(loads)} fresh profiles; {n} charts"),
@@ -108,7 +136,8 @@ def page(opts: Opts) -> list[Row]:
                 f"{best[3]} requests, callbacks included"),
             Row("T3", "first page: callbacks transferred", best[2] / 1e3, "KB", 300.0, "<="),
             Row("T3", "RRG tab, click to chart drawn (warm)", min(rrg), "s", 0.5, "<=",
-                f"best of {len(rrg)}; first {rrg[0]:.2f} s"),
+                f"in the page, best of {len(rrg)}; median {sorted(rrg)[len(rrg) // 2]:.2f} s; "
+                f"via WebDriver {min(wall):.2f} s"),
         ]  # fmt: skip
     finally:
         for d in drivers:
