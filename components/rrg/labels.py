@@ -4,14 +4,16 @@ The figure's axes map data to pixels through its plot area (``PlotArea``: the gr
 and height less the margins, and the axis range). Each label is a box of its estimated size
 (``label_size``: characters × a generous glyph width, a line of the font's height). Labels are
 placed one at a time, most crowded head first, at the first candidate position that overlaps
-no label placed so far, no head marker, no reserved box (the quadrant names) and stays in the
-plot area; candidates ring the head at growing gaps in 16 directions, nearest first. A label
-set apart from its head gets a leader line. When nothing is free (more labels than room),
-the least overlapping candidate is taken.
+no label placed so far, no head marker, no reserved box (the quadrant names), crosses no
+tail (any series' polyline, its own included) and stays in the plot area; candidates ring
+the head at growing gaps in 16 directions, nearest first. A label set apart from its head
+gets a leader line. When nothing is free (more labels than room), the least overlapping
+candidate is taken, a tail segment crossed counting as ``TAIL_COST`` of the box's area.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +27,10 @@ GAPS: tuple[float, ...] = (1.0, 10.0, 22.0, 36.0, 52.0, 70.0, 92.0, 118.0, 150.0
 LEADER_FROM = 6.0
 """A label further than this from its head gets a leader line."""
 DIRECTIONS = 16
+TAIL_PAD = 2.0
+"""Pixels around a label's box a tail must keep clear of (the drawn spline bulges a little)."""
+TAIL_COST = 0.25
+"""What a tail segment crossing a label costs, as a share of the label box's area."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,33 @@ class Box:
             and self.x1 <= other.x1
             and self.y1 <= other.y1
         )
+
+    def crosses(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
+        """Whether the segment a-b runs through the box (Liang-Barsky clipping)."""
+        (x0, y0), (x1, y1) = a, b
+        dx, dy = x1 - x0, y1 - y0
+        lo, hi = 0.0, 1.0
+        for p, q in (
+            (-dx, x0 - self.x0),
+            (dx, self.x1 - x0),
+            (-dy, y0 - self.y0),
+            (dy, self.y1 - y0),
+        ):
+            if p == 0.0:
+                if q < 0.0:  # parallel to this edge and outside it
+                    return False
+                continue
+            t = q / p
+            if p < 0.0:
+                lo = max(lo, t)
+            else:
+                hi = min(hi, t)
+            if lo > hi:
+                return False
+        return True
+
+    def grown(self, pad: float) -> Box:
+        return Box(self.x0 - pad, self.y0 - pad, self.x1 + pad, self.y1 + pad)
 
     def nearest(self, x: float, y: float) -> tuple[float, float]:
         """The point of the box nearest to (x, y)."""
@@ -114,14 +147,48 @@ def _candidates(x: float, y: float, size: tuple[float, float]) -> list[tuple[flo
     return [centre for _, centre in sorted(out, key=lambda c: c[0])]
 
 
+CELL = 48.0
+"""Side of the grid cells (pixels) the tail segments are filed under, to test only those
+near a candidate box."""
+
+
+def _cells(box: Box) -> list[tuple[int, int]]:
+    """The grid cells the box touches."""
+    xs = range(math.floor(box.x0 / CELL), math.floor(box.x1 / CELL) + 1)
+    ys = range(math.floor(box.y0 / CELL), math.floor(box.y1 / CELL) + 1)
+    return [(i, j) for i in xs for j in ys]
+
+
+def _grid(
+    segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+) -> dict[tuple[int, int], list[int]]:
+    """Grid cell -> the segments (by position) whose bounding box touches it."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    for k, ((x0, y0), (x1, y1)) in enumerate(segments):
+        for cell in _cells(Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))):
+            grid.setdefault(cell, []).append(k)
+    return grid
+
+
 def place_labels(
     heads: Sequence[tuple[float, float]],
     sizes: Sequence[tuple[float, float]],
     area: Box,
     reserved: Sequence[Box] = (),
+    tails: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> list[Placement]:
-    """One placement per head (pixels), in the order given; see the module's docstring."""
+    """One placement per head (pixels), in the order given; ``tails``: every series' points
+    in pixels, oldest first. See the module's docstring."""
     markers = [box_at(x, y, (2 * MARKER_R, 2 * MARKER_R)) for x, y in heads]
+    segments = [(a, b) for path in tails for a, b in itertools.pairwise(path)]
+    grid = _grid(segments)
+
+    def crossed(box: Box) -> float:
+        clear = box.grown(TAIL_PAD)
+        near = set().union(*(grid.get(c, ()) for c in _cells(clear)))
+        hits = sum(1 for k in near if clear.crosses(*segments[k]))
+        return hits * TAIL_COST * (box.x1 - box.x0) * (box.y1 - box.y0)
+
     crowd = [sum(1 for (u, v) in heads if math.hypot(u - x, v - y) < 80.0) for (x, y) in heads]
     order = sorted(range(len(heads)), key=lambda i: (-crowd[i], i))
     placed: dict[int, Box] = {}
@@ -134,6 +201,9 @@ def place_labels(
             if not box.inside(area):
                 continue
             clash = sum(box.overlap(b) for b in (*placed.values(), *others, *reserved))
+            if best is not None and clash >= best[0]:
+                continue  # the tails can only add to it
+            clash += crossed(box)
             if clash == 0.0:
                 best = (0.0, box)
                 break
