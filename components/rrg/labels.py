@@ -85,6 +85,7 @@ class Box:
         return True
 
     def grown(self, pad: float) -> Box:
+        """The box with ``pad`` pixels more on every side."""
         return Box(self.x0 - pad, self.y0 - pad, self.x1 + pad, self.y1 + pad)
 
     def nearest(self, x: float, y: float) -> tuple[float, float]:
