@@ -270,19 +270,18 @@ def rrg_figure(
         showspikes=False,
     )
     area = plot_area(fig, width)
-    heads = {t: area.to_px(f["ratio"].iloc[-1], f["momentum"].iloc[-1]) for t, f in tails.items()}
-    paths = [
+    paths = [  # each tail in pixels, oldest first: its head is the last point
         [area.to_px(x, y) for x, y in zip(f["ratio"], f["momentum"], strict=True)]
         for f in tails.values()
     ]
     spots = place_labels(
-        list(heads.values()),
-        [label_size(t, LABEL_FONT) for t in heads],
+        [path[-1] for path in paths],
+        [label_size(t, LABEL_FONT) for t in tails],
         area.box,
         _quadrant_boxes(area),
         paths,
     )
-    for ticker, spot in zip(heads, spots, strict=True):
+    for ticker, spot in zip(tails, spots, strict=True):
         fig.add_trace(label_trace(ticker, colors[ticker], spot, area))
     return fig
 
