@@ -116,20 +116,26 @@ def plain_figure(fig: Any) -> Any:
     return fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
 
 
+def whole(values: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
+    """Values rounded to whole numbers as a hover's ``.0f`` shows them (halves up), NaN kept;
+    float64."""
+    return np.floor(np.asarray(values, dtype="float64") + 0.5)
+
+
 def counts(values: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
     """Whole counts (names, issues; or values a hover shows with no decimals) for hover data
     in the smallest integer type that holds them: uint16 (half of float32's bytes) up to
     65,535, int16 when some are negative, else 32-bit; halves round up, as the hover's
     ``.0f`` does. A missing value is 0: only for values missing where the trace's y is
     missing too (that point has no hover)."""
-    a = np.nan_to_num(np.asarray(values, dtype="float64"), nan=0.0)
+    a = np.nan_to_num(whole(values), nan=0.0)
     lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
     if lo >= 0:
         dtype = "uint16" if hi <= np.iinfo(np.uint16).max else "uint32"
     else:
         small = max(-lo, hi) <= np.iinfo(np.int16).max
         dtype = "int16" if small else "int32"
-    return np.floor(a + 0.5).astype(dtype)
+    return a.astype(dtype)
 
 
 def b64(values: pd.Series | np.ndarray) -> dict[str, str]:

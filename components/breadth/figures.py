@@ -35,6 +35,7 @@ from components.style import (
     line_trace,
     message_figure,
     ms,
+    whole,
     y_fit,
     y_range,
 )
@@ -120,7 +121,7 @@ def participation_figure(
     # numbers leave float32's low bytes zero, which compression removes (24 -> 16 KB brotli)
     custom = np.column_stack(
         [
-            np.floor(np.asarray(context["percentile"], dtype="float64") + 0.5),
+            whole(context["percentile"]),
             breadth["members_with_data"],
             breadth["members"],
             breadth[f"eligible_{slow}dma"],
