@@ -274,13 +274,13 @@ def test_ax004_one_hover_date_names_every_series_on_every_date_chart(
     from selenium.webdriver.common.action_chains import ActionChains
 
     from components.charts import LINKED_GRAPHS
-    from tests.browser.test_page import all_drawn
+    from tests.browser.test_page import all_drawn, idle
 
     open_at(dash_duo, tabs_app, "?cmp=sim-small")
     wait_for(lambda: all_drawn(dash_duo), timeout=30)
     # every page-load callback answered: a figure or Patch landing after the hover redraws
     # its chart and clears that chart's hover layer (as it would under a user's mouse)
-    wait_for(lambda: not dash_duo.find_elements('[data-dash-is-loading="true"]'), timeout=30)
+    wait_for(lambda: idle(dash_duo), timeout=30)
     plot = dash_duo.find_element(f"#{Ids.PARTICIPATION} .nsewdrag")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
     moves = iter(range(10_000))

@@ -61,20 +61,19 @@ def open_page(duo: Any, app: Any, query: str = "") -> None:
     if query:
         duo.driver.get(duo.server_url + "/" + query)
     wait_for(duo, lambda: all_drawn(duo), timeout=30)
-    # and every page-load callback answered (e.g. the analog shading patch): a figure that
-    # lands later would reset a zoom made before it, so interact as a user would, after load
-    # nor a chart being resized (dcc.Graph's responsive resize relayouts it: a zoom made then
-    # can reach Dash as that {autosize} relayout instead of the zoom)
-    wait_for(
-        duo,
-        lambda: (
-            not duo.driver.execute_script(
-                "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
-                " || document.querySelector('.dash-graph--pending') !== null"
-            )
-        ),
-        timeout=30,
+    wait_for(duo, lambda: idle(duo), timeout=30)
+
+
+def idle(duo: Any) -> bool:
+    """Every callback answered (e.g. the analog shading patch: a figure that lands later would
+    reset a zoom made before it, so interact as a user would, after load), and no chart being
+    resized (dcc.Graph's responsive resize relayouts it: a zoom made then can reach Dash as
+    that {autosize} relayout instead of the zoom)."""
+    busy: bool = duo.driver.execute_script(
+        "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
+        " || document.querySelector('.dash-graph--pending') !== null"
     )
+    return not busy
 
 
 def starts(duo: Any) -> set[str]:

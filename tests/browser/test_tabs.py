@@ -18,6 +18,7 @@ from components.ids import Ids
 from components.page.controls import WEEKS_GROUP
 from tests.browser.duo import start
 from tests.browser.shots import SCREENSHOTS
+from tests.browser.test_page import idle
 
 GRAPH_JS = """
 var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
@@ -185,7 +186,7 @@ def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
     anchors = {"rrg": Ids.RRG, "claims": Ids.CLAIM_TABLE, "analogs": Ids.ANALOG_FORWARD}
     labels = {"rrg": "Rotation (RRG)", "claims": "Claim check", "analogs": "Analogs"}
     wait_for(ready["rrg"])
-    wait_for(lambda: not dash_duo.find_elements('[data-dash-is-loading="true"]'), timeout=30)
+    wait_for(lambda: idle(dash_duo), timeout=30)
     # from here on, every callback's answer is recorded
     dash_duo.driver.execute_script(RECORD_JS, str(Ids.PARTICIPATION))
     for width, height, name in ((1440, 900, "desktop"), (390, 844, "mobile")):
