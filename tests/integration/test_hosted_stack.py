@@ -46,7 +46,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from bench.apptools import DashClient, free_port, wait_until
+from bench.apptools import BROKEN, DashClient, free_port, wait_until
 from bench.loadgen import OPTION_SETS, Record, _User, mixed_versions, warm_up
 
 pytestmark = pytest.mark.server
@@ -516,11 +516,14 @@ def test_stack005_flooder_gets_429_users_keep_p95_redis_under_maxmemory(stack: S
 
 
 def _open(stack: Stack, search: str, ip: str) -> int:
-    """One page's two initial callbacks through nginx; the status of the worst."""
+    """One page's two initial callbacks through nginx; the status of the worst (599: a request
+    failed or its answer was cut short, e.g. an empty /_dash-dependencies body or a callback
+    answer that is not JSON from a worker killed after it had sent the headers)."""
     try:
         c = dash_from(stack.base, ip, search, timeout=30)
-        return max(c.fire(SYNC).status, c.fire(CHARTS).status)
-    except (RuntimeError, requests.RequestException):
+        got = [c.fire(SYNC).status, c.fire(CHARTS).status]
+        return 599 if BROKEN in got else max(got)
+    except (RuntimeError, ValueError, requests.RequestException):
         return 599
 
 
