@@ -104,6 +104,16 @@ def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, WhereInFile]:
     return table, where
 
 
+def _plainly_valid(values: np.ndarray, name: str) -> bool:
+    """True when the smallest and largest value (NaN skipped) already pass every check of
+    _check_values: two reductions instead of a mask per check on the whole column."""
+    if not values.size:
+        return False
+    lo, hi = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN only when all are NaN
+    floor = 0.0 if name == "volume" else FLOAT32_TINY  # a float64 >= tiny stays >= as float32
+    return bool(lo >= floor and hi <= MAX_VALUE)
+
+
 def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
@@ -118,14 +128,17 @@ def _no_ticker_hint(where: WhereInFile) -> str:
 
 
 def _numbers(col: pa.ChunkedArray, name: str, where: WhereInFile, wide: bool = False) -> np.ndarray:
-    """A numeric column as float64 (empty cells NaN); every value finite and at most
-    MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
+    """A numeric column as float64, or float32 when it is stored so (empty cells NaN); every
+    value finite and at most MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
     if (
         pa.types.is_integer(col.type)
         or pa.types.is_floating(col.type)
         or (pa.types.is_decimal(col.type) or pa.types.is_boolean(col.type))
     ):
-        values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        if col.type == pa.float32():  # kept as is (the store's type): half the memory
+            values = col.to_numpy()
+        else:
+            values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     else:
         raw = col.cast(pa.string()).to_pandas()
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -143,6 +156,8 @@ def _numbers(col: pa.ChunkedArray, name: str, where: WhereInFile, wide: bool = F
 
 def _check_values(values: np.ndarray, name: str, where: WhereInFile, note: str = "") -> None:
     """Finite, at most MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
+    if _plainly_valid(values, name):
+        return
     nan = np.isnan(values)
     checks = [
         (np.isinf(values), "not a finite number"),
@@ -172,28 +187,76 @@ def _codes(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(present) + lo, position[days - lo]
 
 
+class _AtFirstRow(WhereInFile):
+    """Where a message about one distinct value points: its first row in the file."""
+
+    def __init__(self, where: WhereInFile, codes: np.ndarray) -> None:
+        super().__init__(where.path, where.csv)
+        self.header, self.where, self.codes = where.header, where, codes
+
+    def error(self, msg: str, row: int | None = None, column: str | None = None) -> InputError:
+        first = None if row is None else _first_bad(self.codes == row)
+        return self.where.error(msg, first, column)
+
+
+def _day_codes(
+    col: pa.ChunkedArray, where: WhereInFile, dates: Dates
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct session days (int64 days since 1970-01-01) and each row's position
+    among them. A date or timestamp column is checked once per distinct value (a 56 M-row
+    file has a few thousand), each message pointing at the value's first row."""
+    if not (pa.types.is_timestamp(col.type) or pa.types.is_date(col.type)):
+        return _codes(session_days(col, where, *dates))
+    enc = pc.dictionary_encode(col).unify_dictionaries().combine_chunks()
+    if enc.null_count:
+        raise where.error("empty date", _first_bad(enc.is_null().to_numpy(False)), "date")
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    distinct = session_days(pa.chunked_array([enc.dictionary]), _AtFirstRow(where, codes), *dates)
+    days, rank = _codes(distinct)
+    return days, rank.astype(np.int32)[codes]
+
+
 def _tickers(col: pa.ChunkedArray, where: WhereInFile) -> tuple[list[str], np.ndarray]:
-    """Normalized sorted ticker names and each row's code."""
-    enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
+    """Normalized sorted ticker names and each row's code (int32). A dictionary column (how
+    Parquet writers often store tickers) is used as it is: no string per row is made."""
+    if pa.types.is_dictionary(col.type):
+        enc = col.unify_dictionaries().combine_chunks()
+        raw = enc.dictionary.cast(pa.string()).to_pylist()
+    else:
+        enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
+        raw = enc.dictionary.to_pylist()
     if enc.null_count:
         raise where.error("empty ticker", _first_bad(enc.is_null().to_numpy(False)), "ticker")
-    raw = enc.dictionary.to_pylist()
     codes = enc.indices.to_numpy(zero_copy_only=False)
-    names = []
+    used = np.zeros(len(raw), dtype=bool)
+    used[codes] = True  # a dictionary may hold values no row uses
+    names: list[str] = []
     for k, text in enumerate(raw):
+        if not used[k]:
+            names.append("")
+            continue
+        if text is None:
+            raise where.error("empty ticker", _first_bad(codes == k), "ticker")
         try:
             names.append(normalize_ticker(text))
         except InputError as exc:
             raise where.error(str(exc), _first_bad(codes == k), "ticker") from None
-    unique = sorted(set(names))
+    unique = sorted({n for n, u in zip(names, used, strict=True) if u})
     remap = np.searchsorted(np.array(unique, dtype=object), np.array(names, dtype=object))
-    return unique, remap[codes]
+    return unique, remap.astype(np.int32)[codes]
 
 
-def _check_duplicates(key: np.ndarray, cols: dict[str, np.ndarray], where: WhereInFile) -> None:
-    counts = np.bincount(key)
-    if not (counts > 1).any():
+def _check_duplicates(
+    key: np.ndarray, n_keys: int, cols: dict[str, np.ndarray], where: WhereInFile
+) -> None:
+    """Refuse two rows with one key (0 <= key < n_keys) and different values; the same
+    values twice pass. One mark per key finds whether any key repeats at all."""
+    seen = np.zeros(n_keys, dtype=bool)
+    seen[key] = True
+    if np.count_nonzero(seen) == len(key):
         return
+    del seen
+    counts = np.bincount(key)
     rows = np.flatnonzero(counts[key] > 1)
     frame = pd.DataFrame({"key": key[rows], "row": rows, **{c: v[rows] for c, v in cols.items()}})
     for _, group in frame.groupby("key", sort=False):
@@ -250,7 +313,7 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     has_ohl = names & {"open", "high", "low"}
     if has_ohl and "adj_close" in names and "close" not in names:
         raise where.error("missing column 'close' (needed to scale open/high/low by adj_close)")
-    days = session_days(table.column("date"), where, *dates)
+    uniq_days, dcode = _day_codes(table.column("date"), where, dates)
     tickers, tcode = _tickers(table.column("ticker"), where)
     cols = {c: _numbers(table.column(c), c, where) for c in (*PRICE_COLS, "volume") if c in names}
     info = _kinds(table.column("kind"), tickers, tcode, where) if "kind" in names else None
@@ -261,27 +324,33 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
             raise where.error(f"high {cols['high'][i]:g} < low {cols['low'][i]:g}", i, "high")
     if "adj_close" in cols:
         if "close" in cols:
-            factor = cols["adj_close"] / cols["close"]
+            factor = cols["adj_close"].astype(np.float64) / cols["close"]
             for c in ("open", "high", "low"):
                 if c in cols:
                     cols[c] = cols[c] * factor
                     _check_values(cols[c], c, where, " after scaling by adj_close/close")
         cols["close"] = cols.pop("adj_close")
-    uniq_days, dcode = _codes(days)
-    key = dcode.astype(np.int64) * len(tickers) + tcode
-    _check_duplicates(key, cols, where)
+    n_days, n_tickers = len(uniq_days), len(tickers)
+    key = tcode.astype(np.int64)  # ticker-major cells: pandas' block layout, no copy below
+    key *= n_days
+    key += dcode
+    del tcode, dcode
+    _check_duplicates(key, n_days * n_tickers, cols, where)
     index = pd.DatetimeIndex(
         uniq_days.astype("datetime64[D]").astype("datetime64[ns]"), name="date"
     )
     panels: dict[str, pd.DataFrame] = {}
-    for c, values in cols.items():
+    for c in list(cols):
+        values = cols.pop(c)  # dropped once stored: one column and its panel at a time
         dtype = np.float64 if c == "volume" else np.float32
-        flat = np.full(len(uniq_days) * len(tickers), np.nan, dtype=dtype)
+        flat = np.full(n_days * n_tickers, np.nan, dtype=dtype)
         flat[key] = values
+        del values
         panels[c] = pd.DataFrame(
-            flat.reshape(len(uniq_days), len(tickers)),
+            flat.reshape(n_tickers, n_days).T,
             index=index,
             columns=pd.Index(tickers, name="ticker"),
+            copy=False,
         )
     return PriceFile(Prices(**panels), info)
 
@@ -307,7 +376,7 @@ def _wide(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     values = np.column_stack([columns[t] for t in tickers])
     uniq_days, dcode = _codes(days)
     if len(uniq_days) < len(days):
-        _check_duplicates(dcode, {t: columns[t] for t in tickers}, where)
+        _check_duplicates(dcode, len(uniq_days), {t: columns[t] for t in tickers}, where)
     close = np.full((len(uniq_days), len(tickers)), np.nan, dtype=np.float32)
     close[dcode] = values
     index = pd.DatetimeIndex(

@@ -127,8 +127,10 @@ class Store:
         hi_i = index.searchsorted(pd.Timestamp(end), side="right") if end else len(index)
         out: dict[str, pd.DataFrame | None] = {f: None for f in ("open", "high", "low", "volume")}
         for f in want:
-            values = assemble([got.get((f, y)) for y in years], frames, keep, dtype_of(f))
-            out[f] = pd.DataFrame(values[lo_i:hi_i], index=index[lo_i:hi_i], columns=keep)
+            blocks = [got.get((f, y)) for y in years]
+            values = assemble(blocks, frames, keep, dtype_of(f), (int(lo_i), int(hi_i)))
+            # copy=False: pandas would otherwise copy the panel (pandas 3 copies arrays)
+            out[f] = pd.DataFrame(values, index=index[lo_i:hi_i], columns=keep, copy=False)
         close = out.pop("close")
         assert close is not None
         return Prices(close=close, **out)

@@ -116,31 +116,58 @@ def first_last(close: Block) -> pd.DataFrame:
 
 
 def assemble(
-    blocks: Sequence[Block | None], frames: Sequence[Block], keep: pd.Index, dtype: type
+    blocks: Sequence[Block | None],
+    frames: Sequence[Block],
+    keep: pd.Index,
+    dtype: type,
+    rows: tuple[int, int] | None = None,
 ) -> np.ndarray:
     """Stack year blocks of one field onto the rows of the year ``frames`` (the close blocks).
 
-    ``blocks[i]`` is that field's block for ``frames[i]`` (None when absent: NaN rows); the
-    result is [sum of rows × len(keep)] with NaN where a ticker has no value.
+    ``blocks[i]`` is that field's block for ``frames[i]`` (None when absent: NaN rows);
+    ``rows`` (first, end) picks a range of the stacked rows (default all). The result is
+    [rows × len(keep)] with NaN where a ticker has no value, F-ordered: ticker-major memory,
+    pandas' own block layout and the kernels' (``pd.DataFrame(..., copy=False)`` keeps it
+    without a copy). Each cell is written once (no NaN fill under a full year).
     """
     n_rows = sum(len(f.dates) for f in frames)
-    out: np.ndarray = np.full((n_rows, len(keep)), np.nan, dtype=dtype)
+    lo, hi = rows if rows is not None else (0, n_rows)
+    out: np.ndarray = np.empty((len(keep), max(hi - lo, 0)), dtype=dtype)
     r0 = 0
     for frame, block in zip(frames, blocks, strict=True):
         r1 = r0 + len(frame.dates)
-        if block is not None and block.tickers:
-            cols = keep.get_indexer(block.tickers)
-            sel = cols >= 0
-            rows = r0 + np.searchsorted(frame.dates, block.dates)
-            if sel.all() and len(cols) == len(keep) and (cols == np.arange(len(keep))).all():
-                if len(rows) == r1 - r0:
-                    out[r0:r1] = block.values
-                else:
-                    out[rows] = block.values
-            else:
-                out[np.ix_(rows, cols[sel])] = block.values[:, sel]
+        a, b = max(r0, lo), min(r1, hi)  # this year's rows inside the range
+        if a < b:
+            _fill_year(out[:, a - lo : b - lo], frame, block, keep, (a - r0, b - r0))
         r0 = r1
-    return out
+    return out.T
+
+
+def _fill_year(
+    dest: np.ndarray, frame: Block, block: Block | None, keep: pd.Index, rows: tuple[int, int]
+) -> None:
+    """Write rows ``rows`` of one year (positions among ``frame.dates``) into ``dest``
+    [len(keep) × rows], NaN where ``block`` has no value."""
+    if block is None or not block.tickers:
+        dest[:] = np.nan
+        return
+    cols = keep.get_indexer(block.tickers)
+    pos = np.searchsorted(frame.dates, block.dates)
+    sel = cols >= 0
+    values = block.values if sel.all() else block.values[:, sel]
+    cols = cols[sel]
+    if len(pos) == len(frame.dates):  # the block has every session of the year
+        if len(cols) == len(keep):  # and every kept ticker (both sorted)
+            dest[:] = values[rows[0] : rows[1]].T
+            return
+        absent = np.ones(len(keep), dtype=bool)
+        absent[cols] = False
+        dest[absent] = np.nan
+        dest[cols] = values[rows[0] : rows[1]].T
+        return
+    dest[:] = np.nan
+    inside = (pos >= rows[0]) & (pos < rows[1])
+    dest[np.ix_(cols, pos[inside] - rows[0])] = values[inside].T
 
 
 def ticker_index(parts: Path, manifest: dict[str, Any]) -> pd.DataFrame:
