@@ -7,6 +7,7 @@ is stored in a year when it has at least one close there, a session when any tic
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,15 +42,23 @@ def split_years(panels: Mapping[str, pd.DataFrame]) -> dict[int, dict[str, Block
     if len(np.unique(dates)) != len(dates):
         raise ValueError("prices have duplicate dates")
     years = dates.astype("datetime64[Y]").astype(int) + 1970
+    values = {f: _aligned(frame, close, dtype_of(f)) for f, frame in panels.items()}
     out: dict[int, dict[str, Block]] = {}
     for year in np.unique(years):
-        rows = np.flatnonzero(years == year)
-        out[int(year)] = {}
-        for field, frame in panels.items():
-            aligned = frame.reindex(index=close.index, columns=close.columns)
-            values = aligned.to_numpy(dtype=dtype_of(field), na_value=np.nan)[rows]
-            out[int(year)][field] = Block(dates[rows], tickers, values)
+        at = np.flatnonzero(years == year)
+        rows: slice | np.ndarray = at
+        if at[-1] - at[0] + 1 == len(at):  # sorted dates: a view, not a copy
+            rows = slice(int(at[0]), int(at[-1]) + 1)
+        out[int(year)] = {f: Block(dates[rows], tickers, v[rows]) for f, v in values.items()}
     return out
+
+
+def _aligned(frame: pd.DataFrame, close: pd.DataFrame, dtype: type) -> np.ndarray:
+    """``frame``'s values on close's dates and tickers as ``dtype``, once per field (no copy
+    when the frame already is so)."""
+    if not (frame.index.equals(close.index) and frame.columns.equals(close.columns)):
+        frame = frame.reindex(index=close.index, columns=close.columns)
+    return frame.to_numpy(dtype=dtype, na_value=np.nan)
 
 
 def merge_year(
@@ -62,6 +71,8 @@ def merge_year(
 
     Returns field -> Block on common dates/tickers, {} when no close is left in the year.
     """
+    if not any(b.tickers for b in stored.values()) and _one_grid(given):
+        return _trimmed(given, fields)  # a year new to the store: the given cells as they are
     dates = np.unique(np.concatenate([b.dates for b in (*stored.values(), *given.values())]))
     names: set[str] = set()
     for b in stored.values():
@@ -99,6 +110,43 @@ def merge_year(
         f: Block(dates[row_keep], kept, np.ascontiguousarray(v[np.ix_(row_keep, col_keep)]))
         for f, v in merged.items()
     }
+
+
+def _one_grid(given: Mapping[str, Block]) -> bool:
+    """True when every given block shares the close block's sorted, distinct dates and
+    tickers (what split_years makes): merging onto nothing then changes no cell."""
+    close = given.get("close")
+    if close is None:
+        return False
+    dates, tickers = close.dates, close.tickers
+    if (np.diff(dates) <= np.timedelta64(0)).any() or any(
+        a >= b for a, b in itertools.pairwise(tickers)
+    ):
+        return False
+    return all(b.tickers == tickers and np.array_equal(b.dates, dates) for b in given.values())
+
+
+def _trimmed(given: Mapping[str, Block], fields: Sequence[str]) -> dict[str, Block]:
+    """The given blocks without tickers and sessions that have no close; a field not given is
+    all NaN. merge_year's result when nothing is stored in the year."""
+    close = given["close"]
+    has = ~np.isnan(close.values)
+    col_keep = has.any(axis=0)
+    row_keep = has[:, col_keep].any(axis=1)
+    if not row_keep.any():
+        return {}
+    kept = [t for t, k in zip(close.tickers, col_keep, strict=True) if k]
+    every = bool(col_keep.all() and row_keep.all())
+    out = {}
+    for f in fields:
+        block = given.get(f)
+        if block is None:
+            values = np.full((int(row_keep.sum()), len(kept)), np.nan, dtype=dtype_of(f))
+        else:
+            v = block.values.astype(dtype_of(f), copy=False)
+            values = v if every else v[np.ix_(row_keep, col_keep)]
+        out[f] = Block(close.dates[row_keep], kept, values)
+    return out
 
 
 def first_last(close: Block) -> pd.DataFrame:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,41 @@ def _upsert_info(old: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataF
     return both.drop_duplicates("ticker", keep="last").sort_values("ticker").reset_index(drop=True)
 
 
+class _Writer:
+    """Year files written on WRITE_THREADS threads while the next year is merged (Arrow
+    encodes, compresses and writes without the GIL); at most WRITE_AHEAD files wait, so the
+    blocks in flight stay a few years' worth. Leaving the block waits for every write and
+    raises the first failure (the caller's ``created`` then names every file to remove)."""
+
+    WRITE_THREADS = 2
+    WRITE_AHEAD = 8
+
+    def __enter__(self) -> _Writer:
+        self.pool = ThreadPoolExecutor(max_workers=self.WRITE_THREADS)
+        self.pending: deque[Future[None]] = deque()
+        return self
+
+    def put(self, block: Block, path: Path, created: list[Path]) -> None:
+        """Queue one block file (after the oldest finishes when WRITE_AHEAD are queued)."""
+        while len(self.pending) >= self.WRITE_AHEAD:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(_write_block, block, path, created))
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is not None:  # the body failed: drop queued writes, wait for running ones
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            return
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_block(block: Block, path: Path, created: list[Path]) -> None:
+    io.write_table(io.encode_block(block), path, created)
+
+
 def build_prices(
     parts: Path,
     old: dict[str, Any],
@@ -168,18 +205,19 @@ def build_prices(
     if on_changes is not None:
         on_changes(_changes(stored_years, given, drop, index["ticker"].astype(str)))
     ranges = []
-    for year in sorted(affected):
-        y = str(year)
-        stored = stored_years.pop(year)
-        merged = merge_year(stored, given.get(year, {}), drop, fields)
-        for f in fields:
-            new_prices[f].pop(y, None)
+    with _Writer() as writer:
+        for year in sorted(affected):
+            y = str(year)
+            stored = stored_years.pop(year)
+            merged = merge_year(stored, given.get(year, {}), drop, fields)
+            for f in fields:
+                new_prices[f].pop(y, None)
+                if merged:
+                    name = f"{f}-{y}-{version}.parquet"
+                    writer.put(merged[f], parts / name, created)
+                    new_prices[f][y] = name
             if merged:
-                name = f"{f}-{y}-{version}.parquet"
-                io.write_table(io.encode_block(merged[f]), parts / name, created)
-                new_prices[f][y] = name
-        if merged:
-            ranges.append(first_last(merged["close"]))
+                ranges.append(first_last(merged["close"]))
     new_prices = {f: years for f, years in new_prices.items() if years}
     # ticker index: min/max over untouched history and the rewritten years
     kept = index[~index["ticker"].isin(drop)]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.store.io import Block
-from data.store.panels import assemble
+from data.store.panels import assemble, merge_year, split_years
 
 NAMES = [f"T{k}" for k in range(8)]
 
@@ -53,3 +53,54 @@ def test_sp001_assemble_equals_cell_by_cell(seed: int, n_years: int, data: st.Da
     np.testing.assert_array_equal(got, want[lo:hi])
     assert got.flags.f_contiguous and got.dtype == np.float32
     np.testing.assert_array_equal(assemble([b for _, b in years], frames, keep, np.float32), want)
+
+
+def cells(blocks: dict[str, Block]) -> dict[tuple[str, np.datetime64, str], float]:
+    """Every non-NaN cell of field blocks as (field, date, ticker) -> value."""
+    out = {}
+    for f, b in blocks.items():
+        for i, day in enumerate(b.dates):
+            for j, name in enumerate(b.tickers):
+                if not np.isnan(b.values[i, j]):
+                    out[(f, day, name)] = float(b.values[i, j])
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1), stored_too=st.booleans(), drop=st.sets(st.sampled_from(NAMES))
+)
+def test_sp002_merge_year_equals_cell_by_cell(seed: int, stored_too: bool, drop: set[str]) -> None:
+    """Stored cells minus the dropped tickers, overlaid by the given non-NaN cells, on the
+    sessions and tickers that still have a close (any field's cell there is kept). A year new
+    to the store (nothing stored) takes merge_year's shortcut; a field not given is NaN."""
+    rng = np.random.default_rng(seed)
+    dates = pd.DatetimeIndex(np.datetime64("2021-01-04") + np.sort(
+        rng.choice(300, int(rng.integers(1, 9)), replace=False)))  # fmt: skip
+    names = sorted(rng.choice(NAMES, int(rng.integers(1, 8)), replace=False).tolist())
+    panels = {}
+    for f in ("close", "high"):
+        v = rng.random((len(dates), len(names))).astype(np.float32)
+        v[rng.random(v.shape) < 0.3] = np.nan
+        panels[f] = pd.DataFrame(v, index=dates, columns=names)
+    given = split_years(panels)[2021]
+    stored: dict[str, Block] = {}
+    if stored_too:
+        other = random_year(rng, 2021)[0]
+        stored = {"close": other, "high": Block(other.dates, other.tickers, other.values * 2),
+                  "low": Block(other.dates, other.tickers, other.values / 2)}  # fmt: skip
+    fields = ["close", "high", "low"]
+    got = merge_year(stored, given, drop, fields)
+    want = {k: v for k, v in cells(stored).items() if k[2] not in drop}
+    want.update(cells(given))
+    days = {d for f, d, _ in want if f == "close"}  # sessions and tickers with a close
+    names = {t for f, _, t in want if f == "close"}
+    want = {k: v for k, v in want.items() if k[1] in days and k[2] in names}
+    assert cells(got) == want
+    if not want:
+        assert got == {}
+        return
+    assert set(got) == set(fields)
+    for b in got.values():
+        assert list(b.dates) == sorted(days) and b.tickers == sorted(names)
+        assert b.values.shape == (len(days), len(names))
