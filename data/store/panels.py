@@ -218,10 +218,20 @@ def _fill_year(
     dest[np.ix_(cols, pos[inside] - rows[0])] = values[inside].T
 
 
+def empty_ticker_index() -> pd.DataFrame:
+    """The ticker index of an empty store, typed as a stored one (dates datetime64[ns]): a
+    concat with year ranges then stays datetime, not object (groupby min/max on objects took
+    1.9 s for 290,000 ranges)."""
+    empty = np.array([], dtype="datetime64[ns]")
+    return pd.DataFrame(
+        {"ticker": pd.Series([], dtype=str), "first_date": empty, "last_date": empty.copy()}
+    )
+
+
 def ticker_index(parts: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     """The stored ticker index (ticker, first_date, last_date) that ``manifest`` names."""
     name = manifest.get("files", {}).get("tickers")
     if not name:
-        return pd.DataFrame({"ticker": [], "first_date": [], "last_date": []})
+        return empty_ticker_index()
     frame: pd.DataFrame = io.read_frame_file(parts / name)
     return frame

@@ -19,7 +19,13 @@ from data.errors import InputError, StoreError
 from data.model import FIELDS, INTERVAL_COLUMNS, Prices, UniverseInfo
 from data.store import io
 from data.store.io import Block
-from data.store.panels import first_last, merge_year, split_years, ticker_index
+from data.store.panels import (
+    empty_ticker_index,
+    first_last,
+    merge_year,
+    split_years,
+    ticker_index,
+)
 
 SOURCE_KINDS = ("demo", "yahoo", "files", "mixed")
 SECTOR_COLUMNS: tuple[str, ...] = ("ticker", "sector", "source")
@@ -182,11 +188,7 @@ def build_prices(
     refuse it."""
     old_files = old.get("files", {}) if not replace_all else {}
     old_prices: dict[str, dict[str, str]] = old_files.get("prices", {})
-    index = (
-        ticker_index(parts, old)
-        if old_files.get("tickers")
-        else pd.DataFrame({"ticker": pd.Series([], dtype=str), "first_date": [], "last_date": []})
-    )
+    index = ticker_index(parts, old) if old_files.get("tickers") else empty_ticker_index()
     given = split_years(prices.panels()) if len(prices.close.columns) else {}
     drop = set(replace_tickers) & set(index["ticker"])
     affected = set(given)
