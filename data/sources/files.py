@@ -106,12 +106,39 @@ def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, WhereInFile]:
 
 def _plainly_valid(values: np.ndarray, name: str) -> bool:
     """True when the smallest and largest value (NaN skipped) already pass every check of
-    _check_values: two reductions instead of a mask per check on the whole column."""
+    _check_values: two reductions instead of a mask per check on the whole column. No
+    values, or only NaN, pass too (as every check does)."""
     if not values.size:
-        return False
+        return True
     lo, hi = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN only when all are NaN
+    if np.isnan(lo):
+        return True
     floor = 0.0 if name == "volume" else FLOAT32_TINY  # a float64 >= tiny stays >= as float32
     return bool(lo >= floor and hi <= MAX_VALUE)
+
+
+Parts = list[np.ndarray]
+"""A column as consecutive arrays (its Arrow chunks): row r of part k is file row
+sum(len(parts[:k])) + r."""
+
+
+def _number_parts(col: pa.ChunkedArray, name: str, where: WhereInFile) -> Parts:
+    """The column as validated numbers: a float32 or float64 column as its chunks (a chunk
+    without nulls is not copied), anything else, or a column whose extremes fail a check, as
+    one array from _numbers (which names the first bad row)."""
+    if col.type in (pa.float32(), pa.float64()):
+        parts = [c.to_numpy(zero_copy_only=False) for c in col.chunks]
+        if all(_plainly_valid(p, name) for p in parts):
+            return parts
+    return [_numbers(col, name, where)]
+
+
+def _whole(parts: Parts) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _offsets(parts: Parts) -> list[int]:
+    return np.cumsum([0, *(len(p) for p in parts)]).tolist()
 
 
 def _first_bad(mask: np.ndarray) -> int:
@@ -247,7 +274,7 @@ def _tickers(col: pa.ChunkedArray, where: WhereInFile) -> tuple[list[str], np.nd
 
 
 def _check_duplicates(
-    key: np.ndarray, n_keys: int, cols: dict[str, np.ndarray], where: WhereInFile
+    key: np.ndarray, n_keys: int, parts: dict[str, Parts], where: WhereInFile
 ) -> None:
     """Refuse two rows with one key (0 <= key < n_keys) and different values; the same
     values twice pass. One mark per key finds whether any key repeats at all."""
@@ -256,6 +283,7 @@ def _check_duplicates(
     if np.count_nonzero(seen) == len(key):
         return
     del seen
+    cols = {c: _whole(p) for c, p in parts.items()}
     counts = np.bincount(key)
     rows = np.flatnonzero(counts[key] > 1)
     frame = pd.DataFrame({"key": key[rows], "row": rows, **{c: v[rows] for c, v in cols.items()}})
@@ -315,20 +343,20 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
         raise where.error("missing column 'close' (needed to scale open/high/low by adj_close)")
     uniq_days, dcode = _day_codes(table.column("date"), where, dates)
     tickers, tcode = _tickers(table.column("ticker"), where)
-    cols = {c: _numbers(table.column(c), c, where) for c in (*PRICE_COLS, "volume") if c in names}
+    cols = {
+        c: _number_parts(table.column(c), c, where) for c in (*PRICE_COLS, "volume") if c in names
+    }
     info = _kinds(table.column("kind"), tickers, tcode, where) if "kind" in names else None
     if "high" in cols:
-        bad = cols["high"] < cols["low"]
-        if bad.any():
-            i = _first_bad(bad)
-            raise where.error(f"high {cols['high'][i]:g} < low {cols['low'][i]:g}", i, "high")
+        _high_above_low(cols["high"], cols["low"], where)
     if "adj_close" in cols:
         if "close" in cols:
-            factor = cols["adj_close"].astype(np.float64) / cols["close"]
+            factor = _whole(cols["adj_close"]).astype(np.float64) / _whole(cols["close"])
             for c in ("open", "high", "low"):
                 if c in cols:
-                    cols[c] = cols[c] * factor
-                    _check_values(cols[c], c, where, " after scaling by adj_close/close")
+                    scaled = _whole(cols[c]) * factor
+                    _check_values(scaled, c, where, " after scaling by adj_close/close")
+                    cols[c] = [scaled]
         cols["close"] = cols.pop("adj_close")
     n_days, n_tickers = len(uniq_days), len(tickers)
     key = tcode.astype(np.int64)  # ticker-major cells: pandas' block layout, no copy below
@@ -341,11 +369,12 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     )
     panels: dict[str, pd.DataFrame] = {}
     for c in list(cols):
-        values = cols.pop(c)  # dropped once stored: one column and its panel at a time
+        parts = cols.pop(c)  # dropped once stored: one column and its panel at a time
         dtype = np.float64 if c == "volume" else np.float32
         flat = np.full(n_days * n_tickers, np.nan, dtype=dtype)
-        flat[key] = values
-        del values
+        for a, part in zip(_offsets(parts), parts, strict=False):
+            flat[key[a : a + len(part)]] = part
+        del parts
         panels[c] = pd.DataFrame(
             flat.reshape(n_tickers, n_days).T,
             index=index,
@@ -353,6 +382,18 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
             copy=False,
         )
     return PriceFile(Prices(**panels), info)
+
+
+def _high_above_low(high: Parts, low: Parts, where: WhereInFile) -> None:
+    """Refuse the first row whose high is below its low (part by part when both columns
+    have the same chunks)."""
+    if [len(p) for p in high] != [len(p) for p in low]:
+        high, low = [_whole(high)], [_whole(low)]
+    for a, h, lo in zip(_offsets(high), high, low, strict=False):
+        bad = h < lo
+        if bad.any():
+            i = _first_bad(bad)
+            raise where.error(f"high {h[i]:g} < low {lo[i]:g}", a + i, "high")
 
 
 def _wide(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
@@ -376,7 +417,7 @@ def _wide(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     values = np.column_stack([columns[t] for t in tickers])
     uniq_days, dcode = _codes(days)
     if len(uniq_days) < len(days):
-        _check_duplicates(dcode, len(uniq_days), {t: columns[t] for t in tickers}, where)
+        _check_duplicates(dcode, len(uniq_days), {t: [columns[t]] for t in tickers}, where)
     close = np.full((len(uniq_days), len(tickers)), np.nan, dtype=np.float32)
     close[dcode] = values
     index = pd.DatetimeIndex(

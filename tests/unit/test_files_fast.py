@@ -190,3 +190,25 @@ def test_ff004_extremes_check_agrees_with_the_row_checks(tmp_path: Path) -> None
     got = read_import_file(path, date_bounds=BOUNDS).prices
     assert got.close["A"].tolist()[:2] == [np.float32(tiny), np.float32(1e15)]
     assert got.volume["A"].tolist()[:2] == [0.0, 0.0]
+
+
+def test_ff005_chunked_columns_name_the_file_row(tmp_path: Path) -> None:
+    """Columns read as several Arrow chunks (row groups of 2 here) are checked chunk by chunk
+    and still name the file's row; a chunk holding only empty cells passes."""
+    day = pa.array([datetime(2024, 1, d) for d in range(2, 7)], pa.timestamp("us"))
+    cols = {"date": day, "ticker": pa.array(["A"] * 5),
+            "high": pa.array([2.0, 2.0, 2.0, 1.0, 2.0], pa.float32()),
+            "low": pa.array([1.0, 1.0, 1.0, 2.0, 1.0], pa.float32()),
+            "close": pa.array([1.5] * 5, pa.float32())}  # fmt: skip
+    path = parquet(tmp_path, cols)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    assert message(path) == f"{path}, row 4, column 'high': high 1 < low 2"
+    cols["high"] = pa.array([2.0] * 5, pa.float32())
+    cols["close"] = pa.array([1.5, 1.5, 1.5, 1.5, 0.0], pa.float32())
+    assert message(parquet(tmp_path, cols, "z.parquet")).endswith(
+        "row 5, column 'close': price must be positive, got 0"
+    )
+    cols["close"] = pa.array([None, None, 1.5, 1.5, 1.5], pa.float32())
+    got = read_import_file(parquet(tmp_path, cols, "ok.parquet"), date_bounds=BOUNDS).prices
+    assert got.close["A"].isna().tolist() == [True, True, False, False, False]
+    assert got.high["A"].tolist() == [2.0] * 5
