@@ -52,7 +52,12 @@ class PriceFile:
 DEFAULT_MAX_BYTES = 512 * 2**20  # the default of BREADTH_MAX_UPLOAD_MB, in bytes
 
 
-def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, WhereInFile]:
+Columns = dict[str, pa.ChunkedArray]
+"""A read file's columns by lower-case name, in file order. The readers pop a column once
+they no longer need it, so its memory goes as the panels grow (nothing else holds it)."""
+
+
+def _read_table(path: Path, max_bytes: int) -> tuple[Columns, WhereInFile]:
     suffix = "".join(path.suffixes[-2:]).lower()
     is_csv = suffix.endswith((".csv", ".txt"))
     where = WhereInFile(path, is_csv)
@@ -101,7 +106,7 @@ def _read_table(path: Path, max_bytes: int) -> tuple[pa.Table, WhereInFile]:
             raise where.error(
                 f"holds {col.type} values, expected numbers, dates or text", None, name
             )
-    return table, where
+    return dict(zip(lower, table.columns, strict=True)), where
 
 
 def _plainly_valid(values: np.ndarray, name: str) -> bool:
@@ -330,8 +335,8 @@ def _kinds(
     )
 
 
-def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
-    names = set(table.column_names)
+def _long(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
+    names = set(table)
     if "date" not in names:
         raise where.error("missing column 'date'")
     if not names & {"close", "adj_close"}:
@@ -341,12 +346,10 @@ def _long(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
     has_ohl = names & {"open", "high", "low"}
     if has_ohl and "adj_close" in names and "close" not in names:
         raise where.error("missing column 'close' (needed to scale open/high/low by adj_close)")
-    uniq_days, dcode = _day_codes(table.column("date"), where, dates)
-    tickers, tcode = _tickers(table.column("ticker"), where)
-    cols = {
-        c: _number_parts(table.column(c), c, where) for c in (*PRICE_COLS, "volume") if c in names
-    }
-    info = _kinds(table.column("kind"), tickers, tcode, where) if "kind" in names else None
+    uniq_days, dcode = _day_codes(table.pop("date"), where, dates)
+    tickers, tcode = _tickers(table.pop("ticker"), where)
+    cols = {c: _number_parts(table.pop(c), c, where) for c in (*PRICE_COLS, "volume") if c in names}
+    info = _kinds(table.pop("kind"), tickers, tcode, where) if "kind" in names else None
     if "high" in cols:
         _high_above_low(cols["high"], cols["low"], where)
     if "adj_close" in cols:
@@ -396,21 +399,19 @@ def _high_above_low(high: Parts, low: Parts, where: WhereInFile) -> None:
             raise where.error(f"high {h[i]:g} < low {lo[i]:g}", a + i, "high")
 
 
-def _wide(table: pa.Table, where: WhereInFile, dates: Dates) -> PriceFile:
-    if "date" not in table.column_names:
+def _wide(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
+    if "date" not in table:
         raise where.error("missing column 'date' (or 'date,ticker,close' for a long file)")
-    days = session_days(table.column("date"), where, *dates)
+    days = session_days(table.pop("date"), where, *dates)
     columns = {}
-    for name in table.column_names:
-        if name == "date":
-            continue
+    for name in list(table):
         try:
             ticker = normalize_ticker(name)
         except InputError as exc:
             raise where.error(str(exc), None, name) from None
         if ticker in columns:
             raise where.error(f"two columns are the ticker {ticker}", None, name)
-        columns[ticker] = _numbers(table.column(name), name, where, wide=True)
+        columns[ticker] = _numbers(table[name], name, where, wide=True)
     if not columns:
         raise where.error("no ticker columns next to 'date'")
     tickers = sorted(columns)
@@ -443,9 +444,9 @@ def read_import_file(
     """
     path = Path(path)
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    table, where = _read_table(path, limit)
+    table, where = _read_table(path, limit)  # the only reference: readers pop columns
     dates = (date_format, default_bounds() if date_bounds is None else date_bounds)
-    if "ticker" in table.column_names:
+    if "ticker" in table:
         return _long(table, where, dates)
     return _wide(table, where, dates)
 
