@@ -9,8 +9,8 @@ demo at the real proxy's size), then runs each group of targets in its own subpr
 and prints one table with the machine and its load. The table and JSON go to bench/results/
 (git-ignored). ``--code DIR`` measures another checkout's code with this checkout's bench
 code (a temp copy of ``bench/`` first on ``sys.path``, then DIR): the before/after tables.
-``--scale`` adds T6 (10,000 tickers × 30 years; ~4 minutes, ~9 GB of RAM: the import
-peaks at 8.7 GB).
+``--scale`` adds T6 (10,000 tickers × 30 years; ~4 minutes, ~4 GB of RAM: the import
+peaks at 3.6-3.8 GB, 8.7 GB at d44e836).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--only", default="", help="targets to run, e.g. T1,T3 (default: all)")
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--no-browser", action="store_true", help="skip headless Chromium")
-    p.add_argument("--scale", action="store_true", help="run T6 (~4 minutes, ~9 GB RAM)")
+    p.add_argument("--scale", action="store_true", help="run T6 (~4 minutes, ~4 GB RAM)")
     p.add_argument("--code", type=Path, default=None, help="measure this checkout's code")
     p.add_argument("--json", type=Path, default=None, help="also write the rows here")
     p.add_argument("--child", default="", help=argparse.SUPPRESS)  # a module to measure
