@@ -205,7 +205,7 @@ def _fill_year(
     values = block.values if sel.all() else block.values[:, sel]
     cols = cols[sel]
     if len(pos) == len(frame.dates):  # the block has every session of the year
-        if len(cols) == len(keep):  # and every kept ticker (both sorted)
+        if len(cols) == len(keep) and (cols == np.arange(len(keep))).all():  # in order
             dest[:] = values[rows[0] : rows[1]].T
             return
         absent = np.ones(len(keep), dtype=bool)

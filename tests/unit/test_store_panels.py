@@ -26,6 +26,8 @@ def random_year(rng: np.random.Generator, year: int) -> tuple[Block, Block | Non
         return frame, None
     rows = np.sort(rng.choice(len(dates), int(rng.integers(1, len(dates) + 1)), replace=False))
     cols = np.sort(rng.choice(len(names), int(rng.integers(1, len(names) + 1)), replace=False))
+    if rng.random() < 0.3:  # blocks are stored sorted; assemble does not rely on it
+        cols = rng.permutation(cols)
     values = rng.random((len(rows), len(cols))).astype(np.float32)
     return frame, Block(dates[rows], [names[c] for c in cols], values)
 
@@ -104,3 +106,11 @@ def test_sp002_merge_year_equals_cell_by_cell(seed: int, stored_too: bool, drop:
     for b in got.values():
         assert list(b.dates) == sorted(days) and b.tickers == sorted(names)
         assert b.values.shape == (len(days), len(names))
+
+
+def test_sp003_a_block_in_another_ticker_order_lands_by_name() -> None:
+    dates = np.array(["2024-01-02", "2024-01-03"], dtype="datetime64[ns]")
+    frame = Block(dates, ["A", "B", "C"], np.ones((2, 3), dtype=np.float32))
+    block = Block(dates, ["C", "A", "B"], np.array([[3, 1, 2], [30, 10, 20]], dtype=np.float32))
+    got = assemble([block], [frame], pd.Index(["A", "B", "C"]), np.float32)
+    np.testing.assert_array_equal(got, [[1, 2, 3], [10, 20, 30]])
