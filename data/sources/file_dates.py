@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from data.errors import InputError
 
 EPOCH = date(1970, 1, 1)
+Dates = tuple[str | None, tuple[date, date]]  # (date format, accepted bounds)
 # defaults of BREADTH_IMPORT_MIN_DATE / BREADTH_IMPORT_MAX_DAYS_AHEAD (tests/unit/test_files.py
 # checks they match settings.py)
 DEFAULT_MIN_DATE = date(1900, 1, 1)
@@ -227,3 +228,43 @@ def _text_days(raw: pd.Series, where: WhereInFile, date_format: str | None) -> n
         first = "" if how else f" (the file's dates are written like {raw.iloc[0]!r})"
         raise where.error(f"cannot read {uniques[i]!r} as a date{how}{first}", rows[i], "date")
     return parsed.astype(np.int64)[codes]
+
+
+def distinct_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique days and each row's position among them, in O(n)."""
+    lo = days.min()
+    present = np.zeros(int(days.max() - lo) + 1, dtype=bool)
+    present[days - lo] = True
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present) + lo, position[days - lo]
+
+
+class _AtFirstRow(WhereInFile):
+    """Where a message about one distinct value points: its first row in the file."""
+
+    def __init__(self, where: WhereInFile, codes: np.ndarray) -> None:
+        super().__init__(where.path, where.csv)
+        self.header, self.where, self.codes = where.header, where, codes
+
+    def error(self, msg: str, row: int | None = None, column: str | None = None) -> InputError:
+        first = None if row is None else int(np.flatnonzero(self.codes == row)[0])
+        return self.where.error(msg, first, column)
+
+
+def session_codes(
+    col: pa.ChunkedArray, where: WhereInFile, dates: Dates
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct session days (int64 days since 1970-01-01) and each row's position
+    among them. A date or timestamp column is checked once per distinct value (a 56 M-row
+    file has a few thousand), each message pointing at the value's first row."""
+    if not (pa.types.is_timestamp(col.type) or pa.types.is_date(col.type)):
+        return distinct_days(session_days(col, where, *dates))
+    enc = pc.dictionary_encode(col).unify_dictionaries().combine_chunks()
+    if enc.null_count:
+        raise where.error(
+            "empty date", int(np.flatnonzero(enc.is_null().to_numpy(False))[0]), "date"
+        )
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    distinct = session_days(pa.chunked_array([enc.dictionary]), _AtFirstRow(where, codes), *dates)
+    days, rank = distinct_days(distinct)
+    return days, rank.astype(np.int32)[codes]

@@ -6,8 +6,8 @@ open/high/low are scaled by adj_close/close (split and dividend adjustment). A l
 carry a ``kind`` column (stock, etf, index), returned as ticker info. Every problem raises
 InputError naming the file, the data row (1-based, header not counted; CSV messages also give
 the line) and the column. The file is refused rather than stored unfaithfully: dates as in
-data/sources/file_dates.py; prices finite, > 0, a normal float32 (the store's type) and at
-most MAX_VALUE; column names unique ignoring case; no list or struct cells. Pivoting uses
+data/sources/file_dates.py, numbers as in data/sources/file_values.py; column names unique
+ignoring case; no list or struct cells. Pivoting uses
 integer codes (no string pivot), so the 9.4 M-row close file becomes a 3,400 × 3,500 panel
 in about a second.
 """
@@ -28,17 +28,28 @@ import pyarrow.parquet as pq
 
 from data.errors import InputError
 from data.model import Prices
-from data.sources.file_dates import WhereInFile, default_bounds, session_days
+from data.sources.file_dates import (
+    Dates,
+    WhereInFile,
+    default_bounds,
+    distinct_days,
+    session_codes,
+    session_days,
+)
+from data.sources.file_values import (
+    PRICE_COLS,
+    check_duplicates,
+    check_values,
+    first_bad,
+    high_above_low,
+    number_parts,
+    numbers,
+    offsets,
+    whole,
+)
 from data.tickers import normalize_ticker
 
-PRICE_COLS = ("open", "high", "low", "close", "adj_close")
 KINDS = ("stock", "etf", "index")
-MAX_VALUE = 1e15
-"""Largest price or volume taken: above any real back-adjusted price (the shared close file's
-largest is 1.2e10) and below sentinels such as int64 max (9.2e18)."""
-FLOAT32_TINY = float(np.finfo(np.float32).tiny)
-Dates = tuple[str | None, tuple[date, date]]  # (date format, accepted bounds)
-LONG_ONLY = frozenset({*PRICE_COLS, "volume", "kind"})
 
 
 @dataclass(frozen=True)
@@ -109,145 +120,6 @@ def _read_table(path: Path, max_bytes: int) -> tuple[Columns, WhereInFile]:
     return dict(zip(lower, table.columns, strict=True)), where
 
 
-def _plainly_valid(values: np.ndarray, name: str) -> bool:
-    """True when the smallest and largest value (NaN skipped) already pass every check of
-    _check_values: two reductions instead of a mask per check on the whole column. No
-    values, or only NaN, pass too (as every check does)."""
-    if not values.size:
-        return True
-    lo, hi = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN only when all are NaN
-    if np.isnan(lo):
-        return True
-    floor = 0.0 if name == "volume" else FLOAT32_TINY  # a float64 >= tiny stays >= as float32
-    return bool(lo >= floor and hi <= MAX_VALUE)
-
-
-Parts = list[np.ndarray]
-"""A column as consecutive arrays (its Arrow chunks): row r of part k is file row
-sum(len(parts[:k])) + r."""
-
-
-def _number_parts(col: pa.ChunkedArray, name: str, where: WhereInFile) -> Parts:
-    """The column as validated numbers: a float32 or float64 column as its chunks (a chunk
-    without nulls is not copied), anything else, or a column whose extremes fail a check, as
-    one array from _numbers (which names the first bad row)."""
-    if col.type in (pa.float32(), pa.float64()):
-        parts = [c.to_numpy(zero_copy_only=False) for c in col.chunks]
-        if all(_plainly_valid(p, name) for p in parts):
-            return parts
-    return [_numbers(col, name, where)]
-
-
-def _whole(parts: Parts) -> np.ndarray:
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
-def _offsets(parts: Parts) -> list[int]:
-    return np.cumsum([0, *(len(p) for p in parts)]).tolist()
-
-
-def _first_bad(mask: np.ndarray) -> int:
-    return int(np.flatnonzero(mask)[0])
-
-
-def _no_ticker_hint(where: WhereInFile) -> str:
-    """Added to "is not a number" when a wide file may be a long file whose 'ticker' is lost."""
-    seen = ", ".join(where.header)
-    return (
-        f": the file has no 'ticker' column (columns seen: {seen}), so it was read as a "
-        "wide file (date + one close column per ticker)"
-    )
-
-
-def _numbers(col: pa.ChunkedArray, name: str, where: WhereInFile, wide: bool = False) -> np.ndarray:
-    """A numeric column as float64, or float32 when it is stored so (empty cells NaN); every
-    value finite and at most MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
-    if (
-        pa.types.is_integer(col.type)
-        or pa.types.is_floating(col.type)
-        or (pa.types.is_decimal(col.type) or pa.types.is_boolean(col.type))
-    ):
-        if col.type == pa.float32():  # kept as is (the store's type): half the memory
-            values = col.to_numpy()
-        else:
-            values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
-    else:
-        raw = col.cast(pa.string()).to_pandas()
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        filled = raw.notna().to_numpy() & (raw.str.strip() != "").to_numpy()
-        bad = np.isnan(values) & filled
-        if bad.any():
-            i = _first_bad(bad)
-            text_column = (bad == filled).all()  # not one number: not a price column
-            long_names = LONG_ONLY & {c.lower() for c in where.header}
-            hint = _no_ticker_hint(where) if wide and (text_column or long_names) else ""
-            raise where.error(f"{raw.iloc[i]!r} is not a number{hint}", i, name)
-    _check_values(values, name, where)
-    return values
-
-
-def _check_values(values: np.ndarray, name: str, where: WhereInFile, note: str = "") -> None:
-    """Finite, at most MAX_VALUE; prices > 0 and a normal float32, volume >= 0."""
-    if _plainly_valid(values, name):
-        return
-    nan = np.isnan(values)
-    checks = [
-        (np.isinf(values), "not a finite number"),
-        (
-            values < 0 if name == "volume" else values <= 0,
-            "negative volume" if name == "volume" else "price must be positive",
-        ),
-        (values > MAX_VALUE, f"implausibly large value (over {MAX_VALUE:g})"),
-    ]
-    if name != "volume":
-        with np.errstate(over="ignore", under="ignore"):
-            stored = values.astype(np.float32)
-        tiny = ~nan & (stored < FLOAT32_TINY)
-        checks.append((tiny, "too small to store: float32 would round it to 0 or a subnormal"))
-    for bad, what in checks:
-        if bad.any():
-            i = _first_bad(bad)
-            raise where.error(f"{what}, got {values[i]:g}{note}", i, name)
-
-
-def _codes(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique days and each row's position among them, in O(n)."""
-    lo = days.min()
-    present = np.zeros(int(days.max() - lo) + 1, dtype=bool)
-    present[days - lo] = True
-    position = np.cumsum(present) - 1
-    return np.flatnonzero(present) + lo, position[days - lo]
-
-
-class _AtFirstRow(WhereInFile):
-    """Where a message about one distinct value points: its first row in the file."""
-
-    def __init__(self, where: WhereInFile, codes: np.ndarray) -> None:
-        super().__init__(where.path, where.csv)
-        self.header, self.where, self.codes = where.header, where, codes
-
-    def error(self, msg: str, row: int | None = None, column: str | None = None) -> InputError:
-        first = None if row is None else _first_bad(self.codes == row)
-        return self.where.error(msg, first, column)
-
-
-def _day_codes(
-    col: pa.ChunkedArray, where: WhereInFile, dates: Dates
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct session days (int64 days since 1970-01-01) and each row's position
-    among them. A date or timestamp column is checked once per distinct value (a 56 M-row
-    file has a few thousand), each message pointing at the value's first row."""
-    if not (pa.types.is_timestamp(col.type) or pa.types.is_date(col.type)):
-        return _codes(session_days(col, where, *dates))
-    enc = pc.dictionary_encode(col).unify_dictionaries().combine_chunks()
-    if enc.null_count:
-        raise where.error("empty date", _first_bad(enc.is_null().to_numpy(False)), "date")
-    codes = enc.indices.to_numpy(zero_copy_only=False)
-    distinct = session_days(pa.chunked_array([enc.dictionary]), _AtFirstRow(where, codes), *dates)
-    days, rank = _codes(distinct)
-    return days, rank.astype(np.int32)[codes]
-
-
 def _tickers(col: pa.ChunkedArray, where: WhereInFile) -> tuple[list[str], np.ndarray]:
     """Normalized sorted ticker names and each row's code (int32). A dictionary column (how
     Parquet writers often store tickers) is used as it is: no string per row is made."""
@@ -258,7 +130,7 @@ def _tickers(col: pa.ChunkedArray, where: WhereInFile) -> tuple[list[str], np.nd
         enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
         raw = enc.dictionary.to_pylist()
     if enc.null_count:
-        raise where.error("empty ticker", _first_bad(enc.is_null().to_numpy(False)), "ticker")
+        raise where.error("empty ticker", first_bad(enc.is_null().to_numpy(False)), "ticker")
     codes = enc.indices.to_numpy(zero_copy_only=False)
     used = np.zeros(len(raw), dtype=bool)
     used[codes] = True  # a dictionary may hold values no row uses
@@ -268,39 +140,14 @@ def _tickers(col: pa.ChunkedArray, where: WhereInFile) -> tuple[list[str], np.nd
             names.append("")
             continue
         if text is None:
-            raise where.error("empty ticker", _first_bad(codes == k), "ticker")
+            raise where.error("empty ticker", first_bad(codes == k), "ticker")
         try:
             names.append(normalize_ticker(text))
         except InputError as exc:
-            raise where.error(str(exc), _first_bad(codes == k), "ticker") from None
+            raise where.error(str(exc), first_bad(codes == k), "ticker") from None
     unique = sorted({n for n, u in zip(names, used, strict=True) if u})
     remap = np.searchsorted(np.array(unique, dtype=object), np.array(names, dtype=object))
     return unique, remap.astype(np.int32)[codes]
-
-
-def _check_duplicates(
-    key: np.ndarray, n_keys: int, parts: dict[str, Parts], where: WhereInFile
-) -> None:
-    """Refuse two rows with one key (0 <= key < n_keys) and different values; the same
-    values twice pass. One mark per key finds whether any key repeats at all."""
-    seen = np.zeros(n_keys, dtype=bool)
-    seen[key] = True
-    if np.count_nonzero(seen) == len(key):
-        return
-    del seen
-    cols = {c: _whole(p) for c, p in parts.items()}
-    counts = np.bincount(key)
-    rows = np.flatnonzero(counts[key] > 1)
-    frame = pd.DataFrame({"key": key[rows], "row": rows, **{c: v[rows] for c, v in cols.items()}})
-    for _, group in frame.groupby("key", sort=False):
-        values = group[list(cols)].to_numpy()
-        same = (values == values[0]) | (np.isnan(values) & np.isnan(values[0]))
-        if not same.all():
-            r0, r1 = (int(r) for r in group["row"].iloc[:2])
-            col = list(cols)[int(np.flatnonzero(~same.all(axis=0))[0])]
-            raise where.error(
-                f"duplicate date and ticker with different values (row {r0 + 1})", r1, col
-            )
 
 
 def _kinds(
@@ -312,7 +159,7 @@ def _kinds(
     filled = (text.notna() & (text != "")).to_numpy()
     bad = filled & ~text.isin(KINDS).to_numpy()
     if bad.any():
-        i = _first_bad(bad)
+        i = first_bad(bad)
         raise where.error(f"kind {raw.iloc[i]!r} is not one of {', '.join(KINDS)}", i, "kind")
     if not filled.any():
         return None
@@ -321,7 +168,7 @@ def _kinds(
     first = frame.groupby("code")[["kind", "row"]].transform("first")
     differs = (frame["kind"] != first["kind"]).to_numpy()
     if differs.any():
-        k = _first_bad(differs)
+        k = first_bad(differs)
         ticker = tickers[int(frame["code"].iloc[k])]
         raise where.error(
             f"kind {frame['kind'].iloc[k]!r} for {ticker}, but row {first['row'].iloc[k] + 1} "
@@ -346,19 +193,19 @@ def _long(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
     has_ohl = names & {"open", "high", "low"}
     if has_ohl and "adj_close" in names and "close" not in names:
         raise where.error("missing column 'close' (needed to scale open/high/low by adj_close)")
-    uniq_days, dcode = _day_codes(table.pop("date"), where, dates)
+    uniq_days, dcode = session_codes(table.pop("date"), where, dates)
     tickers, tcode = _tickers(table.pop("ticker"), where)
-    cols = {c: _number_parts(table.pop(c), c, where) for c in (*PRICE_COLS, "volume") if c in names}
+    cols = {c: number_parts(table.pop(c), c, where) for c in (*PRICE_COLS, "volume") if c in names}
     info = _kinds(table.pop("kind"), tickers, tcode, where) if "kind" in names else None
     if "high" in cols:
-        _high_above_low(cols["high"], cols["low"], where)
+        high_above_low(cols["high"], cols["low"], where)
     if "adj_close" in cols:
         if "close" in cols:
-            factor = _whole(cols["adj_close"]).astype(np.float64) / _whole(cols["close"])
+            factor = whole(cols["adj_close"]).astype(np.float64) / whole(cols["close"])
             for c in ("open", "high", "low"):
                 if c in cols:
-                    scaled = _whole(cols[c]) * factor
-                    _check_values(scaled, c, where, " after scaling by adj_close/close")
+                    scaled = whole(cols[c]) * factor
+                    check_values(scaled, c, where, " after scaling by adj_close/close")
                     cols[c] = [scaled]
         cols["close"] = cols.pop("adj_close")
     n_days, n_tickers = len(uniq_days), len(tickers)
@@ -366,7 +213,7 @@ def _long(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
     key *= n_days
     key += dcode
     del tcode, dcode
-    _check_duplicates(key, n_days * n_tickers, cols, where)
+    check_duplicates(key, n_days * n_tickers, cols, where)
     index = pd.DatetimeIndex(
         uniq_days.astype("datetime64[D]").astype("datetime64[ns]"), name="date"
     )
@@ -375,7 +222,7 @@ def _long(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
         parts = cols.pop(c)  # dropped once stored: one column and its panel at a time
         dtype = np.float64 if c == "volume" else np.float32
         flat = np.full(n_days * n_tickers, np.nan, dtype=dtype)
-        for a, part in zip(_offsets(parts), parts, strict=False):
+        for a, part in zip(offsets(parts), parts, strict=False):
             flat[key[a : a + len(part)]] = part
         del parts
         panels[c] = pd.DataFrame(
@@ -385,18 +232,6 @@ def _long(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
             copy=False,
         )
     return PriceFile(Prices(**panels), info)
-
-
-def _high_above_low(high: Parts, low: Parts, where: WhereInFile) -> None:
-    """Refuse the first row whose high is below its low (part by part when both columns
-    have the same chunks)."""
-    if [len(p) for p in high] != [len(p) for p in low]:
-        high, low = [_whole(high)], [_whole(low)]
-    for a, h, lo in zip(_offsets(high), high, low, strict=False):
-        bad = h < lo
-        if bad.any():
-            i = _first_bad(bad)
-            raise where.error(f"high {h[i]:g} < low {lo[i]:g}", a + i, "high")
 
 
 def _wide(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
@@ -411,14 +246,14 @@ def _wide(table: Columns, where: WhereInFile, dates: Dates) -> PriceFile:
             raise where.error(str(exc), None, name) from None
         if ticker in columns:
             raise where.error(f"two columns are the ticker {ticker}", None, name)
-        columns[ticker] = _numbers(table[name], name, where, wide=True)
+        columns[ticker] = numbers(table[name], name, where, wide=True)
     if not columns:
         raise where.error("no ticker columns next to 'date'")
     tickers = sorted(columns)
     values = np.column_stack([columns[t] for t in tickers])
-    uniq_days, dcode = _codes(days)
+    uniq_days, dcode = distinct_days(days)
     if len(uniq_days) < len(days):
-        _check_duplicates(dcode, len(uniq_days), {t: [columns[t]] for t in tickers}, where)
+        check_duplicates(dcode, len(uniq_days), {t: [columns[t]] for t in tickers}, where)
     close = np.full((len(uniq_days), len(tickers)), np.nan, dtype=np.float32)
     close[dcode] = values
     index = pd.DatetimeIndex(
