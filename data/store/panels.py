@@ -72,7 +72,9 @@ def merge_year(
     Returns field -> Block on common dates/tickers, {} when no close is left in the year.
     """
     if not any(b.tickers for b in stored.values()) and _one_grid(given):
-        return _trimmed(given, fields)  # a year new to the store: the given cells as they are
+        # a year new to the store: the given cells as they are
+        close = given["close"]
+        return _trimmed(close.dates, close.tickers, {f: b.values for f, b in given.items()}, fields)
     dates = np.unique(np.concatenate([b.dates for b in (*stored.values(), *given.values())]))
     names: set[str] = set()
     for b in stored.values():
@@ -100,16 +102,7 @@ def merge_year(
                 vals = current
             out[np.ix_(rows, cols)] = vals
         merged[field] = out
-    has = ~np.isnan(merged["close"])
-    col_keep = has.any(axis=0)
-    row_keep = has[:, col_keep].any(axis=1)
-    if not row_keep.any():
-        return {}
-    kept = [str(t) for t in tickers[col_keep]]
-    return {
-        f: Block(dates[row_keep], kept, np.ascontiguousarray(v[np.ix_(row_keep, col_keep)]))
-        for f, v in merged.items()
-    }
+    return _trimmed(dates, [str(t) for t in tickers], merged, fields)
 
 
 def _one_grid(given: Mapping[str, Block]) -> bool:
@@ -126,26 +119,31 @@ def _one_grid(given: Mapping[str, Block]) -> bool:
     return all(b.tickers == tickers and np.array_equal(b.dates, dates) for b in given.values())
 
 
-def _trimmed(given: Mapping[str, Block], fields: Sequence[str]) -> dict[str, Block]:
-    """The given blocks without tickers and sessions that have no close; a field not given is
-    all NaN. merge_year's result when nothing is stored in the year."""
-    close = given["close"]
-    has = ~np.isnan(close.values)
+def _trimmed(
+    dates: np.ndarray,
+    tickers: Sequence[str],
+    values: Mapping[str, np.ndarray],
+    fields: Sequence[str],
+) -> dict[str, Block]:
+    """Blocks of a year's ``values`` (field -> [dates × tickers]) without the tickers and
+    sessions that have no close; a field without values is all NaN; {} when no close is
+    left. The end of every merge_year."""
+    has = ~np.isnan(values["close"])
     col_keep = has.any(axis=0)
     row_keep = has[:, col_keep].any(axis=1)
     if not row_keep.any():
         return {}
-    kept = [t for t, k in zip(close.tickers, col_keep, strict=True) if k]
+    kept = [t for t, k in zip(tickers, col_keep, strict=True) if k]
     every = bool(col_keep.all() and row_keep.all())
     out = {}
     for f in fields:
-        block = given.get(f)
-        if block is None:
-            values = np.full((int(row_keep.sum()), len(kept)), np.nan, dtype=dtype_of(f))
+        v = values.get(f)
+        if v is None:
+            cut = np.full((int(row_keep.sum()), len(kept)), np.nan, dtype=dtype_of(f))
         else:
-            v = block.values.astype(dtype_of(f), copy=False)
-            values = v if every else v[np.ix_(row_keep, col_keep)]
-        out[f] = Block(close.dates[row_keep], kept, values)
+            v = v.astype(dtype_of(f), copy=False)
+            cut = v if every else v[np.ix_(row_keep, col_keep)]
+        out[f] = Block(dates[row_keep], kept, cut)
     return out
 
 
