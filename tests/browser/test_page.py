@@ -57,9 +57,7 @@ def all_drawn(duo: Any) -> bool:
 
 
 def open_page(duo: Any, app: Any, query: str = "") -> None:
-    start(duo, app)
-    if query:
-        duo.driver.get(duo.server_url + "/" + query)
+    start(duo, app, query)
     wait_for(duo, lambda: all_drawn(duo), timeout=30)
     wait_for(duo, lambda: idle(duo), timeout=30)
 

@@ -114,8 +114,7 @@ return Array.from(document.querySelectorAll('.claims-table tr[data-claim]')).map
 
 def test_ph003_phone_claims_table_is_cards(dash_duo: Any, breadth_app: Any) -> None:
     window(dash_duo, *PHONE)
-    start(dash_duo, breadth_app)
-    dash_duo.driver.get(dash_duo.server_url + "/?tab=claims")
+    start(dash_duo, breadth_app, "?tab=claims")
     rows = wait_for(dash_duo, lambda: dash_duo.driver.execute_script(CLAIM_CELLS_JS), timeout=40)
     time.sleep(0.5)
     rows = dash_duo.driver.execute_script(CLAIM_CELLS_JS)
@@ -190,8 +189,7 @@ def test_ph004_rrg_labels_apart_legend_toggles_and_hover_highlights(
     dash_duo: Any, tabs_app: Any
 ) -> None:
     window(dash_duo, *DESKTOP)
-    start(dash_duo, tabs_app)
-    dash_duo.driver.get(dash_duo.server_url + "/?tab=rrg&tail=4")
+    start(dash_duo, tabs_app, "?tab=rrg&tail=4")
     for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
         if name == "phone":  # a phone opening the same link
             window(dash_duo, *size)

@@ -93,8 +93,7 @@ def query(duo: Any) -> dict[str, list[str]]:
 
 
 def open_at(duo: Any, app: Any, search: str) -> None:
-    start(duo, app)
-    duo.driver.get(duo.server_url + "/" + search)
+    start(duo, app, search)
 
 
 def click_tab(duo: Any, label: str) -> None:

@@ -83,8 +83,7 @@ def test_vbr002_volume_chart_on_the_real_ohlcv_set(
     import_files(Store(root), [shared_data / "us_stocks_ohlcv_2013_2024" / "prices.parquet"],
                  replace=False)  # fmt: skip
     app = create_app(load_settings(env={}, data_dir=root, cache_dir=tmp_path / "cache"))
-    start(dash_duo, app)
-    dash_duo.driver.get(dash_duo.server_url + "/?u=sp500&start=2019-10-01&end=2020-09-30")
+    start(dash_duo, app, "?u=sp500&start=2019-10-01&end=2020-09-30")
     chart = volume_chart(dash_duo)
     drawn = {name: n for name, _, n in chart["traces"]}
     assert drawn["Up-volume %"] > 2500 and drawn["Arms index, 10-day average"] > 2500

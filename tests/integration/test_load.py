@@ -25,7 +25,7 @@ from data.store import Store
 from tests.integration.reliability_servers import served
 
 ROOT = Path(__file__).resolve().parents[2]
-USERS, ACTIONS, THINK_S = 50, 2, (2.0, 5.0)
+USERS, ACTIONS, THINK_S = 50, 2, (1.5, 3.5)
 P95_MS = 300.0
 LIGHT = ("sync_init", "sync_range", "charts_range", "sync_view")
 """Warm callbacks that send no new figure data (URL sync, date-range patches)."""
