@@ -92,6 +92,13 @@ def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_a
     )
     assert any("plotly-cartesian" in u for u in fetched), fetched
     assert not [u for u in fetched if "plotly.min.js" in u], fetched
+    # no @babel/polyfill (server/http.py): the native String trim, regeneratorRuntime from
+    # the vendored asset, and every chart above drew with them
+    assert not [u for u in fetched if "polyfill" in u], fetched
+    assert dash_duo.driver.execute_script(
+        "return typeof regeneratorRuntime.mark === 'function'"
+        " && String.prototype.trim.toString().indexOf('[native code]') >= 0"
+    )
     assert dash_duo.get_logs() in ([], None) or not [
         x for x in dash_duo.get_logs() if x.get("level") == "SEVERE"
     ]

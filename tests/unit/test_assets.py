@@ -45,3 +45,25 @@ def test_asset003_double_click_autoranges() -> None:
     # linked_axes.js turns an autorange into the view's range; Plotly's default double-click
     # first resets to the range a figure was first drawn with, stale once the dates changed
     assert GRAPH_CONFIG["doubleClick"] == "autosize"
+
+
+def test_asset004_page_scripts_without_babel_polyfill(tmp_path: Path) -> None:
+    """server/http.py drops Dash's @babel/polyfill from the page; the vendored regenerator
+    runtime (the one global dash-renderer and dcc need from it) loads before dash-renderer."""
+    from app import create_app
+    from settings import load_settings
+
+    runtimes = sorted((ROOT / "assets").glob("00-regenerator-runtime-*.js"))
+    assert len(runtimes) == 1 and "globalThis.regeneratorRuntime = runtime" in runtimes[
+        0
+    ].read_text(encoding="utf-8")
+    app = create_app(load_settings(env={}, data_dir=tmp_path / "store", cache_dir=tmp_path / "c"))
+    html = app.server.test_client().get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts and not [s for s in scripts if "polyfill" in s], scripts
+    names = [s.split("/")[-1] for s in scripts]
+    at = {n.split("?")[0]: i for i, n in enumerate(names)}
+    renderer = next(i for n, i in at.items() if n.startswith("dash_renderer"))
+    dcc = next(i for n, i in at.items() if n.startswith("dash_core_components"))
+    assert at[runtimes[0].name] < min(renderer, dcc), names
+    assert any(n.startswith("react-dom@") for n in at), names  # the other deps stay
