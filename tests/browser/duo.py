@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from typing import Any
 
 PORTS = itertools.count(int(os.environ.get("BREADTH_TEST_PORT", "8050")))
@@ -20,3 +21,29 @@ def start(duo: Any, app: Any, search: str = "") -> None:
     duo.start_server(app, port=next(PORTS), navigate=False)
     duo._url = duo.server.url
     duo.wait_for_page(duo.server.url + "/" + search)
+
+
+OPEN_MENU = ".dash-dropdown-content[data-state='open']"
+
+
+def choose(duo: Any, selector: str, index: int, timeout: float = 10.0) -> None:
+    """Pick option ``index`` of the dcc.Dropdown at ``selector`` and wait for its menu to close.
+
+    dash_duo's ``select_dcc_dropdown`` clicks the option and returns at once; Dash 4's menu is
+    a popover that closes on a later render, so a click right after it can land on the still
+    open menu (seen once in CI: "element click intercepted" by ``.dash-dropdown-content``). A
+    menu still open after a second has its option clicked again (the first click fell on a
+    re-render)."""
+    duo.select_dcc_dropdown(selector, index=index)
+    deadline = time.monotonic() + timeout
+    while True:
+        settle = time.monotonic() + 1.0
+        while time.monotonic() < settle:
+            if not duo.driver.find_elements("css selector", OPEN_MENU):
+                return
+            time.sleep(0.05)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the menu of {selector} stayed open after picking {index}")
+        options = duo.driver.find_elements("css selector", f"{OPEN_MENU} .dash-dropdown-option")
+        if len(options) > index:
+            options[index].click()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from components.ids import Ids
-from tests.browser.duo import start
+from tests.browser.duo import choose, start
 from tests.browser.shots import SCREENSHOTS
 from tests.browser.test_page import all_drawn, wait_for
 
@@ -84,7 +84,7 @@ def test_brr002_load_real_data_from_the_page(dash_duo: Any, tmp_path: Path) -> N
     assert "Simulated data" in dash_duo.find_element(f"#{Ids.BANNER}").text
     dash_duo.find_element(f"#{Ids.REFRESH_OPEN}").click()
     dash_duo.wait_for_element(f"#{Ids.REFRESH_UNIVERSE}")
-    dash_duo.select_dcc_dropdown(f"#{Ids.REFRESH_UNIVERSE}", index=0)  # stored: tiny
+    choose(dash_duo, f"#{Ids.REFRESH_UNIVERSE}", index=0)  # stored: tiny
     dash_duo.find_element(f"#{Ids.REFRESH_HISTORY} input[value='1y']").click()
     dash_duo.find_element(f"#{Ids.REFRESH_TOKEN}").send_keys("s3cret")
     dash_duo.find_element(f"#{Ids.REFRESH_START}").click()
