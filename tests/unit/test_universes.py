@@ -162,6 +162,23 @@ def test_univ003_panel_matches_naive_reference(case: Any) -> None:
     )
 
 
+def test_univ003b_panel_wide_counts_when_a_ticker_has_many_intervals() -> None:
+    """127+ intervals of one ticker cover a cell: the counts leave int8 for int32 (a wrap
+    would turn 128 covering intervals into -128, "not a member")."""
+    dates = pd.bdate_range("2020-01-01", periods=30)
+    rows = [("MANY", "2020-01-01", None)] * 130  # 130 open intervals: count 130 from day 1
+    rows += [("MANY", "2019-01-01", "2019-06-30")] * 130  # and 130 before the range
+    rows += [("ONE", str(dates[5].date()), str(dates[9].date()))]
+    iv = intervals(rows)
+    got = membership_panel(iv, dates, ["MANY", "ONE"])
+    assert got["MANY"].all() and got["ONE"].sum() == 5
+    pd.testing.assert_frame_equal(
+        got, naive_panel(iv, dates, ["MANY", "ONE"]), check_column_type=False
+    )
+    few = membership_panel(intervals(rows[:126] + rows[-1:]), dates, ["MANY", "ONE"])
+    assert few["MANY"].all() and few["ONE"].sum() == 5
+
+
 # --- renames ----------------------------------------------------------------------------
 
 
