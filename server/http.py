@@ -2,7 +2,8 @@
 
 ``flask_server(settings)`` makes the Flask server Dash is built on, configured before Dash
 turns on flask-compress (``Dash(compress=True)`` reads ``COMPRESS_*`` once, at init): brotli
-when the ``brotli`` module is installed, gzip otherwise; JSON, JS, CSS and HTML only.
+when the ``brotli`` module is installed, gzip otherwise; JSON, JS, CSS and HTML only; static
+files compressed once per worker (server/static_compress.py).
 ``install(app, settings)`` then adds, once every callback is registered:
 
 - ``MAX_CONTENT_LENGTH`` (``BREADTH_MAX_REQUEST_KB``): a body announced larger is answered
@@ -43,6 +44,7 @@ from dash import Dash
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from server import static_compress
 from settings import Settings
 
 COMPRESS_MIMETYPES = [
@@ -71,6 +73,8 @@ def flask_server(name: str) -> flask.Flask:
         COMPRESS_BR_LEVEL=5,  # ≈ gzip -9's size on JS at a fraction of the CPU
         COMPRESS_LEVEL=6,
         COMPRESS_MIN_SIZE=500,
+        COMPRESS_CACHE_KEY=static_compress.cache_key,  # static files compressed once
+        COMPRESS_CACHE_BACKEND=static_compress.StaticOnly,
     )
     return server
 
@@ -171,6 +175,10 @@ def install(app: Dash, settings: Settings) -> dict[str, str]:
     @server.errorhandler(RequestEntityTooLarge)
     def _too_large_error(_exc: RequestEntityTooLarge) -> flask.Response:
         return _too_large(message)  # a chunked body cut off while Dash read it
+
+    # after flask-compress's hook is registered, so it runs before it (Flask runs them in
+    # reverse): /assets/ files reach the compressor read, and so are cached
+    server.after_request(static_compress.materialize)
 
     @server.after_request
     def _headers(response: flask.Response) -> flask.Response:

@@ -355,3 +355,101 @@ def test_sec009_unknown_component_path_is_a_plain_404_without_traceback(
     assert all(rec.exc_info is None for rec in caplog.records)
     assert "Traceback" not in caplog.text and "registered" not in caplog.text.lower()
     assert sum(len(rec.getMessage()) for rec in caplog.records) < 400
+
+
+def _compressor(server: Any) -> Any:
+    """The flask-compress instance Dash registered (its after-request hook's owner)."""
+    from flask_compress import Compress
+
+    owners = [getattr(f, "__self__", None) for f in server.after_request_funcs[None]]
+    return next(o for o in owners if isinstance(o, Compress))
+
+
+def test_sec010_static_files_compressed_once_per_worker(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's scripts are compressed once per worker and encoding (server CPU per first
+    page load), callbacks every time; the key ignores queries (bounded); an asset comes back
+    304 to its own ETag."""
+    import flask_compress.flask_compress as fc
+
+    calls: list[str] = []
+    real = fc._compress_data
+
+    def counting(app_: Any, data: bytes, algorithm: str) -> bytes:
+        calls.append(algorithm)
+        return real(app_, data, algorithm)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(fc, "_compress_data", counting)
+    client = app.server.test_client()
+    index = client.get("/").get_data(as_text=True)
+    plotly = next(p for p in _index_resources(index) if "/assets/00-plotly-cartesian" in p)
+    renderer = next(p for p in _index_resources(index) if "dash_renderer" in p)
+    assets = Path(__file__).resolve().parents[2] / "assets"
+    file_bytes = (assets / plotly.split("/assets/")[1].split("?")[0]).read_bytes()
+    cache = _compressor(app.server).cache
+    for path in (plotly, renderer):
+        for encoding in ("br", "gzip"):
+            calls.clear()
+            bodies = []
+            join = "&" if "?" in path else "?"
+            for query in ("", f"{join}again=1", f"{join}again=2"):
+                r = client.get(path + query, headers={"Accept-Encoding": encoding})
+                assert r.status_code == 200 and r.headers["Content-Encoding"] == encoding
+                bodies.append(bytes(r.data))
+            assert len(set(bodies)) == 1 and calls.count(encoding) <= 1, (path, calls)
+            if path == plotly:
+                assert _plain(r) == file_bytes and r.headers["Content-Length"] == str(len(r.data))
+    held = cache.keys()
+    assert held and all(k.partition(";")[2].startswith("static:") for k in held)
+    assert not any("?" in k for k in held)  # queries are not part of a key: bounded
+    for path in (plotly, renderer):  # one entry per encoding
+        assert len([k for k in held if path.split("?")[0] + "@" in k or k.endswith(path)]) == 2
+    # the asset answers 304 to the ETag it was sent with (a revisit downloads nothing)
+    r = client.get(plotly, headers={"Accept-Encoding": "br"})
+    revisit = {"Accept-Encoding": "br", "If-None-Match": r.headers["ETag"]}
+    again = client.get(plotly, headers=revisit)
+    assert again.status_code == 304 and not again.data
+    # callbacks are compressed every time and never kept
+    calls.clear()
+    for _ in range(2):
+        rec = Recorder(app.server, "br")
+        resp = DashClient(rec.get, rec.post).fire(f"{Ids.PARTICIPATION}.figure")
+        assert resp.status == 200 and rec.last.headers["Content-Encoding"] == "br"
+    assert calls.count("br") >= 2 and cache.keys() == held
+
+
+def test_sec011_an_asset_key_follows_the_file_and_refuses_paths_outside(tmp_path: Path) -> None:
+    import os
+
+    import flask
+
+    from server.static_compress import StaticOnly, cache_key
+
+    server = flask.Flask("keys")
+    folder = str(tmp_path / "assets")
+    bp = flask.Blueprint("_dash_assets", __name__, static_folder=folder, static_url_path="/assets")
+    server.register_blueprint(bp)
+    (tmp_path / "assets").mkdir()
+    script = tmp_path / "assets" / "a.js"
+    script.write_text("var a = 1;\n")
+
+    def key(url: str, method: str = "GET") -> str:
+        with server.test_request_context(url, method=method):
+            return cache_key(flask.request)
+
+    first = key("/assets/a.js?m=1")
+    assert first.startswith("static:/assets/a.js@") and key("/assets/a.js?m=2") == first
+    stat = script.stat()
+    os.utime(script, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # the file edited
+    assert key("/assets/a.js") != first
+    assert key("/assets/missing.js") == "" and key("/assets/../outside.js") == ""
+    assert key("/assets/a.js", method="POST") == "" and key("/_dash-update-component") == ""
+    assert key("/_dash-component-suites/dash/dcc/async-graph.js") == (
+        "static:/_dash-component-suites/dash/dcc/async-graph.js"
+    )
+    backend = StaticOnly()
+    backend.set("br;", b"callback")  # what flask-compress asks for a non-static response
+    backend.set(f"br;{first}", b"script")
+    assert backend.get("br;") is None and backend.get(f"br;{first}") == b"script"
+    assert backend.keys() == [f"br;{first}"]
