@@ -184,12 +184,14 @@ def on_callback_error(exc: Exception) -> Any:
             return notice(exc.message)
         return no_update
 
-    outputs = ctx.outputs_list
+    grouping = ctx.outputs_grouping
+    named = isinstance(grouping, dict)  # a callback with named (dict) outputs
+    # outputs_list is deprecated for those (Dash 4 warns); their specs are the dict's values
+    outputs = list(grouping.values()) if named else ctx.outputs_list
     specs = _specs(outputs)
     if not any(isinstance(s, dict) and s.get("id") == page.notices for s in specs):
         set_props(page.notices, {"children": notice(exc.message)})
-    grouping = ctx.outputs_grouping
-    if isinstance(grouping, dict):  # a callback with named (dict) outputs
+    if named:
         return {name: value(spec) for name, spec in grouping.items()}
     values = [value(s) for s in specs]
     return values[0] if isinstance(outputs, dict) else values
