@@ -119,7 +119,8 @@ def _one_ticker(
     c_hl = 2 + 2 * n_sma  # first high/low column
     c_ad = c_hl + 3 * n_hl  # advances
     bars, his, los = work[0], work[1], work[2]
-    n = 0  # compress to the ticker's own bars
+    n = np.int64(0)  # compress to the ticker's own bars (int64: a literal 0 would type the
+    # _block_extremes calls below once more with Literal[int](0), 0.3 s more to compile)
     for t in range(n_dates):
         xf = close[t]
         if not np.isnan(xf):
