@@ -70,7 +70,7 @@ def window_count_columns(
 @numba.njit(cache=True, nogil=True)
 def _block_extremes(
     x: npt.NDArray[np.float64],
-    n: int,
+    n: int | np.int64,
     w: int,
     pre: npt.NDArray[np.float64],
     suf: npt.NDArray[np.float64],
