@@ -6,8 +6,9 @@ Per round and per checkout (this one, then ``--code``'s, alternating): ``gunicor
 fresh server cache, one browser warms it, then ``--loads`` fresh browser profiles load the page.
 Each load prints the seconds to every chart drawn, when the layout arrived, when the first
 callback left, when the last answered, and the page's long tasks (ms). The last lines give the
-median per checkout: the T3 row of ``bench_all`` is a best of 2 and moves as much as a small
-change. The store defaults to the bench store (the real close file when present).
+median per checkout: one load moves ±0.2 s, as much as a small change (the T3 row of
+``bench_all`` is a median of 3 fresh loads with ``--quick``, 5 without). The store defaults
+to the bench store (the real close file when present).
 """
 
 from __future__ import annotations

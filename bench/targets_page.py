@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -116,13 +117,14 @@ def page(opts: Opts) -> list[Row]:
         navigate(warmer, base + "/", n)  # server caches warm (both workers may need it)
         navigate(warmer, base + "/", n)
         loads = []
-        for _ in range(2 if opts.quick else 3):
+        for _ in range(3 if opts.quick else 5):
             d = new_driver()  # a fresh profile: nothing cached in the browser
             drivers.append(d)
             r = navigate(d, base + "/", n)
             total, callbacks, count = d.execute_script(ALL_BYTES)
             loads.append((r["drawn_s"], total, callbacks, count))
         best = min(loads)
+        mid = statistics.median(x[0] for x in loads)  # the verdict: one load moves ±0.2 s
         rrg, wall = [], []
         for _ in range(3 if opts.quick else 5):
             navigate(warmer, base + "/", n)
@@ -130,14 +132,14 @@ def page(opts: Opts) -> list[Row]:
             rrg.append(in_page)
             wall.append(seen)
         return [
-            Row("T3", "first load to all charts drawn, warm server", best[0], "s", 1.5, "<=",
-                f"best of {len(loads)} fresh profiles; {n} charts"),
+            Row("T3", "first load to all charts drawn, warm server", mid, "s", 1.5, "<=",
+                f"median of {len(loads)} fresh profiles, best {best[0]:.2f} s; {n} charts"),
             Row("T3", "first page: resources transferred", best[1] / 1e6, "MB", 2.0, "<=",
                 f"{best[3]} requests, callbacks included"),
             Row("T3", "first page: callbacks transferred", best[2] / 1e3, "KB", 300.0, "<="),
-            Row("T3", "RRG tab, click to chart drawn (warm)", min(rrg), "s", 0.5, "<=",
-                f"in the page, best of {len(rrg)}; median {sorted(rrg)[len(rrg) // 2]:.2f} s; "
-                f"via WebDriver {min(wall):.2f} s"),
+            Row("T3", "RRG tab, click to chart drawn (warm)", statistics.median(rrg), "s", 0.5,
+                "<=", f"in the page, median of {len(rrg)}, best {min(rrg):.2f} s; "
+                f"via WebDriver {statistics.median(wall):.2f} s"),
         ]  # fmt: skip
     finally:
         for d in drivers:
