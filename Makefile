@@ -10,7 +10,7 @@ bench:
 bench-scale:
 	python bench/bench_all.py --only T6 --scale
 bench-parts:
-	python bench/bench_breadth.py && python bench/bench_windows.py && python bench/bench_store.py && python bench/bench_app.py && python bench/bench_volume.py
+	python bench/bench_breadth.py && python bench/bench_windows.py && python bench/bench_store.py && python bench/bench_app.py && python bench/bench_volume.py && python bench/bench_static.py
 demo:
 	python cli.py demo
 screenshots:
