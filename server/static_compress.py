@@ -1,8 +1,9 @@
 """Static files compressed once per worker, not on every request.
 
-flask-compress compresses each response as it leaves: the page's scripts are ~1.9 MB, and
-brotli took ~0.5 s of a worker's CPU per first page load on the 2-core bench machine
-(plotly.js alone ~0.2 s, gzip ~0.3 s), every visitor again. Its documented cache
+flask-compress compresses each response as it leaves: the page's 17 scripts are ~2.9 MB,
+and compressing them took 0.16 s of a worker's CPU per first page load with brotli, 0.14 s
+with gzip, every visitor again (bench/bench_static.py, 2-core bench machine; 0.017 s once
+kept). Its documented cache
 (``COMPRESS_CACHE_KEY`` + ``COMPRESS_CACHE_BACKEND``) keeps the compressed bytes; here it
 holds static files only:
 
