@@ -62,10 +62,13 @@ def _warmups_stopped_before_the_server(request: pytest.FixtureRequest) -> Iterat
     global shutdown lock, and a later test hangs (seen twice in CI dry runs: a warm-up stuck
     in ``Thread.start``, then in ``ThreadPoolExecutor.shutdown``). Requesting dash_duo here
     makes this teardown run before dash_duo's."""
-    if "dash_duo" in request.fixturenames:
-        request.getfixturevalue("dash_duo")
+    duo = request.getfixturevalue("dash_duo") if "dash_duo" in request.fixturenames else None
     yield
     from server.warmup import stop_all
+    from tests.browser.duo import settle
+
+    if duo is not None:
+        settle(duo)  # no callback in flight when dash_duo stops its server
 
     stop_all(timeout=60.0)
 

@@ -47,3 +47,31 @@ def choose(duo: Any, selector: str, index: int, timeout: float = 10.0) -> None:
         options = duo.driver.find_elements("css selector", f"{OPEN_MENU} .dash-dropdown-option")
         if len(options) > index:
             options[index].click()
+
+
+BUSY_JS = (
+    "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
+    " || document.querySelector('.dash-graph--pending') !== null"
+)
+"""True while the page has a callback in flight or a chart being resized."""
+
+
+def busy(duo: Any) -> bool:
+    """Whether the page has a callback in flight or a chart being resized."""
+    return bool(duo.driver.execute_script(BUSY_JS))
+
+
+def settle(duo: Any, timeout: float = 15.0) -> None:
+    """Wait until the page is not ``busy`` (at most ``timeout`` s; a page that is gone or not
+    Dash's counts as settled). dash_duo stops its server by raising SystemExit in every
+    request thread: a callback still running then surfaces as an unhandled-thread warning
+    (seen in CI dry runs after ax003 and view003, whose last check passed before the page's
+    last callbacks were answered)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if not busy(duo):
+                return
+        except Exception:  # the driver quit, or another page: nothing of ours in flight
+            return
+        time.sleep(0.1)

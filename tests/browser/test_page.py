@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 
 from components.charts import LINKED_GRAPHS
 from components.ids import Ids
-from tests.browser.duo import start
+from tests.browser.duo import busy, start
 from tests.browser.shots import SCREENSHOTS
 
 GRAPHS_JS = """
@@ -67,11 +67,7 @@ def idle(duo: Any) -> bool:
     reset a zoom made before it, so interact as a user would, after load), and no chart being
     resized (dcc.Graph's responsive resize relayouts it: a zoom made then can reach Dash as
     that {autosize} relayout instead of the zoom)."""
-    busy: bool = duo.driver.execute_script(
-        "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
-        " || document.querySelector('.dash-graph--pending') !== null"
-    )
-    return not busy
+    return not busy(duo)
 
 
 def starts(duo: Any) -> set[str]:
