@@ -197,6 +197,16 @@ def decode(array: Any) -> np.ndarray:
 # -- processes on 127.0.0.1 ---------------------------------------------------------------------
 
 
+def compressor(server: Any) -> Any:
+    """The flask-compress instance ``Dash(compress=True)`` registered on ``server`` (the owner
+    of its after-request hook; Dash keeps no reference), e.g. to read or switch off its
+    cache (server/static_compress.py)."""
+    from flask_compress import Compress
+
+    owners = [getattr(f, "__self__", None) for f in server.after_request_funcs[None]]
+    return next(o for o in owners if isinstance(o, Compress))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

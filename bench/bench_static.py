@@ -45,10 +45,8 @@ def rounds(client: Any, paths: list[str], encoding: str) -> tuple[list[float], i
 
 
 def main() -> None:
-    from flask_compress import Compress
-
     from app import create_app
-    from bench.apptools import machine
+    from bench.apptools import compressor, machine
     from data.jobs import load_demo
     from data.store import Store
     from settings import load_settings
@@ -58,11 +56,7 @@ def main() -> None:
         settings = load_settings(env={}, data_dir=Path(tmp) / "store",
                                  cache_dir=Path(tmp) / "cache", warmup=False)  # fmt: skip
         app = create_app(settings)
-        compress = next(
-            f.__self__
-            for f in app.server.after_request_funcs[None]
-            if isinstance(getattr(f, "__self__", None), Compress)
-        )
+        compress = compressor(app.server)
         client = app.server.test_client()
         paths = scripts(client)
         print(machine())

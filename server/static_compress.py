@@ -29,8 +29,9 @@ import threading
 import flask
 from werkzeug.security import safe_join
 
-ASSETS_ENDPOINT = "_dash_assets.static"
-"""The endpoint Dash's assets blueprint serves ``/assets/<filename>`` from."""
+ASSETS_BLUEPRINT = "_dash_assets"
+"""The blueprint Dash serves ``/assets/<filename>`` from."""
+ASSETS_ENDPOINT = f"{ASSETS_BLUEPRINT}.static"
 SUITES_PREFIX = "/_dash-component-suites/"
 """Dash's component bundles (its route is named by its rule)."""
 KIND = "static:"
@@ -43,7 +44,7 @@ def cache_key(request: flask.Request) -> str:
     if request.method not in ("GET", "HEAD"):
         return ""
     if request.endpoint == ASSETS_ENDPOINT:
-        folder = flask.current_app.blueprints["_dash_assets"].static_folder
+        folder = flask.current_app.blueprints[ASSETS_BLUEPRINT].static_folder
         name = (request.view_args or {}).get("filename", "")
         path = safe_join(str(folder), str(name)) if folder else None
         if path is None:
@@ -84,7 +85,7 @@ class StaticOnly:
                 self._items[key] = value
 
     def keys(self) -> list[str]:
-        """The keys held (for tests and /healthz-style checks)."""
+        """The keys held, sorted."""
         with self._lock:
             return sorted(self._items)
 

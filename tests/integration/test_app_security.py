@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from bench.apptools import DashClient
+from bench.apptools import DashClient, compressor
 from components.ids import Ids
 from data.jobs import load_demo
 from data.store import Store
@@ -357,14 +357,6 @@ def test_sec009_unknown_component_path_is_a_plain_404_without_traceback(
     assert sum(len(rec.getMessage()) for rec in caplog.records) < 400
 
 
-def _compressor(server: Any) -> Any:
-    """The flask-compress instance Dash registered (its after-request hook's owner)."""
-    from flask_compress import Compress
-
-    owners = [getattr(f, "__self__", None) for f in server.after_request_funcs[None]]
-    return next(o for o in owners if isinstance(o, Compress))
-
-
 def test_sec010_static_files_compressed_once_per_worker(
     app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -387,7 +379,7 @@ def test_sec010_static_files_compressed_once_per_worker(
     renderer = next(p for p in _index_resources(index) if "dash_renderer" in p)
     assets = Path(__file__).resolve().parents[2] / "assets"
     file_bytes = (assets / plotly.split("/assets/")[1].split("?")[0]).read_bytes()
-    cache = _compressor(app.server).cache
+    cache = compressor(app.server).cache
     for path in (plotly, renderer):
         for encoding in ("br", "gzip"):
             calls.clear()
@@ -424,11 +416,13 @@ def test_sec011_an_asset_key_follows_the_file_and_refuses_paths_outside(tmp_path
 
     import flask
 
-    from server.static_compress import StaticOnly, cache_key
+    from server.static_compress import ASSETS_BLUEPRINT, StaticOnly, cache_key
 
     server = flask.Flask("keys")
     folder = str(tmp_path / "assets")
-    bp = flask.Blueprint("_dash_assets", __name__, static_folder=folder, static_url_path="/assets")
+    bp = flask.Blueprint(
+        ASSETS_BLUEPRINT, __name__, static_folder=folder, static_url_path="/assets"
+    )
     server.register_blueprint(bp)
     (tmp_path / "assets").mkdir()
     script = tmp_path / "assets" / "a.js"
