@@ -37,8 +37,8 @@ def choose(duo: Any, selector: str, index: int, timeout: float = 10.0) -> None:
     duo.select_dcc_dropdown(selector, index=index)
     deadline = time.monotonic() + timeout
     while True:
-        settle = time.monotonic() + 1.0
-        while time.monotonic() < settle:
+        until = time.monotonic() + 1.0
+        while time.monotonic() < until:
             if not duo.driver.find_elements("css selector", OPEN_MENU):
                 return
             time.sleep(0.05)

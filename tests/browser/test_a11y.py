@@ -254,11 +254,6 @@ def test_ax003_simulated_banner_contrast(dash_duo: Any, tabs_app: Any) -> None:
     wait_for(lambda: dash_duo.find_elements(f"#{Ids.BANNER}"))
     failures = check_named(dash_duo, NAMED_DEMO)
     assert not failures, "\n".join(failures)
-    # end once the page's callbacks are answered: dash_duo stops its server by raising
-    # SystemExit in the server's threads, which a chart request still running reports
-    from tests.browser.test_page import idle
-
-    wait_for(lambda: idle(dash_duo), timeout=30)
 
 
 # ---- hover ------------------------------------------------------------------------------
