@@ -173,7 +173,7 @@ def membership_panel(
     # in int64 with strided access: 1.7 s at 2,780 dates x 3,416 tickers, against ~15 ms
     # here, with a quarter of the memory (fresh memory's first touch costs ~6 ms/MB on this
     # project's VMs).
-    most = int(np.bincount(col, minlength=1).max()) if len(col) else 0
+    most = int(np.bincount(col, minlength=1).max())  # 0 without intervals
     counts = np.zeros((n_tickers, n_dates + 1), dtype=np.int8 if most < 127 else np.int32)
     np.add.at(counts, (col, first), 1)
     np.add.at(counts, (col, stop), -1)
