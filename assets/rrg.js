@@ -47,8 +47,9 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     rrg: {
       /* The graph's width; while its tab is hidden, the width of a visible chart card's
-       * body in the active tab (every tab's cards are alike). */
-      width: function (tab, id) {
+       * body in the active tab (every tab's cards are alike); unchanged, no update. The
+       * RRG's callback reads it when its tab's store fires, after the URL sync's answer. */
+      width: function (tab, id, current) {
         var el = document.getElementById(id);
         var w = el ? el.getBoundingClientRect().width : 0;
         if (!w) {
@@ -58,7 +59,7 @@
             w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
           }
         }
-        return w > 0 ? Math.round(w) : window.dash_clientside.no_update;
+        return w > 0 && Math.round(w) !== current ? Math.round(w) : window.dash_clientside.no_update;
       },
       /* The hovered series (or none) highlighted; legend entries bound after each draw. */
       focus: function (hover, figure, id) {

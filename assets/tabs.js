@@ -2,6 +2,8 @@
  * - tabs.select: a tab's click writes its name to the tab store (the URL sync reads it);
  * - tabs.show: the store's tab is selected (aria-selected, in the Tab order, "active") and its
  *   panel shown; every other panel is hidden;
+ * - tabs.route: the page's state (the URL sync's tab-state store) goes to the active tab's own
+ *   store only (its `tab` field; absent: the first tab), so only that tab's callback fires;
  * - arrow keys (Left/Right, Up/Down), Home and End on a focused tab move the focus to another
  *   tab and select it (automatic activation, https://www.w3.org/WAI/ARIA/apg/patterns/tabs/). */
 (function () {
@@ -14,6 +16,15 @@
         return window.dash_clientside.no_update;
       }
       return id.tab;
+    },
+    route: function (state, ids) {
+      if (!state) {
+        return ids.map(function () { return window.dash_clientside.no_update; });
+      }
+      var tab = state.tab || ids[0].tab;
+      return ids.map(function (id) {
+        return id.tab === tab ? state : window.dash_clientside.no_update;
+      });
     },
     show: function (active, ids) {
       var on = ids.map(function (id) { return id.tab === active; });

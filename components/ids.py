@@ -83,6 +83,7 @@ class Ids(StrEnum):
     TAB = "page-tab"  # {"type": TAB, "tab": name}: a tab's button
     TAB_PANEL = "page-tab-panel"  # {"type": TAB_PANEL, "tab": name}: its panel
     TAB_STATE = "tab-state"
+    TAB_VIEW = "tab-view"  # {"type": TAB_VIEW, "tab": name}: TAB_STATE while that tab is active
     RRG = "chart-rrg"
     RRG_TAIL = "rrg-tail"
     RRG_FREQ = "rrg-freq"

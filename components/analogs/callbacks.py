@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, no_update
 from components.analogs.view import analogs_panel
 from components.context import choices, get_service
 from components.ids import Ids
+from components.tabs import view_store
 from components.url.query import from_store
 
 
@@ -30,5 +31,6 @@ def register(app: Dash) -> None:
         Output(Ids.ANALOG_SUMMARY, "children"),
         Output(Ids.ANALOG_FORWARD, "figure"),
         Output(Ids.ANALOG_TABLE, "children"),
-        Input(Ids.TAB_STATE, "data"),
+        Input(view_store("analogs"), "data"),
+        prevent_initial_call=True,  # its store is filled once its tab is active
     )(update_analogs)

@@ -5,10 +5,12 @@
   ``RANGE`` change only re-ranges them (``Chart.redraw``: Patches, no data resent, and the
   rotation chart rebased at the new start); a new data version redraws everything. It also
   owns the analog episode bands on the participation chart (``TAB_STATE``: the Analogs
-  tab's thresholds): laid on each fresh drawing, patched when only the tab fields change,
-  shown while the Breadth tab is active. The divergence marks (``dvn``, ``dvt``, ``dv``:
-  Breadth tab fields) are drawn with the benchmark and participation charts, and replaced
-  by position (``views.DIVERGENCE_TRACES``) when only the tab fields change.
+  tab's thresholds): laid on each fresh drawing, patched when only the tab fields change
+  (the tab's own store, ``view_store("breadth")``, fired: it follows ``TAB_STATE`` while the
+  Breadth tab is active), shown while the Breadth tab is active. The divergence marks
+  (``dvn``, ``dvt``, ``dv``: Breadth tab fields) are drawn with the benchmark and
+  participation charts, and replaced by position (``views.DIVERGENCE_TRACES``) when only the
+  tab fields change.
 - a clientside callback (assets/linked_axes.js) keeps the charts' date axes linked.
 
 The URL <-> controls sync that writes ``VIEW`` and ``RANGE`` is ``components.url.sync``.
@@ -27,6 +29,8 @@ from components.breadth.views import DIVERGENCE_TRACES, divergence_marks
 from components.charts import LINKED_GRAPHS, Chart, charts_of
 from components.context import choices, get_service
 from components.ids import Ids
+from components.page.tabs import dom_id
+from components.tabs import view_store
 from components.url.fields import ViewState
 from components.url.query import from_store
 
@@ -35,7 +39,8 @@ DIVERGENCE_FIELDS = ("div_near", "div_trail", "div_marks")
 
 VIEW_DATA, RANGE_DATA = f"{Ids.VIEW}.data", f"{Ids.RANGE}.data"
 VERSION_DATA = f"{Ids.DATA_VERSION}.data"  # a refresh from the page landed
-TAB_DATA = f"{Ids.TAB_STATE}.data"
+TAB_DATA = f"{dom_id(view_store('breadth'))}.data"
+"""The prop id of the tab's own store as ``ctx.triggered_prop_ids`` names it."""
 
 
 def _merge(view: dict[str, Any] | None, rng: dict[str, Any] | None) -> ViewState:
@@ -80,9 +85,11 @@ def update_charts(
     view: dict[str, Any] | None,
     rng: dict[str, Any] | None,
     _version: Any = None,
+    _routed: Any = None,
     tabs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Redraw what the fired stores changed (see the module docstring)."""
+    """Redraw what the fired stores changed (see the module docstring). ``tabs`` is the page's
+    state (``TAB_STATE``); ``_routed``, the tab's own copy of it, only says when it fired."""
     svc, state = get_service(), _merge(view, rng)
     shown = from_store(tabs)
     if tabs:  # the marks' parameters live in the tab state
@@ -115,7 +122,8 @@ def register(app: Dash) -> None:
             Input(Ids.VIEW, "data"),
             Input(Ids.RANGE, "data"),
             Input(Ids.DATA_VERSION, "data"),
-            Input(Ids.TAB_STATE, "data"),
+            Input(view_store("breadth"), "data"),
+            State(Ids.TAB_STATE, "data"),  # current on every call (the own store may be stale)
         ],
     )(update_charts)
     app.clientside_callback(

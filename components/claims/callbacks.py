@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, no_update
 from components.claims.view import claims_panel
 from components.context import choices, get_service
 from components.ids import Ids
+from components.tabs import view_store
 from components.url.query import from_store
 
 
@@ -24,4 +25,8 @@ def update_claims(data: dict[str, Any] | None) -> Any:
 
 def register(app: Dash) -> None:
     """Register this tab's callback on ``app``."""
-    app.callback(Output(Ids.CLAIM_TABLE, "children"), Input(Ids.TAB_STATE, "data"))(update_claims)
+    app.callback(
+        Output(Ids.CLAIM_TABLE, "children"),
+        Input(view_store("claims"), "data"),
+        prevent_initial_call=True,  # its store is filled once its tab is active
+    )(update_claims)

@@ -11,12 +11,14 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from components.context import get_service
 from components.ids import Ids
 from components.rrg.view import cached_rrg_panel
+from components.tabs import view_store
 from components.url.query import from_store
 
 
 def update_rrg(data: dict[str, Any] | None, width: Any = None) -> tuple[Any, ...]:
-    """Redraw the RRG when the view changes and its tab is active (``width``: the graph's,
-    in pixels, as the browser measured it; the report's width when unknown)."""
+    """Redraw the RRG when the view changes and its tab is active (``data``: the tab's own
+    store; ``width``: the graph's, in pixels, as the browser measured it on the last tab
+    change; the report's width when unknown)."""
     state = from_store(data)
     if state.tab != "rrg":
         return (no_update,) * 4
@@ -37,14 +39,18 @@ def register(app: Dash) -> None:
         Output(Ids.RRG_END_LABEL, "children"),
         Output(Ids.RRG_NOTICE, "children"),
         Output(Ids.RRG_TABLE, "children"),
-        Input(Ids.TAB_STATE, "data"),
-        Input(Ids.RRG_WIDTH, "data"),  # an input, so the renderer measures before it asks
+        Input(view_store("rrg"), "data"),
+        # measured on every tab change (clientside, at once), before the URL sync's answer
+        # fills the store: a State, so a tab click does not fire this callback twice
+        State(Ids.RRG_WIDTH, "data"),
+        prevent_initial_call=True,  # its store is filled once its tab is active
     )(update_rrg)
     app.clientside_callback(
         ClientsideFunction(namespace="rrg", function_name="width"),
         Output(Ids.RRG_WIDTH, "data"),
         Input(Ids.TABS, "data"),
         State(Ids.RRG, "id"),
+        State(Ids.RRG_WIDTH, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rrg", function_name="focus"),

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, no_update
 from components.context import get_service
 from components.ids import Ids
 from components.sectors.view import graph_style, sectors_panel
+from components.tabs import view_store
 from components.url.query import from_store
 
 
@@ -29,5 +30,6 @@ def register(app: Dash) -> None:
         Output(Ids.SECTOR_HEATMAP, "style"),
         Output(Ids.SECTOR_TABLE, "children"),
         Output(Ids.SECTOR_MESSAGE, "children"),
-        Input(Ids.TAB_STATE, "data"),
+        Input(view_store("sectors"), "data"),
+        prevent_initial_call=True,  # its store is filled once its tab is active
     )(update_sectors)

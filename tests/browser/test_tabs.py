@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 
 from components.ids import Ids
 from components.page.controls import WEEKS_GROUP
-from tests.browser.duo import start
+from tests.browser.duo import settle, start
 from tests.browser.shots import SCREENSHOTS
 from tests.browser.test_page import idle
 
@@ -292,3 +292,50 @@ def test_tb005_claims_say_what_the_note_said_and_idle_controls_hide(
     )
     time.sleep(0.3)
     dash_duo.driver.save_screenshot(str(SCREENSHOTS / "desktop-claims-verdicts.png"))
+
+
+ASKED_JS = """
+var send = window.fetch;
+window.__asked = [];
+window.fetch = function (url, opts) {
+  try { window.__asked.push(JSON.parse(opts.body).output); } catch (e) { /* not a callback */ }
+  return send.apply(this, arguments);
+};
+"""
+"""Records the outputs of every callback the page sends to the server (``window.__asked``)."""
+
+VIEWS = {  # one output of each tab's view callback
+    "breadth": f"{Ids.PARTICIPATION}.figure",
+    "sectors": f"{Ids.SECTOR_HEATMAP}.figure",
+    "rrg": f"{Ids.RRG}.figure",
+    "claims": f"{Ids.CLAIM_TABLE}.children",
+    "analogs": f"{Ids.ANALOG_FORWARD}.figure",
+}
+
+
+def asked_after(duo: Any, label: str, drawn: Any) -> set[str]:
+    """The tabs whose view callback the page sent to the server after a click on the tab
+    ``label``, once ``drawn`` holds and no callback is in flight."""
+    settle(duo)
+    duo.driver.execute_script(ASKED_JS)
+    click_tab(duo, label)
+    wait_for(drawn)
+    settle(duo)
+    asked = " ".join(duo.driver.execute_script("return window.__asked"))
+    return {tab for tab, output in VIEWS.items() if output in asked}
+
+
+def test_tb006_a_tab_click_asks_the_server_for_that_tab_only(dash_duo: Any, tabs_app: Any) -> None:
+    """A tab click sends one view callback, the new tab's: each tab's callback reads its own
+    store, which the page's state reaches only while that tab is active (before, all five
+    fired and four answered nothing)."""
+    open_at(dash_duo, tabs_app, "")
+    wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["traces"])
+    rrg = asked_after(
+        dash_duo, "Rotation (RRG)", lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10
+    )
+    assert rrg == {"rrg"}
+    claims = asked_after(dash_duo, "Claim check", lambda: dash_duo.find_elements("[data-verdict]"))
+    assert claims == {"claims"}
+    back = asked_after(dash_duo, "Breadth", lambda: "tab" not in query(dash_duo))
+    assert back == {"breadth"}  # the bands and marks follow the tab state (a Patch)

@@ -292,6 +292,7 @@ def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> N
 def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
     """The bands are laid on a fresh participation drawing, patched alone when only the tab
     fields change, and added to a range Patch (one owner: no allow_duplicate)."""
+    from components.breadth.callbacks import TAB_DATA
     from components.url.query import parse_query, to_store
 
     out = sync(app, "?u=sim-large&near=20")
@@ -305,30 +306,29 @@ def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
     drawn = run(
         app,
         update_charts_fn(),
-        ["view-state.data", "tab-state.data"],
+        ["view-state.data", TAB_DATA],
         view,
         rng,
         None,
         to_store(plain),
+        to_store(plain),
     )
     assert drawn["participation"]["layout"]["shapes"] == []
     tabs = to_store(state)
-    fresh = run(
-        app, update_charts_fn(), ["view-state.data", "tab-state.data"], view, rng, None, tabs
-    )
+    fresh = run(app, update_charts_fn(), ["view-state.data", TAB_DATA], view, rng, None, tabs, tabs)
     shapes = fresh["participation"]["layout"]["shapes"]
     assert shapes and "setup on Simulated large caps" in str(shapes)
-    alone = run(app, update_charts_fn(), ["tab-state.data"], view, rng, None, tabs)
+    alone = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, tabs, tabs)
     assert isinstance(alone["participation"], Patch) and alone["rotation"] is no_update
     assert "setup on Simulated large caps" in str(alone["participation"].to_plotly_json())
     moved = {"start": "2025-02-03", "end": "2025-08-29"}
     both = run(
-        app, update_charts_fn(), ["view-range.data", "tab-state.data"], view, moved, None, tabs
+        app, update_charts_fn(), ["view-range.data", TAB_DATA], view, moved, None, tabs, tabs
     )
     ops = str(both["participation"].to_plotly_json())
     assert "shapes" in ops and "2025-02-03" in ops
     other = to_store(replace_tab(state, "rrg"))
-    hidden = run(app, update_charts_fn(), ["tab-state.data"], view, rng, None, other)
+    hidden = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, other, other)
     assert hidden["participation"] is no_update
 
 

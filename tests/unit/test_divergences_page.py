@@ -157,7 +157,7 @@ def test_divp005_callback_patches_the_marks_when_only_the_tab_fields_change(
     from dash._utils import AttributeDict
 
     from app import create_app
-    from components.breadth.callbacks import update_charts
+    from components.breadth.callbacks import TAB_DATA, update_charts
     from components.url.sync import stores
     from data.jobs import load_demo
     from settings import load_settings
@@ -173,7 +173,7 @@ def test_divp005_callback_patches_the_marks_when_only_the_tab_fields_change(
             context_value.set(
                 AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in triggers])
             )
-            return update_charts(view, rng, None, to_store(state))
+            return update_charts(view, rng, None, to_store(state), to_store(state))
 
         with app.server.app_context():
             return copy_context().run(inner)
@@ -183,13 +183,13 @@ def test_divp005_callback_patches_the_marks_when_only_the_tab_fields_change(
 
         on = _state(get_service(), VIEW)
     off = replace(on, div_marks=False)
-    fresh = run(["view-state.data", "tab-state.data"], off)
+    fresh = run(["view-state.data", TAB_DATA], off)
     assert [t["name"] for t in fresh["benchmark"]["data"][1:]] == [
         "Bearish divergence",
         "Bullish divergence",
     ]
     assert fresh["benchmark"]["data"][1]["visible"] is False
-    patched = run(["tab-state.data"], on)
+    patched = run([TAB_DATA], on)
     assert patched["rotation"] is no_update and patched["highs_lows"] is no_update
     for key, first in (("benchmark", 1), ("participation", 4)):
         assert isinstance(patched[key], Patch)
@@ -201,7 +201,7 @@ def test_divp005_callback_patches_the_marks_when_only_the_tab_fields_change(
         assert len(_values(bear["x"])) >= 5
     # a range change carries the marks in the same Patch as the new ranges
     moved = replace(on, start=date(2025, 2, 3))
-    both = run(["view-range.data", "tab-state.data"], moved)
+    both = run(["view-range.data", TAB_DATA], moved)
     locations = [op["location"] for op in both["benchmark"].to_plotly_json()["operations"]]
     assert ["data", 1] in locations and ["layout", "xaxis", "range"] in locations
 

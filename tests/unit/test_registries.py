@@ -280,6 +280,25 @@ def test_reg004_every_app_gets_every_callback(tmp_path: Path) -> None:
     assert any("url.search" in k for k in first)
 
 
+def test_reg004b_each_tab_view_fires_from_its_own_store(tmp_path: Path) -> None:
+    """Every tab has one callback whose input is its own store (``view_store``), and no
+    server callback takes ``TAB_STATE`` as an input: a tab click or a tab control then asks
+    the server for the active tab's outputs only (``tabs.route`` fills the stores)."""
+    from app import create_app
+    from components.ids import Ids
+    from components.page.tabs import dom_id
+    from components.tabs import view_store
+    from settings import load_settings
+
+    app = create_app(load_settings(env={}, data_dir=tmp_path / "s", cache_dir=tmp_path / "c"))
+    server_inputs = [  # a clientside callback has no Python function
+        {i["id"] for i in cb["inputs"]} for cb in app.callback_map.values() if "callback" in cb
+    ]
+    assert not [i for i in server_inputs if str(Ids.TAB_STATE) in i]
+    for tab in TAB_LIST:
+        assert sum(dom_id(view_store(tab.name)) in i for i in server_inputs) == 1, tab.name
+
+
 def test_reg005_no_private_dash_modules_and_no_global_callbacks() -> None:
     """Callbacks are registered per app (``register(app)`` with ``app.callback``)."""
     hits = []
