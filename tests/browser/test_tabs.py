@@ -295,7 +295,7 @@ def test_tb005_claims_say_what_the_note_said_and_idle_controls_hide(
 
 
 ASKED_JS = """
-var send = window.fetch;
+var send = window.__fetch0 || (window.__fetch0 = window.fetch);  // installed again: not nested
 window.__asked = [];
 window.fetch = function (url, opts) {
   try { window.__asked.push(JSON.parse(opts.body).output); } catch (e) { /* not a callback */ }
@@ -315,14 +315,17 @@ VIEWS = {  # one output of each tab's view callback
 
 def asked_after(duo: Any, label: str, drawn: Any) -> set[str]:
     """The tabs whose view callback the page sent to the server after a click on the tab
-    ``label``, once ``drawn`` holds and no callback is in flight."""
+    ``label``, once ``drawn`` holds and no callback is in flight (each asked once)."""
     settle(duo)
     duo.driver.execute_script(ASKED_JS)
     click_tab(duo, label)
     wait_for(drawn)
     settle(duo)
-    asked = " ".join(duo.driver.execute_script("return window.__asked"))
-    return {tab for tab, output in VIEWS.items() if output in asked}
+    outputs = duo.driver.execute_script("return window.__asked")
+    asked = " ".join(outputs)
+    views = {tab for tab, output in VIEWS.items() if output in asked}
+    assert all(sum(VIEWS[tab] in out for out in outputs) == 1 for tab in views), outputs
+    return views
 
 
 def test_tb006_a_tab_click_asks_the_server_for_that_tab_only(dash_duo: Any, tabs_app: Any) -> None:
