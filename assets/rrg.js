@@ -59,7 +59,8 @@
             w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
           }
         }
-        return w > 0 && Math.round(w) !== current ? Math.round(w) : window.dash_clientside.no_update;
+        var px = Math.round(w);
+        return px > 0 && px !== current ? px : window.dash_clientside.no_update;
       },
       /* The hovered series (or none) highlighted; legend entries bound after each draw. */
       focus: function (hover, figure, id) {

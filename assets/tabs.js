@@ -18,10 +18,7 @@
       return id.tab;
     },
     route: function (state, ids) {
-      if (!state) {
-        return ids.map(function () { return window.dash_clientside.no_update; });
-      }
-      var tab = state.tab || ids[0].tab;
+      var tab = state && (state.tab || ids[0].tab);  // no state yet: no tab's store
       return ids.map(function (id) {
         return id.tab === tab ? state : window.dash_clientside.no_update;
       });

@@ -31,7 +31,8 @@ return {traces: gd.data.length,
 
 
 RECORD_JS = """
-var id = arguments[0], send = window.fetch;
+var id = arguments[0];
+var send = window.__fetch0 || (window.__fetch0 = window.fetch);  // installed again: not nested
 window.__answers = [];
 window.fetch = function (url, opts) {
   var out = '';
@@ -48,7 +49,7 @@ window.fetch = function (url, opts) {
 };
 """
 """Records each callback's outputs and whether its answer carried the figure of the graph
-``arguments[0]`` (``window.__answers``)."""
+``arguments[0]`` (``window.__answers``, emptied by each install)."""
 
 
 @pytest.fixture(scope="module")
@@ -294,16 +295,6 @@ def test_tb005_claims_say_what_the_note_said_and_idle_controls_hide(
     dash_duo.driver.save_screenshot(str(SCREENSHOTS / "desktop-claims-verdicts.png"))
 
 
-ASKED_JS = """
-var send = window.__fetch0 || (window.__fetch0 = window.fetch);  // installed again: not nested
-window.__asked = [];
-window.fetch = function (url, opts) {
-  try { window.__asked.push(JSON.parse(opts.body).output); } catch (e) { /* not a callback */ }
-  return send.apply(this, arguments);
-};
-"""
-"""Records the outputs of every callback the page sends to the server (``window.__asked``)."""
-
 VIEWS = {  # one output of each tab's view callback
     "breadth": f"{Ids.PARTICIPATION}.figure",
     "sectors": f"{Ids.SECTOR_HEATMAP}.figure",
@@ -317,11 +308,11 @@ def asked_after(duo: Any, label: str, drawn: Any) -> set[str]:
     """The tabs whose view callback the page sent to the server after a click on the tab
     ``label``, once ``drawn`` holds and no callback is in flight (each asked once)."""
     settle(duo)
-    duo.driver.execute_script(ASKED_JS)
+    duo.driver.execute_script(RECORD_JS, str(Ids.RRG))
     click_tab(duo, label)
     wait_for(drawn)
     settle(duo)
-    outputs = duo.driver.execute_script("return window.__asked")
+    outputs = [out for out, _ in duo.driver.execute_script("return window.__answers")]
     asked = " ".join(outputs)
     views = {tab for tab, output in VIEWS.items() if output in asked}
     assert all(sum(VIEWS[tab] in out for out in outputs) == 1 for tab in views), outputs
