@@ -67,8 +67,8 @@ def benchmark_figure(
         )
     )
     fig.add_traces(list(marks))
-    base_layout(fig, height=HEIGHTS["benchmark"], title=title)
     fig.update_layout(showlegend=bool(marks))  # the legend names the marks
+    base_layout(fig, height=HEIGHTS["benchmark"], title=title)
     fig.update_yaxes(title_text="Adjusted close", tickformat=",.0f")
     y_fit(fig, {"yaxis": {}})
     return apply_view(fig, start, end, benchmark_ranges(series, start, end))

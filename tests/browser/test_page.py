@@ -29,6 +29,14 @@ return Array.from(document.querySelectorAll('.linked-graph')).map(function (el) 
 });
 """
 
+TOPS_JS = """
+var out = {};
+document.querySelectorAll('.linked-graph .js-plotly-plot').forEach(function (gd) {
+  out[gd.parentElement.id] = [gd.layout.margin.t, gd._fullLayout._size.t];
+});
+return out;
+"""
+
 
 def graphs(duo: Any) -> dict[str, dict[str, Any]]:
     return {g["id"]: g for g in duo.driver.execute_script(GRAPHS_JS)}
@@ -98,6 +106,11 @@ def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_a
     assert dash_duo.get_logs() in ([], None) or not [
         x for x in dash_duo.get_logs() if x.get("level") == "SEVERE"
     ]
+    # each chart was drawn with the top margin its figure gives (components.style.top_margin):
+    # had the legend or the y-axis labels pushed it, Plotly would have drawn the chart twice
+    tops = dash_duo.driver.execute_script(TOPS_JS)
+    assert len(tops) == len(LINKED_GRAPHS), tops
+    assert all(abs(given - drawn) <= 1 for given, drawn in tops.values()), tops
 
 
 def test_br002_preset_moves_every_x_range(dash_duo: Any, breadth_app: Any) -> None:

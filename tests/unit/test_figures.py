@@ -239,13 +239,14 @@ def test_fig040_base_layout_equals_the_update_calls(rows: int) -> None:
 def test_fig041_legend_sits_under_the_title_and_yfit_rules(
     breadth: pd.DataFrame, context: pd.DataFrame
 ) -> None:
-    from components.style import HEIGHTS, TITLE_PX, Y_PAD
+    from components.style import HEIGHTS, LEGEND_PX, TICK_OVERHANG_PX, TITLE_PX, Y_PAD
 
     fig = figs.advance_decline_figure(breadth, ratio_adjusted=False, start=START, end=END)
     legend = fig.layout.legend
     assert (legend.xref, legend.yref, legend.yanchor) == ("container", "container", "top")
     assert legend.y == pytest.approx(1 - TITLE_PX / HEIGHTS["advance_decline"])
-    assert fig.layout.margin.t == TITLE_PX + 6
+    # its three entries fit one row: the title, that row and the top tick label (top_margin)
+    assert fig.layout.margin.t == TITLE_PX + LEGEND_PX[0] + TICK_OVERHANG_PX == 82
     rules = fig.layout.meta["yfit"]
     assert rules["yaxis2"] == {"pad": Y_PAD, "include": [0.0], "symmetric": True}
     assert all(rule for rule in rules.values())  # no empty object (Plotly would prune it)
@@ -255,6 +256,64 @@ def test_fig041_legend_sits_under_the_title_and_yfit_rules(
         breadth, context, _long_run(breadth), fast=20, slow=100, start=START, end=END
     )
     assert "yfit" not in (part.layout.meta or {})  # the 0–100 scale stays fixed
+
+
+def test_fig042_legend_rows_as_plotly_lays_them_out() -> None:
+    """One row while every entry (45 px + 0.55 × 12 px per character) fits, else a grid of
+    the widest entry; no names, no row."""
+    from components.style import legend_rows
+
+    assert legend_rows([]) == 0
+    assert legend_rows(["ab"] * 3, width=1000) == 1  # 3 × 58.2 px
+    ten = ["x" * 10] * 10  # 111 px each, 1,110 px in one row
+    assert legend_rows(ten, width=1110) == 1
+    assert legend_rows(ten, width=1000) == 2  # 9 per row
+    assert legend_rows(ten, width=300) == 5  # 2 per row
+    assert legend_rows(["a" * 40, "b"], width=400) == 1  # 309 + 51.6 px
+    assert legend_rows(["a" * 40, "b"], width=350) == 2  # a grid of 309 px cells
+    assert legend_rows(["a" * 40], width=100) == 1  # wider than the chart: still one row
+
+
+def test_fig043_top_margin_holds_the_legend_so_plotly_draws_once() -> None:
+    """The top margin is the title band alone without a legend; with one, it adds the
+    legend's rows and the top tick label's overhang (what Plotly's automargin would push
+    it to, so the first drawing is the last). Only entries the legend lists count."""
+    from components.style import (
+        LEGEND_PX,
+        TICK_OVERHANG_PX,
+        TITLE_PX,
+        base_layout,
+        legend_names,
+        top_margin,
+    )
+
+    def fig(*traces: go.Scatter, **layout: object) -> go.Figure:
+        return go.Figure(list(traces), layout=layout)
+
+    a, b = go.Scatter(x=[1, 2], y=[1, 2], name="a"), go.Scatter(x=[1], y=[3], name="b")
+    hidden = go.Scatter(x=[1], y=[1], name="kept out", showlegend=False)
+    empty = go.Scatter(x=[], y=[], name="empty")  # Plotly hides a trace without points
+    assert legend_names(fig(a, b, hidden, empty, go.Scatter(x=[1], y=[1]))) == ["a", "b"]
+    assert legend_names(fig(a, hidden)) == []  # one entry: Plotly shows no legend
+    assert legend_names(fig(a, showlegend=True)) == ["a"]
+    assert legend_names(fig(a, b, showlegend=False)) == []
+    one_row = TITLE_PX + LEGEND_PX[0] + TICK_OVERHANG_PX
+    assert top_margin(fig(a)) == TITLE_PX + 6
+    assert top_margin(fig(a, b)) == one_row == 82
+    long = [
+        go.Scatter(x=[1], y=[1], name=f"{n}-day long-run avg 64.2% (all data, 2013–2026)")
+        for n in (20, 50, 200)
+    ] + [go.Scatter(x=[1], y=[1], name="% above 200-day avg")]
+    assert top_margin(fig(*long)) == one_row + LEGEND_PX[1] == 101  # 2 rows at 1,200 px
+    assert base_layout(fig(a, b), height=300, title="t").layout.margin.t == one_row
+    # the benchmark's legend names its divergence marks: room for it only when it has them
+    closes = _closes()["SIM:LARGE"]
+    plain = figs.benchmark_figure(closes, ticker="SIM:LARGE", start=START, end=END)
+    assert plain.layout.margin.t == TITLE_PX + 6
+    marks = [go.Scatter(x=[1], y=[1], name="Bearish divergence"),
+             go.Scatter(x=[], y=[], name="Bullish divergence")]  # fmt: skip
+    marked = figs.benchmark_figure(closes, ticker="SIM:LARGE", start=START, end=END, marks=marks)
+    assert marked.layout.showlegend is True and marked.layout.margin.t == one_row
 
 
 def test_fig030_hover_counts_travel_as_small_integers(breadth: pd.DataFrame) -> None:
