@@ -254,13 +254,19 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
     }
 
 
-def legend_rows(names: Sequence[str], width: float = LEGEND_WIDTH_PX, font: float = 12.0) -> int:
-    """Rows of a horizontal legend of entries ``names`` in a chart ``width`` px wide, as
-    Plotly lays it out: one row when every entry (symbol and gaps 45 px, ~0.55 ``font`` px
-    per character) fits, else a grid of the widest entry."""
-    if not names:
+def text_px(text: str, font: float = 12.0) -> float:
+    """About how wide ``text`` is in px in the page's sans-serif at ``font`` px (0.55 em a
+    character; measured 0.52-0.55 em on the legends' names in Chromium)."""
+    return 0.55 * font * len(text)
+
+
+def legend_rows(texts: Sequence[float], width: float = LEGEND_WIDTH_PX) -> int:
+    """Rows of a horizontal legend whose entries' texts are ``texts`` px wide, in a chart
+    ``width`` px wide, as Plotly lays it out: one row when every entry (its text and 45 px
+    of symbol and gaps) fits, else a grid of the widest entry; no entry, no row."""
+    if not texts:
         return 0
-    entries = [45.0 + 0.55 * font * len(n) for n in names]
+    entries = [45.0 + t for t in texts]
     if sum(entries) <= width:
         return 1
     return math.ceil(len(entries) / max(int(width // max(entries)), 1))
@@ -292,7 +298,7 @@ def top_margin(fig: go.Figure) -> int:
     the whole chart again: 8 charts took ~530 ms with one redraw each, ~300 ms with the
     margin given here. Only a chart narrower than ``LEGEND_WIDTH_PX`` whose legend wraps a
     row more is still drawn twice (nothing is clipped either way)."""
-    rows = legend_rows(legend_names(fig))
+    rows = legend_rows([text_px(n) for n in legend_names(fig)])
     if rows == 0:
         return TITLE_PX + 6
     first, more = LEGEND_PX

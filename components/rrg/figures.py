@@ -26,10 +26,9 @@ from components.rrg.labels import (
     PlotArea,
     label_size,
     legend_entry,
-    legend_rows,
     place_labels,
 )
-from components.style import TITLE_PX, base_layout, message_figure
+from components.style import TITLE_PX, base_layout, legend_rows, message_figure
 
 QUADRANT_FILL: dict[str, str] = {
     "Leading": "rgba(26, 127, 55, 0.09)",
@@ -239,7 +238,7 @@ def rrg_figure(
     base_layout(fig, height=RRG_HEIGHT, title=f"{title}{when} · {tail}-{word} tails")
     entry = legend_entry(list(names.values()))
     left = 52 if narrow else 64
-    rows = legend_rows(len(names), entry, width - left - 16)
+    rows = max(legend_rows([entry] * len(names), width - left - 16), 1)
     fig.update_layout(
         hovermode="closest",
         showlegend=True,  # click: hide or show a series; hover: the others dim (rrg.js)

@@ -227,10 +227,3 @@ def place_labels(
 def legend_entry(names: Sequence[str], font: float = 11.0) -> float:
     """A legend text width (pixels) that holds the longest of ``names``."""
     return math.ceil(max((len(n) for n in names), default=1) * 0.62 * font + 6.0)
-
-
-def legend_rows(count: int, entry: float, width: float) -> int:
-    """Rows a horizontal legend of ``count`` entries of text width ``entry`` takes in a plot
-    area ``width`` pixels wide (Plotly spaces entries by their text width + 45 px)."""
-    per_row = max(int(width // (entry + 45.0)), 1)
-    return max(math.ceil(count / per_row), 1)

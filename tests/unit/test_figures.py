@@ -259,19 +259,20 @@ def test_fig041_legend_sits_under_the_title_and_yfit_rules(
 
 
 def test_fig042_legend_rows_as_plotly_lays_them_out() -> None:
-    """One row while every entry (45 px + 0.55 × 12 px per character) fits, else a grid of
-    the widest entry; no names, no row."""
-    from components.style import legend_rows
+    """One row while every entry (its text + 45 px) fits, else a grid of the widest entry; no
+    entry, no row. Texts are ~0.55 × 12 px a character."""
+    from components.style import legend_rows, text_px
 
+    assert text_px("x" * 10) == pytest.approx(66.0) and text_px("ab", font=10) == 11.0
     assert legend_rows([]) == 0
-    assert legend_rows(["ab"] * 3, width=1000) == 1  # 3 × 58.2 px
-    ten = ["x" * 10] * 10  # 111 px each, 1,110 px in one row
+    assert legend_rows([13.2] * 3, width=1000) == 1  # 3 × 58.2 px
+    ten = [66.0] * 10  # 111 px each, 1,110 px in one row
     assert legend_rows(ten, width=1110) == 1
     assert legend_rows(ten, width=1000) == 2  # 9 per row
     assert legend_rows(ten, width=300) == 5  # 2 per row
-    assert legend_rows(["a" * 40, "b"], width=400) == 1  # 309 + 51.6 px
-    assert legend_rows(["a" * 40, "b"], width=350) == 2  # a grid of 309 px cells
-    assert legend_rows(["a" * 40], width=100) == 1  # wider than the chart: still one row
+    assert legend_rows([264.0, 6.6], width=400) == 1  # 309 + 51.6 px
+    assert legend_rows([264.0, 6.6], width=350) == 2  # a grid of 309 px cells
+    assert legend_rows([264.0], width=100) == 1  # wider than the chart: still one row
 
 
 def test_fig043_top_margin_holds_the_legend_so_plotly_draws_once() -> None:
