@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 
 from components.analogs.figures import FORWARD_HEIGHT
 from components.ids import Ids
-from components.page.graphs import graph_config
+from components.page.graphs import BLANK, graph_config
 from components.url.fields import MAX_GAP, MAX_NEAR
 from components.url.values import Choices
 from data.model import UniverseInfo
@@ -70,7 +70,7 @@ def analogs_tab() -> Component:
                         html.Div(id=Ids.ANALOG_SUMMARY, className="table-responsive"),
                         dcc.Graph(
                             id=Ids.ANALOG_FORWARD,
-                            figure={},
+                            figure=BLANK,
                             config=graph_config(displayModeBar="hover"),
                             style={"height": f"{FORWARD_HEIGHT}px"},
                         ),

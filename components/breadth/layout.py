@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 
 from components.charts import Chart, charts_of
 from components.ids import Ids
-from components.page.graphs import graph_config
+from components.page.graphs import BLANK, graph_config
 from components.url.fields import DIV_NEAR_RANGE, DIV_TRAIL_RANGE
 from components.url.values import Choices
 from data.model import UniverseInfo
@@ -35,7 +35,7 @@ def chart_card(chart: Chart, *extra: Component) -> dbc.Card:
                         dcc.Graph(
                             id=chart.graph,
                             config=GRAPH_CONFIG,
-                            figure={},
+                            figure=BLANK,
                             className="linked-graph",
                             style={"height": f"{chart.height}px"},
                         ),

@@ -1,4 +1,5 @@
-"""The one ``dcc.Graph`` config of the page and the report: no button sends data anywhere.
+"""The one ``dcc.Graph`` config of the page and the report: no button sends data anywhere;
+and ``BLANK``, the figure every graph of the page mounts with.
 
 Plotly.js 3 (3.8 here; the page and the report load the same bundle) shows a "Share
 chart..." button (``sendChartToCloud``, an upload to Plotly's cloud) unless
@@ -11,6 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 NO_THIRD_PARTY: dict[str, Any] = {"showSendToCloud": False, "displaylogo": False}
+BLANK: dict[str, Any] = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+"""A graph's figure until its callback answers: no axes. dcc.Graph draws its figure when it
+mounts; Plotly's default axes (-1 to 6, 0 to 4) took ~23 ms a graph to draw, this ~16 ms."""
 
 
 def graph_config(**extra: Any) -> Any:

@@ -8,7 +8,7 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.page.controls import control_label, integer_input
-from components.page.graphs import graph_config
+from components.page.graphs import BLANK, graph_config
 from components.rrg.figures import RRG_HEIGHT
 from components.url.fields import DEFAULT_TAIL
 from components.url.values import MAX_TAIL, MIN_TAIL, Choices
@@ -78,7 +78,7 @@ def rrg_tab() -> Component:
     graph = dcc.Loading(
         dcc.Graph(
             id=Ids.RRG,
-            figure={},
+            figure=BLANK,
             config=graph_config(displayModeBar="hover"),
             style={"height": f"{RRG_HEIGHT}px"},
             clear_on_unhover=True,  # the hovered series is highlighted until the mouse leaves

@@ -8,7 +8,7 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.page.controls import control_label
-from components.page.graphs import graph_config
+from components.page.graphs import BLANK, graph_config
 from components.sectors.figures import heatmap_height
 from components.url.values import SECTOR_WINDOWS, Choices
 from data.model import UniverseInfo
@@ -52,7 +52,7 @@ def sectors_tab() -> Component:
                         html.Div(id=Ids.SECTOR_MESSAGE),
                         dcc.Graph(
                             id=Ids.SECTOR_HEATMAP,
-                            figure={},
+                            figure=BLANK,
                             config=graph_config(displayModeBar="hover"),
                             style={"height": f"{heatmap_height(12)}px"},
                         ),

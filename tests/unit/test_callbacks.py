@@ -268,6 +268,24 @@ def test_cb010_layout_reads_the_store_at_request_time(app: Dash, tmp_path: Path)
     assert "No data loaded yet" in text and "cli.py demo" in text
 
 
+def test_cb010b_every_graph_starts_blank_and_shares_nothing(app: Dash) -> None:
+    """Every graph of the page is drawn on mount with the blank figure (no axes: Plotly's
+    default ones took a third longer to draw, on every graph of a first load) and a config
+    whose buttons send nothing to a third party."""
+    from dash import dcc
+
+    from components.page.graphs import BLANK, NO_THIRD_PARTY
+    from components.page.layout import serve_layout
+
+    with app.server.app_context():
+        page = serve_layout()
+    graphs = [c for c in page._traverse() if isinstance(c, dcc.Graph)]
+    assert len(graphs) >= 11  # 8 Breadth charts, the heatmap, the RRG, the analogs' chart
+    assert all(g.figure == BLANK for g in graphs), [g.id for g in graphs if g.figure != BLANK]
+    assert BLANK["layout"]["xaxis"] == BLANK["layout"]["yaxis"] == {"visible": False}
+    assert all(NO_THIRD_PARTY.items() <= g.config.items() for g in graphs)
+
+
 def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> None:
     """A tab control rewrites only its key; the same callback writes the tab store and the
     RRG slider (it used to be a second URL writer with allow_duplicate)."""
