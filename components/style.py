@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.frame import TITLE_PX, top_margin
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",
@@ -86,16 +88,6 @@ HEIGHTS = {
 }
 """Chart heights in px; the page gives each graph's box the same height (responsive width)."""
 GRID = "#e9ecef"
-TITLE_PX = 34
-"""Height in px of the title band at the top of every chart (10 px pad + a 14 px line)."""
-LEGEND_PX = (29, 19)
-"""Height in px of a horizontal legend's first row and of each further row (font 12)."""
-TICK_OVERHANG_PX = 19
-"""How far in px a y-axis's top tick label may reach above the plot (Plotly's automargin
-pushes the top margin by up to 18.8 px for it)."""
-LEGEND_WIDTH_PX = 1200
-"""The chart width in px for which a legend's rows are planned: a laptop's page (1,280 px
-screen); wider pages fit the same rows, narrower ones may wrap a row more."""
 Y_PAD = 0.06
 """Padding of a fitted y-range, as a fraction of the data's span (here and in linked_axes.js)."""
 
@@ -252,57 +244,6 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
         "dragmode": "zoom",
         "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.7)"},
     }
-
-
-def text_px(text: str, font: float = 12.0) -> float:
-    """About how wide ``text`` is in px in the page's sans-serif at ``font`` px (0.55 em a
-    character; measured 0.52-0.55 em on the legends' names in Chromium)."""
-    return 0.55 * font * len(text)
-
-
-def legend_rows(texts: Sequence[float], width: float = LEGEND_WIDTH_PX) -> int:
-    """Rows of a horizontal legend whose entries' texts are ``texts`` px wide, in a chart
-    ``width`` px wide, as Plotly lays it out: one row when every entry (its text and 45 px
-    of symbol and gaps) fits, else a grid of the widest entry; no entry, no row."""
-    if not texts:
-        return 0
-    entries = [45.0 + t for t in texts]
-    if sum(entries) <= width:
-        return 1
-    return math.ceil(len(entries) / max(int(width // max(entries)), 1))
-
-
-def _points(trace: Any) -> int:
-    """How many points a trace has (its x, else its y; 0 without either)."""
-    values = getattr(trace, "x", None)
-    values = getattr(trace, "y", None) if values is None else values
-    return 0 if values is None else len(values)
-
-
-def legend_names(fig: go.Figure) -> list[str]:
-    """The names a figure's legend lists: traces with data not kept out of the legend (an
-    empty scatter is invisible), none when the layout hides the legend; Plotly shows it
-    when unset only for two entries or more."""
-    names = [
-        str(t.name) for t in fig.data if t.showlegend is not False and t.name and _points(t) > 0
-    ]
-    shown = fig.layout.showlegend
-    return names if (shown if shown is not None else len(names) > 1) else []
-
-
-def top_margin(fig: go.Figure) -> int:
-    """The top margin in px that fits the title, the legend's rows and the top tick label.
-
-    Plotly first draws a chart with the margin it is given plus the legend's height, then
-    measures the y-axis's labels (automargin) and, when they push the margin further, draws
-    the whole chart again: 8 charts took ~530 ms with one redraw each, ~300 ms with the
-    margin given here. Only a chart narrower than ``LEGEND_WIDTH_PX`` whose legend wraps a
-    row more is still drawn twice (nothing is clipped either way)."""
-    rows = legend_rows([text_px(n) for n in legend_names(fig)])
-    if rows == 0:
-        return TITLE_PX + 6
-    first, more = LEGEND_PX
-    return TITLE_PX + first + more * (rows - 1) + TICK_OVERHANG_PX
 
 
 def base_layout(fig: go.Figure, *, height: int, title: str) -> go.Figure:

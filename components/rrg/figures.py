@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from components.frame import LEGEND_PX, TITLE_PX, legend_rows
 from components.rrg.labels import (
     Box,
     Placement,
@@ -28,7 +29,7 @@ from components.rrg.labels import (
     legend_entry,
     place_labels,
 )
-from components.style import TITLE_PX, base_layout, legend_rows, message_figure
+from components.style import base_layout, message_figure
 
 QUADRANT_FILL: dict[str, str] = {
     "Leading": "rgba(26, 127, 55, 0.09)",
@@ -49,7 +50,7 @@ NARROW = 640
 """Below this graph width the legend names tickers only and the left margin shrinks."""
 LABEL_FONT = 11
 QUADRANT_FONT = 13
-LEGEND_ROW = 19
+LEGEND_ROW = LEGEND_PX[1]
 PALETTE: tuple[str, ...] = tuple(qualitative.Dark24) + tuple(qualitative.Light24)
 FREQ_WORD = {"W": "week", "D": "session"}
 

@@ -106,7 +106,7 @@ def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_a
     assert dash_duo.get_logs() in ([], None) or not [
         x for x in dash_duo.get_logs() if x.get("level") == "SEVERE"
     ]
-    # each chart was drawn with the top margin its figure gives (components.style.top_margin):
+    # each chart was drawn with the top margin its figure gives (components.frame.top_margin):
     # had the legend or the y-axis labels pushed it, Plotly would have drawn the chart twice
     tops = dash_duo.driver.execute_script(TOPS_JS)
     assert len(tops) == len(LINKED_GRAPHS), tops

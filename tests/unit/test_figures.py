@@ -239,7 +239,8 @@ def test_fig040_base_layout_equals_the_update_calls(rows: int) -> None:
 def test_fig041_legend_sits_under_the_title_and_yfit_rules(
     breadth: pd.DataFrame, context: pd.DataFrame
 ) -> None:
-    from components.style import HEIGHTS, LEGEND_PX, TICK_OVERHANG_PX, TITLE_PX, Y_PAD
+    from components.frame import LEGEND_PX, TICK_OVERHANG_PX, TITLE_PX
+    from components.style import HEIGHTS, Y_PAD
 
     fig = figs.advance_decline_figure(breadth, ratio_adjusted=False, start=START, end=END)
     legend = fig.layout.legend
@@ -261,7 +262,7 @@ def test_fig041_legend_sits_under_the_title_and_yfit_rules(
 def test_fig042_legend_rows_as_plotly_lays_them_out() -> None:
     """One row while every entry (its text + 45 px) fits, else a grid of the widest entry; no
     entry, no row. Texts are ~0.55 × 12 px a character."""
-    from components.style import legend_rows, text_px
+    from components.frame import legend_rows, text_px
 
     assert text_px("x" * 10) == pytest.approx(66.0) and text_px("ab", font=10) == 11.0
     assert legend_rows([]) == 0
@@ -279,14 +280,8 @@ def test_fig043_top_margin_holds_the_legend_so_plotly_draws_once() -> None:
     """The top margin is the title band alone without a legend; with one, it adds the
     legend's rows and the top tick label's overhang (what Plotly's automargin would push
     it to, so the first drawing is the last). Only entries the legend lists count."""
-    from components.style import (
-        LEGEND_PX,
-        TICK_OVERHANG_PX,
-        TITLE_PX,
-        base_layout,
-        legend_names,
-        top_margin,
-    )
+    from components.frame import LEGEND_PX, TICK_OVERHANG_PX, TITLE_PX, legend_names, top_margin
+    from components.style import base_layout
 
     def fig(*traces: go.Scatter, **layout: object) -> go.Figure:
         return go.Figure(list(traces), layout=layout)
