@@ -19,6 +19,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+  # else the check below would read that server's page, not the fresh clone's
+  echo "first run: FAILED, something already answers on port $port (FIRST_RUN_PORT picks another)" >&2
+  exit 1
+fi
+
 ref=${FIRST_RUN_REF:-HEAD}
 echo "first run: fresh clone of $ref and a fresh venv in $work"
 git clone -q "$repo" "$work/clone"
@@ -27,12 +33,6 @@ python3 -m venv "$work/venv"
 python3 -m venv "$work/checker"
 "$work/checker/bin/python" -m pip install -q --disable-pip-version-check \
   "$(grep -E '^selenium==' requirements-dev.txt)" 2>&1 | { grep -v "WARNING: Location" || true; }
-
-if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
-  # else the check below would read that server's page, not the fresh clone's
-  echo "first run: FAILED, something already answers on port $port (FIRST_RUN_PORT picks another)" >&2
-  exit 1
-fi
 
 cd "$work/clone"
 # The README's first command, verbatim, in the fresh venv; only the port may differ.
