@@ -10,6 +10,10 @@ rate-limit refusal is shown.
 
 from __future__ import annotations
 
+# isort: split
+from server import memory  # first: it picks Arrow's C++ allocator before pyarrow loads
+
+# isort: split
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +45,7 @@ from components.url.query import parse_query
 from data.jobs import load_demo
 from data.store import Store
 from data.store.guard import GuardedStore
-from server import context, fair_use, memory, warmup
+from server import context, fair_use, warmup
 from server import http as server_http
 from server.guards import install
 from server.routes import register_routes

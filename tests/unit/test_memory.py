@@ -1,7 +1,9 @@
 """server/memory.py: Arrow on the system allocator and glibc's mmap threshold fixed, so a
 worker's freed panels go back to the OS. The RSS effect is measured in the bench (T5,
 bench/targets_views.py: the first view on the real store adds ~20 MB instead of ~200 MB);
-a small synthetic loop here does not fragment the heap the way real views do."""
+a small synthetic loop here does not fragment the heap the way real views do. mem003 checks
+the C++ side in fresh interpreters: Arrow's own code allocates from the pool that
+ARROW_DEFAULT_MEMORY_POOL named when pyarrow loaded, whatever ``pa.set_memory_pool`` says."""
 
 from __future__ import annotations
 
@@ -28,3 +30,50 @@ def test_mem002_create_app_sets_them(tmp_path) -> None:  # type: ignore[no-untyp
     pa.set_memory_pool(pa.mimalloc_memory_pool())
     create_app(load_settings(data_dir=tmp_path / "d", cache_dir=tmp_path / "c", warmup=False))
     assert pa.default_memory_pool().backend_name == "system"
+
+
+READ_AFTER = """
+import os, sys
+{first}
+import pandas as pd, pyarrow as pa, pyarrow.parquet as pq
+path = sys.argv[1]
+pd.DataFrame({{"close": [float(i) for i in range(200_000)]}}).to_parquet(path)
+pq.read_table(path)  # the C++ reader allocates from the C++ default pool
+print(pa.default_memory_pool().backend_name, pa.mimalloc_memory_pool().max_memory())
+"""
+
+
+def _read_after(first: str, tmp_path, env_pool: str | None = None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """(Arrow's default pool, bytes mimalloc ever held) in a fresh interpreter that runs
+    ``first``, then writes and reads a 1.6 MB Parquet file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if env_pool:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = env_pool
+    code = READ_AFTER.format(first=first)
+    root = Path(__file__).resolve().parents[2]
+    argv = [sys.executable, "-c", code, str(tmp_path / "p.parquet")]
+    out = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    name, held = out.stdout.split()
+    return name, int(held)
+
+
+def test_mem003_importing_app_keeps_arrows_cpp_code_off_mimalloc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    try:
+        pa.mimalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no mimalloc: nothing to keep off")
+    # control: pyarrow loaded first, the Parquet reader's buffers come from mimalloc
+    name, held = _read_after("", tmp_path)
+    assert name == "mimalloc" and held > 1_000_000
+    # app first (as gunicorn and python app.py load it): the C++ default is the system pool
+    name, held = _read_after("import app", tmp_path)
+    assert (name, held) == ("system", 0)
+    # an operator's own choice stands
+    name, _ = _read_after("import app", tmp_path, env_pool="mimalloc")
+    assert name == "mimalloc"
