@@ -26,10 +26,12 @@ from bench.targets import Opts, Row
 UNIVERSES = ("bench-half", "bench-quarter", "bench-tenth", "bench-third")
 
 
-def rss_mb() -> float:
-    """This process's resident set, MB."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident set, MB; ``field`` another line of /proc/self/status, e.g.
+    ``RssFile``: the part that is mapped files (libraries' code, shared with every other
+    process that maps them, e.g. the other workers)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -139,7 +141,8 @@ def measure(opts: Opts) -> list[Row]:
             "MB",
             300.0,
             "<=",
-            f"{time.perf_counter() - t0:.0f} s of views; {note}",
+            f"{time.perf_counter() - t0:.0f} s of views; {rss_mb('RssFile'):.0f} MB of it "
+            f"mapped files (code shared with other workers); {note}",
         ),
         Row(
             "T5",
