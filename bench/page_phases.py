@@ -1,6 +1,7 @@
 """T3's first load, phase by phase, for A/B work on the page (not part of ``make bench``).
 
     python bench/page_phases.py [--store DIR] [--loads 3] [--rounds 2] [--code OLD_CHECKOUT]
+                                [--latency-ms 40 --down-mbps 12]
 
 Per round and per checkout (this one, then ``--code``'s, alternating): ``gunicorn -w 2`` on a
 fresh server cache, one browser warms it, then ``--loads`` fresh browser profiles load the page.
@@ -8,7 +9,9 @@ Each load prints the seconds to every chart drawn, when the layout arrived, when
 callback left, when the last answered, and the page's long tasks (ms). The last lines give the
 median per checkout: one load moves ±0.2 s, as much as a small change (the T3 row of
 ``bench_all`` is a median of 3 fresh loads with ``--quick``, 5 without). The store defaults
-to the bench store (the real close file when present).
+to the bench store (the real close file when present). ``--latency-ms``/``--down-mbps``:
+Chromium's network emulation on every load (round-trip latency added to each request, download
+throughput), for what a user away from the server sees; default none (loopback).
 """
 
 from __future__ import annotations
@@ -35,8 +38,11 @@ try {
 """
 
 
-def one_checkout(code: Path, store: Path, work: Path, loads: int) -> list[float]:
-    """Seconds to all charts drawn of ``loads`` fresh profiles against ``code``'s app."""
+def one_checkout(
+    code: Path, store: Path, work: Path, loads: int, network: tuple[float, float] | None = None
+) -> list[float]:
+    """Seconds to all charts drawn of ``loads`` fresh profiles against ``code``'s app;
+    ``network``: (latency ms, download Mbit/s) emulated, else loopback as is."""
     sys.path.insert(0, str(code))
     from bench.apptools import (
         DashClient,
@@ -73,6 +79,13 @@ def one_checkout(code: Path, store: Path, work: Path, loads: int) -> list[float]
             d = new_driver()
             try:
                 d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LONG_TASKS})
+                if network:
+                    latency, mbps = network
+                    down = mbps * 1e6 / 8 if mbps > 0 else -1  # bytes/s; -1: not throttled
+                    d.execute_cdp_cmd("Network.enable", {})
+                    d.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False,
+                                      "latency": latency, "downloadThroughput": down,
+                                      "uploadThroughput": -1})  # fmt: skip
                 r = navigate(d, base + "/", n)
                 tasks = d.execute_script("return window.__longTasks || []")
             finally:
@@ -91,14 +104,19 @@ def one_checkout(code: Path, store: Path, work: Path, loads: int) -> list[float]
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--one"]:  # the child: one checkout, its load times as the last line
-        code, store, work, loads = args[1:5]
-        print(json.dumps(one_checkout(Path(code), Path(store), Path(work), int(loads))))
+        code, store, work, loads, net = args[1:6]
+        lat, _, mbps = net.partition(",")
+        network = (float(lat), float(mbps)) if net else None
+        drawn = one_checkout(Path(code), Path(store), Path(work), int(loads), network)
+        print(json.dumps(drawn))
         return 0
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--store", type=Path, default=None, help="store folder (default: bench store)")
     p.add_argument("--loads", type=int, default=3)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--code", type=Path, default=None, help="another checkout, measured in turn")
+    p.add_argument("--latency-ms", type=float, default=None, help="emulated round-trip latency")
+    p.add_argument("--down-mbps", type=float, default=None, help="emulated download Mbit/s")
     a = p.parse_args(args)
     work = Path(tempfile.mkdtemp(prefix="page-phases-"))
     try:
@@ -110,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             print("store:", build_store(work / "store"))
             store = work / "store"
         codes = [ROOT] + ([a.code.resolve()] if a.code else [])
+        net = "" if a.latency_ms is None and a.down_mbps is None else (
+            f"{a.latency_ms or 0},{a.down_mbps or -1}")  # fmt: skip
         times: dict[Path, list[float]] = {c: [] for c in codes}
         for r in range(a.rounds):
             for code in codes:
@@ -118,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 # file runs there by path, so an older checkout needs no copy of it
                 out = subprocess.run(
                     [sys.executable, str(Path(__file__).resolve()), "--one", str(code),
-                     str(store), str(work), str(a.loads)],
+                     str(store), str(work), str(a.loads), net],
                     cwd=code, capture_output=True, text=True, check=True,
                     env={**os.environ, "PYTHONPATH": ""},
                 )  # fmt: skip
