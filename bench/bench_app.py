@@ -163,6 +163,21 @@ def new_driver() -> Any:
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
+NETWORK = (40.0, 12.0)
+"""A user away from the server, for the page benches' context rows: 40 ms of round-trip
+latency added to every request, 12 Mbit/s down (Chromium's network emulation)."""
+
+
+def emulate_network(driver: Any, latency_ms: float, down_mbps: float) -> None:
+    """Chromium's network emulation on ``driver`` from now on: ``latency_ms`` added to each
+    request, downloads at ``down_mbps`` (<= 0: not throttled); uploads not throttled."""
+    down = down_mbps * 1e6 / 8 if down_mbps > 0 else -1  # bytes/s; -1: not throttled
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False,
+                           "latency": latency_ms, "downloadThroughput": down,
+                           "uploadThroughput": -1})  # fmt: skip
+
+
 def navigate(driver: Any, url: str, n_graphs: int, timeout: float = 90.0) -> dict[str, Any]:
     """Load ``url``; seconds from navigation start to every graph drawn (page clock)."""
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER % n_graphs})

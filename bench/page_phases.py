@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,6 +37,17 @@ try {
   }).observe({type: 'longtask', buffered: true});
 } catch (e) {}
 """
+
+
+def _here_bench_app() -> Any:
+    """This checkout's bench/bench_app.py (``code``'s may be older than the options)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_app_here", ROOT / "bench" / "bench_app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def one_checkout(
@@ -80,12 +92,7 @@ def one_checkout(
             try:
                 d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LONG_TASKS})
                 if network:
-                    latency, mbps = network
-                    down = mbps * 1e6 / 8 if mbps > 0 else -1  # bytes/s; -1: not throttled
-                    d.execute_cdp_cmd("Network.enable", {})
-                    d.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False,
-                                      "latency": latency, "downloadThroughput": down,
-                                      "uploadThroughput": -1})  # fmt: skip
+                    _here_bench_app().emulate_network(d, *network)
                 r = navigate(d, base + "/", n)
                 tasks = d.execute_script("return window.__longTasks || []")
             finally:
