@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 
 from components.analogs.figures import FORWARD_HEIGHT
 from components.ids import Ids
-from components.page.graphs import BLANK, graph_config
+from components.page.graphs import BLANK, graph_config, held
 from components.url.fields import MAX_GAP, MAX_NEAR
 from components.url.values import Choices
 from data.model import UniverseInfo
@@ -78,6 +78,7 @@ def analogs_tab() -> Component:
                     ],
                     type="dot",
                     delay_show=400,
+                    parent_style=held(FORWARD_HEIGHT),
                 ),
             ],
             className="p-2",

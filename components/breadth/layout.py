@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 
 from components.charts import Chart, charts_of
 from components.ids import Ids
-from components.page.graphs import BLANK, graph_config
+from components.page.graphs import BLANK, graph_config, held
 from components.url.fields import DIV_NEAR_RANGE, DIV_TRAIL_RANGE
 from components.url.values import Choices
 from data.model import UniverseInfo
@@ -41,6 +41,7 @@ def chart_card(chart: Chart, *extra: Component) -> dbc.Card:
                         ),
                         type="dot",
                         delay_show=400,
+                        parent_style=held(chart.height),
                     ),
                     *extra,
                     html.Details(

@@ -1,5 +1,6 @@
 """The one ``dcc.Graph`` config of the page and the report: no button sends data anywhere;
-and ``BLANK``, the figure every graph of the page mounts with.
+``BLANK``, the figure every graph of the page mounts with; ``held(height)``, the room a graph
+keeps before plotly.js has loaded.
 
 Plotly.js 3 (3.8 here; the page and the report load the same bundle) shows a "Share
 chart..." button (``sendChartToCloud``, an upload to Plotly's cloud) unless
@@ -21,3 +22,11 @@ def graph_config(**extra: Any) -> Any:
     """A dcc.Graph ``config`` (a TypedDict mypy cannot import, hence ``Any``): responsive,
     nothing sent to a third party, plus ``extra``."""
     return {**NO_THIRD_PARTY, "responsive": True, **extra}
+
+
+def held(height_px: int) -> dict[str, str]:
+    """The ``parent_style`` of the ``dcc.Loading`` around a graph ``height_px`` tall: it keeps
+    the graph's room while plotly.js loads. dcc.Graph renders nothing until then (the page
+    loads plotly.js when the first graph mounts: server/http.py), and the page below would
+    move down by every chart's height when they appear."""
+    return {"minHeight": f"{height_px}px"}

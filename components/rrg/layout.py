@@ -8,7 +8,7 @@ from dash.development.base_component import Component
 
 from components.ids import Ids
 from components.page.controls import control_label, integer_input
-from components.page.graphs import BLANK, graph_config
+from components.page.graphs import BLANK, graph_config, held
 from components.rrg.figures import RRG_HEIGHT
 from components.url.fields import DEFAULT_TAIL
 from components.url.values import MAX_TAIL, MIN_TAIL, Choices
@@ -85,6 +85,7 @@ def rrg_tab() -> Component:
         ),
         type="dot",
         delay_show=400,
+        parent_style=held(RRG_HEIGHT),
     )
     return dbc.Card(
         dbc.CardBody(
