@@ -25,9 +25,11 @@ files compressed once per worker (server/static_compress.py).
   ``assets/lazy/`` (served, never put in the page: ``Dash(assets_path_ignore=["lazy"])``);
   the page's head preloads it (``<link id="plotly-js">``) and ``assets/00-plotly-lazy.js``
   points dcc.Graph's own loader at it. dcc.Graph loads plotly.js when the first graph
-  mounts (unless ``window.Plotly`` exists), so the renderer fetches the layout and sends the
-  first callbacks while plotly.js evaluates (~0.3 s of the bench machine's first load),
-  instead of after.
+  mounts (unless ``window.Plotly`` exists), so the renderer asks for the layout and sends
+  the first callbacks while plotly.js downloads and evaluates (~0.3 s of main thread on the
+  bench machine), instead of after: all charts drawn ~0.3 s sooner with 40 ms of latency and
+  12 Mbit/s (bench/page_phases.py); on loopback, where the main thread is the bottleneck
+  throughout, 0.02-0.10 s later.
 - ``ProxyFix`` for ``BREADTH_PROXY_HOPS`` trusted proxies, so ``request.remote_addr`` (the
   key of the per-client rate limits, server/fair_use.py) is the client's, not nginx's.
 

@@ -1,6 +1,6 @@
 """The one ``dcc.Graph`` config of the page and the report: no button sends data anywhere;
 ``BLANK``, the figure every graph of the page mounts with; ``held(height)``, the room a graph
-keeps before plotly.js has loaded.
+keeps before its code has loaded.
 
 Plotly.js 3 (3.8 here; the page and the report load the same bundle) shows a "Share
 chart..." button (``sendChartToCloud``, an upload to Plotly's cloud) unless
@@ -26,7 +26,8 @@ def graph_config(**extra: Any) -> Any:
 
 def held(height_px: int) -> dict[str, str]:
     """The ``parent_style`` of the ``dcc.Loading`` around a graph ``height_px`` tall: it keeps
-    the graph's room while plotly.js loads. dcc.Graph renders nothing until then (the page
-    loads plotly.js when the first graph mounts: server/http.py), and the page below would
-    move down by every chart's height when they appear."""
+    the graph's room while the graph's code loads. dcc.Graph renders nothing until its lazy
+    chunk and plotly.js have loaded (the page loads plotly.js when the first graph mounts:
+    server/http.py), and the page below moved down by every chart's height when they
+    appeared (tests/browser/test_page.py br001: layout shift)."""
     return {"minHeight": f"{height_px}px"}
