@@ -136,7 +136,6 @@ def create_app(settings: Settings | None = None) -> Dash:
         on_error=fair_use.on_callback_error,  # a rate-limited callback says so on the page
         title="Breadth & Rotation Monitor",
         assets_folder=str(ROOT / "assets"),
-        assets_path_ignore=[server_http.LAZY_ASSETS],  # served, not in the page (plotly.js)
         suppress_callback_exceptions=True,  # the empty-store page has no charts
         background_callback_manager=background_manager(settings),  # the page's refresh
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

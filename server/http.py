@@ -21,15 +21,6 @@ files compressed once per worker (server/static_compress.py).
   dash-renderer and dcc when a component loads, and bundled by dash-bootstrap-components
   itself), comes from ``assets/00-regenerator-runtime-<version>.js`` (npm, MIT), which loads
   before dash-renderer. Done through ``Dash.interpolate_index``, Dash's documented hook.
-- plotly.js off the page's critical path: the vendored cartesian bundle sits in
-  ``assets/lazy/`` (served, never put in the page: ``Dash(assets_path_ignore=["lazy"])``);
-  the page's head preloads it (``<link id="plotly-js">``) and ``assets/00-plotly-lazy.js``
-  points dcc.Graph's own loader at it. dcc.Graph loads plotly.js when the first graph
-  mounts (unless ``window.Plotly`` exists), so the renderer asks for the layout and sends
-  the first callbacks while plotly.js downloads and evaluates (~0.3 s of main thread on the
-  bench machine), instead of after: all charts drawn ~0.3 s sooner with 40 ms of latency and
-  12 Mbit/s (bench/page_phases.py); on loopback, where the main thread is the bottleneck
-  throughout, 0.02-0.10 s later.
 - ``ProxyFix`` for ``BREADTH_PROXY_HOPS`` trusted proxies, so ``request.remote_addr`` (the
   key of the per-client rate limits, server/fair_use.py) is the client's, not nginx's.
 
@@ -46,7 +37,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import flask
@@ -169,7 +159,7 @@ def install(app: Dash, settings: Settings) -> dict[str, str]:
         hops = settings.proxy_hops
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
-    _page_resources(app)
+    _without_babel_polyfill(app)
     headers = security_headers(app, settings)
     message = too_large_message(settings)
 
@@ -201,39 +191,14 @@ def install(app: Dash, settings: Settings) -> dict[str, str]:
 
 BABEL_POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
 """Dash's script tag of @babel/polyfill in the page's ``scripts``."""
-LAZY_ASSETS = "lazy"
-"""The folder of ``assets/`` whose files are served but not put in the page."""
-PLOTLY_LINK_ID = "plotly-js"
-"""The id of the head's preload link of plotly.js; ``assets/00-plotly-lazy.js`` reads it."""
 
 
-def plotly_bundle() -> str:
-    """The vendored plotly.js bundle's path in ``assets/``, named after the plotly.js version
-    plotly.py ships (tests/unit/test_assets.py checks the file)."""
-    from plotly.offline import get_plotlyjs_version
-
-    return f"{LAZY_ASSETS}/plotly-cartesian-{get_plotlyjs_version()}.min.js"
-
-
-def plotly_preload(app: Dash) -> str:
-    """The head's ``<link rel="preload">`` of the bundle (``?m=``: its mtime, as Dash's own
-    asset links, so a new file is fetched anew). Low priority: the page's blocking scripts
-    come first; the bundle is needed only once the layout is drawn."""
-    path = Path(app.config.assets_folder) / plotly_bundle()
-    href = f"{app.get_asset_url(plotly_bundle())}?m={path.stat().st_mtime}"
-    attrs = f'rel="preload" as="script" fetchpriority="low" id="{PLOTLY_LINK_ID}"'
-    return f'<link {attrs} href="{href}">'
-
-
-def _page_resources(app: Dash) -> None:
-    """The page without Dash's @babel/polyfill script, with the preload of plotly.js (see
-    the module docstring)."""
+def _without_babel_polyfill(app: Dash) -> None:
+    """Drop Dash's @babel/polyfill script from the page (see the module docstring)."""
     interpolate = app.interpolate_index
-    link = plotly_preload(app)
 
     def page(**kwargs: Any) -> str:
         kwargs["scripts"] = BABEL_POLYFILL.sub("", str(kwargs.get("scripts", "")), count=1)
-        kwargs["css"] = f"{kwargs.get('css', '')}\n{link}"
         return str(interpolate(**kwargs))
 
     app.interpolate_index = page  # type: ignore[method-assign,assignment]

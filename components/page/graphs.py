@@ -27,7 +27,6 @@ def graph_config(**extra: Any) -> Any:
 def held(height_px: int) -> dict[str, str]:
     """The ``parent_style`` of the ``dcc.Loading`` around a graph ``height_px`` tall: it keeps
     the graph's room while the graph's code loads. dcc.Graph renders nothing until its lazy
-    chunk and plotly.js have loaded (the page loads plotly.js when the first graph mounts:
-    server/http.py), and the page below moved down by every chart's height when they
+    chunk has loaded, and the page below moved down by every chart's height when they
     appeared (tests/browser/test_page.py br001: layout shift)."""
     return {"minHeight": f"{height_px}px"}

@@ -96,9 +96,9 @@ def starts(duo: Any) -> set[str]:
 def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_app: Any) -> None:
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFTS_JS})
     open_page(dash_duo, breadth_app)
-    # nothing jumps while the charts load: each chart's room is kept before plotly.js and
-    # dcc.Graph's code have loaded (components.page.graphs.held; without it 0.85 on the bench
-    # page, where ≤ 0.1 is "good" for Cumulative Layout Shift)
+    # nothing jumps while the charts load: each chart's room is kept before dcc.Graph's lazy
+    # code has loaded (components.page.graphs.held; without it 0.85 on the bench page, where
+    # ≤ 0.1 is "good" for Cumulative Layout Shift)
     shifts = dash_duo.driver.execute_script("return window.__shifts")
     assert shifts is not None and sum(shifts) <= 0.1, shifts
     g = graphs(dash_duo)

@@ -375,7 +375,7 @@ def test_sec010_static_files_compressed_once_per_worker(
     monkeypatch.setattr(fc, "_compress_data", counting)
     client = app.server.test_client()
     index = client.get("/").get_data(as_text=True)
-    plotly = next(p for p in _index_resources(index) if "/assets/lazy/plotly-cartesian" in p)
+    plotly = next(p for p in _index_resources(index) if "/assets/00-plotly-cartesian" in p)
     renderer = next(p for p in _index_resources(index) if "dash_renderer" in p)
     assets = Path(__file__).resolve().parents[2] / "assets"
     file_bytes = (assets / plotly.split("/assets/")[1].split("?")[0]).read_bytes()

@@ -1,5 +1,5 @@
 """assets/: the vendored plotly.js cartesian bundle matches the Python plotly and draws every
-trace type the page builds; the page preloads it and leaves its loading to dcc.Graph."""
+trace type the page builds."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs_version
 
 from components.breadth.layout import GRAPH_CONFIG
-from server.http import PLOTLY_LINK_ID, plotly_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / "assets" / plotly_bundle()
+BUNDLE = ROOT / "assets" / f"00-plotly-cartesian-{get_plotlyjs_version()}.min.js"
 PAGE_CODE = [p for p in (ROOT / "components").rglob("*.py") if "report" not in p.parts]
 """The page's figure code (the reports are drawn by kaleido/plotly.py's own bundle)."""
 
@@ -23,7 +22,7 @@ def _head() -> str:
 
 
 def test_asset001_bundle_is_the_plotly_version_python_plotly_expects() -> None:
-    bundles = sorted((ROOT / "assets").rglob("plotly*.js"))
+    bundles = sorted((ROOT / "assets").glob("*plotly*.js"))
     assert bundles == [BUNDLE], bundles  # one bundle, named after the version plotly.py ships
     assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in _head()
     assert "Licensed under the MIT license" in _head()
@@ -68,16 +67,3 @@ def test_asset004_page_scripts_without_babel_polyfill(tmp_path: Path) -> None:
     dcc = next(i for n, i in at.items() if n.startswith("dash_core_components"))
     assert at[runtimes[0].name] < min(renderer, dcc), names
     assert any(n.startswith("react-dom@") for n in at), names  # the other deps stay
-    # plotly.js: preloaded in the head, never a script of the page (dcc.Graph loads it);
-    # the loader asset, which points dcc.Graph at the link, runs before dash-renderer
-    assert not [s for s in scripts if "plotly" in s and "00-plotly-lazy.js" not in s], scripts
-    assert at["00-plotly-lazy.js"] < renderer, names
-    links = re.findall(r"<link ([^>]*)>", html.split("</head>")[0])
-    preload = [a for a in links if f'id="{PLOTLY_LINK_ID}"' in a]
-    assert len(preload) == 1 and 'rel="preload" as="script"' in preload[0], links
-    href = re.search(r'href="([^"]+)"', preload[0])
-    assert href and href.group(1).startswith(f"/assets/{plotly_bundle()}?m="), preload
-    body = app.server.test_client().get(href.group(1))
-    assert body.status_code == 200 and body.get_data() == BUNDLE.read_bytes()
-    loader = (ROOT / "assets" / "00-plotly-lazy.js").read_text(encoding="utf-8")
-    assert f'getElementById("{PLOTLY_LINK_ID}")' in loader and "_dashPlotlyJSURL" in loader
