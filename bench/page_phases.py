@@ -75,6 +75,7 @@ def one_checkout(
            "BREADTH_REDIS_URL": ""}  # fmt: skip
     proc = start_gunicorn(port, env, work, workers=2, log=work / "gunicorn.log")
     drawn: list[float] = []
+    emulate = _here_bench_app().emulate_network if network else None
     try:
         wait_until(lambda: healthz(base)[0] == 200, 90, "gunicorn /healthz", proc)
         layout = json.loads(DashClient.over_http(base).get("/_dash-layout"))
@@ -91,8 +92,8 @@ def one_checkout(
             d = new_driver()
             try:
                 d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LONG_TASKS})
-                if network:
-                    _here_bench_app().emulate_network(d, *network)
+                if emulate is not None and network:
+                    emulate(d, *network)
                 r = navigate(d, base + "/", n)
                 tasks = d.execute_script("return window.__longTasks || []")
             finally:

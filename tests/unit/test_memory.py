@@ -7,7 +7,11 @@ ARROW_DEFAULT_MEMORY_POOL named when pyarrow loaded, whatever ``pa.set_memory_po
 
 from __future__ import annotations
 
+import os
 import platform
+import subprocess
+import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -43,14 +47,9 @@ print(pa.default_memory_pool().backend_name, pa.mimalloc_memory_pool().max_memor
 """
 
 
-def _read_after(first: str, tmp_path, env_pool: str | None = None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _read_after(first: str, tmp_path: Path, env_pool: str | None = None) -> tuple[str, int]:
     """(Arrow's default pool, bytes mimalloc ever held) in a fresh interpreter that runs
     ``first``, then writes and reads a 1.6 MB Parquet file."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if env_pool:
         env["ARROW_DEFAULT_MEMORY_POOL"] = env_pool
@@ -63,7 +62,7 @@ def _read_after(first: str, tmp_path, env_pool: str | None = None) -> tuple[str,
     return name, int(held)
 
 
-def test_mem003_importing_app_keeps_arrows_cpp_code_off_mimalloc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_mem003_importing_app_keeps_arrows_cpp_code_off_mimalloc(tmp_path: Path) -> None:
     try:
         pa.mimalloc_memory_pool()
     except NotImplementedError:
