@@ -105,13 +105,13 @@ def test_br001_every_chart_has_data_and_the_demo_banner(dash_duo: Any, breadth_a
     assert set(g) == {str(i) for i in LINKED_GRAPHS}
     banner = dash_duo.find_element(f"#{Ids.BANNER}")
     assert "Simulated data" in banner.text
-    # the charts run on the vendored cartesian bundle (assets/); Dash's full plotly.min.js
-    # (3x the bytes) is never fetched
+    # the charts run on the page's own plotly.js bundle (assets/, scripts/plotly_bundle);
+    # Dash's full plotly.min.js (3.7x the bytes) is never fetched
     assert dash_duo.driver.execute_script("return Plotly.version") == get_plotlyjs_version()
     fetched = dash_duo.driver.execute_script(
         "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
     )
-    assert any("plotly-cartesian" in u for u in fetched), fetched
+    assert any("/assets/00-plotly-page-" in u for u in fetched), fetched
     assert not [u for u in fetched if "plotly.min.js" in u], fetched
     # no @babel/polyfill (server/http.py): the native String trim, regeneratorRuntime from
     # the vendored asset, and every chart above drew with them

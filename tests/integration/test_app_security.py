@@ -30,7 +30,7 @@ UPDATE = "/_dash-update-component"
 TOKEN = "s3cret"
 FIRST_PAGE_BUDGET = 2_000_000  # bytes over the wire, brotli
 ASYNC_CHUNKS = (  # what the renderer loads on the first page besides the index's scripts
-    # (not Dash's plotly.min.js: the index's assets bring the cartesian bundle, window.Plotly)
+    # (not Dash's plotly.min.js: the index's assets bring the page's bundle, window.Plotly)
     "/_dash-component-suites/dash/dcc/async-graph.js",
     "/_dash-component-suites/dash/dcc/async-dropdown.js",
     "/_dash-component-suites/dash/dcc/async-datepicker.js",
@@ -173,8 +173,8 @@ def test_sec002_bundles_and_callbacks_compressed_first_page_within_budget(app: A
     assert {br_enc[c] for c in FIRST_CALLBACKS[1:]} == {"br"}  # callbacks > 500 bytes
     assert gz_enc[FIRST_CALLBACKS[1]] == "gzip"
     print(f"first page: {plain:,} bytes plain, {gz:,} gzip, {br:,} brotli")
-    # ≈7.5 MB before compression when the issue measured it; the cartesian plotly.js bundle
-    # (assets/) replaced the full one (1.5 MB instead of 4.6 MB)
+    # ≈7.5 MB before compression when the issue measured it; the page's plotly.js bundle
+    # (assets/: scatter and heatmap) replaced the full one (1.2 MB instead of 4.6 MB)
     assert plain > 3_000_000
     assert br <= FIRST_PAGE_BUDGET and gz <= FIRST_PAGE_BUDGET * 1.25
     assert br < plain / 3.5
@@ -375,7 +375,7 @@ def test_sec010_static_files_compressed_once_per_worker(
     monkeypatch.setattr(fc, "_compress_data", counting)
     client = app.server.test_client()
     index = client.get("/").get_data(as_text=True)
-    plotly = next(p for p in _index_resources(index) if "/assets/00-plotly-cartesian" in p)
+    plotly = next(p for p in _index_resources(index) if "/assets/00-plotly-page-" in p)
     renderer = next(p for p in _index_resources(index) if "dash_renderer" in p)
     assets = Path(__file__).resolve().parents[2] / "assets"
     file_bytes = (assets / plotly.split("/assets/")[1].split("?")[0]).read_bytes()

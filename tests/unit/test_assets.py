@@ -1,8 +1,9 @@
-"""assets/: the vendored plotly.js cartesian bundle matches the Python plotly and draws every
-trace type the page builds."""
+"""assets/: the page's plotly.js bundle (built by scripts/plotly_bundle) matches the Python
+plotly and registers exactly the trace types the page builds."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from plotly.offline import get_plotlyjs_version
 from components.breadth.layout import GRAPH_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / "assets" / f"00-plotly-cartesian-{get_plotlyjs_version()}.min.js"
+BUNDLE = ROOT / "assets" / f"00-plotly-page-{get_plotlyjs_version()}.min.js"
+BUILD = ROOT / "scripts" / "plotly_bundle"
 PAGE_CODE = [p for p in (ROOT / "components").rglob("*.py") if "report" not in p.parts]
 """The page's figure code (the reports are drawn by kaleido/plotly.py's own bundle)."""
 
@@ -24,21 +26,34 @@ def _head() -> str:
 def test_asset001_bundle_is_the_plotly_version_python_plotly_expects() -> None:
     bundles = sorted((ROOT / "assets").glob("*plotly*.js"))
     assert bundles == [BUNDLE], bundles  # one bundle, named after the version plotly.py ships
-    assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in _head()
+    assert f"plotly.js (scatter, heatmap - minified) v{get_plotlyjs_version()}" in _head()
     assert "Licensed under the MIT license" in _head()
+    # built from the npm plotly.js that plotly.py's version names, as pinned for the build
+    assert f"Built from npm plotly.js@{get_plotlyjs_version()}" in _head()
+    package = json.loads((BUILD / "package.json").read_text(encoding="utf-8"))
+    assert package["dependencies"]["plotly.js"] == get_plotlyjs_version()
+    lock = json.loads((BUILD / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == get_plotlyjs_version()
 
 
-def test_asset002_every_trace_type_the_page_builds_is_in_the_bundle() -> None:
+def test_asset002_the_bundle_registers_the_trace_types_the_page_builds() -> None:
     text = BUNDLE.read_text(encoding="utf-8")
     registered = set(re.findall(r'moduleType:"trace",name:"([a-z0-9]+)"', text))
-    assert {"scatter", "heatmap", "bar"} <= registered and "table" not in registered
+    assert registered == {"scatter", "heatmap"}, registered
+    # the build's entry registers them (scatter is plotly.js's core)
+    entry = (BUILD / "entry.js").read_text(encoding="utf-8")
+    assert set(re.findall(r"require\('plotly.js/lib/([a-z0-9]+)'\)", entry)) == {
+        "core",
+        *(registered - {"scatter"}),
+    }
     used = set()
     for path in PAGE_CODE:
         src = path.read_text(encoding="utf-8")
         used |= {m.lower() for m in re.findall(r"\bgo\.([A-Z][A-Za-z0-9]*)\(", src)}
         used |= set(re.findall(r"""["']type["']\s*:\s*["']([a-z0-9]+)["']""", src))
     traces = used - {"figure", "layout", "date", "rect", "line", "log", "linear", "category"}
-    assert traces and traces <= registered, traces - registered
+    # every type drawn is in the bundle, and the bundle carries no type the page never draws
+    assert traces == registered, (traces - registered, registered - traces)
 
 
 def test_asset003_double_click_autoranges() -> None:
