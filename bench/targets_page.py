@@ -4,10 +4,12 @@ T3: ``gunicorn -w 2`` on 127.0.0.1 serving the bench store (compression on, as h
 browser loads the page to warm the server's caches; then a fresh browser profile (nothing
 cached in the browser) loads it: navigation to every visible chart drawn, and the bytes it
 transferred (Performance API ``transferSize``: the page, its scripts and styles, and the
-``/_dash-update-component`` responses). The RRG tab: a fresh load of the page, then a click
-on the tab, once the page is idle, until its chart is drawn (server cache warm), timed in
-the page from the click event to the first frame with the chart drawn (WebDriver's own
-latency, 0.05-0.3 s on a busy page, shown beside it).
+``/_dash-update-component`` responses). One browser runs at a time: each is closed once its
+load is measured (earlier loads' browsers left open slowed the next loads on the 2-core
+bench machine, 1.71 s against 1.51 s in an alternating A/B of 8 loads each). The RRG tab: a
+fresh load of the page, then a click on the tab, once the page is idle, until its chart is
+drawn (server cache warm), timed in the page from the click event to the first frame with
+the chart drawn (WebDriver's own latency, 0.05-0.3 s on a busy page, shown beside it).
 
 T7: ``components.report.export.export_report`` of the Breadth tab with PNGs (kaleido), in
 process against a warm service, as the page's report button runs it in a serving worker:
@@ -112,14 +114,21 @@ def page(opts: Opts) -> list[Row]:
         linked = {str(i) for i in LINKED_GRAPHS}
         n = sum(1 for c in _walk(layout) if c["type"] == "Graph"
                 and c.get("props", {}).get("id") in linked)  # fmt: skip
-        warmer = new_driver()
-        drivers.append(warmer)
+
+        def fresh() -> Any:
+            """A new browser (fresh profile), the only one running."""
+            for d in drivers:
+                with contextlib.suppress(Exception):
+                    d.quit()
+            drivers[:] = [new_driver()]
+            return drivers[0]
+
+        warmer = fresh()
         navigate(warmer, base + "/", n)  # server caches warm (both workers may need it)
         navigate(warmer, base + "/", n)
         loads = []
         for _ in range(3 if opts.quick else 5):
-            d = new_driver()  # a fresh profile: nothing cached in the browser
-            drivers.append(d)
+            d = fresh()  # a fresh profile: nothing cached in the browser
             r = navigate(d, base + "/", n)
             total, callbacks, count = d.execute_script(ALL_BYTES)
             loads.append((r["drawn_s"], total, callbacks, count))
@@ -127,14 +136,14 @@ def page(opts: Opts) -> list[Row]:
         mid = statistics.median(x[0] for x in loads)  # the verdict: one load moves ±0.2 s
         away = []  # context: the same first load for a user away from the server
         for _ in range(3 if opts.quick else 5):
-            d = new_driver()
-            drivers.append(d)
+            d = fresh()
             emulate_network(d, *NETWORK)
             away.append(navigate(d, base + "/", n)["drawn_s"])
         rrg, wall = [], []
+        d = fresh()
         for _ in range(3 if opts.quick else 5):
-            navigate(warmer, base + "/", n)
-            in_page, seen = click_rrg(warmer, str(Ids.RRG))
+            navigate(d, base + "/", n)
+            in_page, seen = click_rrg(d, str(Ids.RRG))
             rrg.append(in_page)
             wall.append(seen)
         return [
