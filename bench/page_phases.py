@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,11 @@ def one_checkout(
            "BREADTH_REDIS_URL": ""}  # fmt: skip
     proc = start_gunicorn(port, env, work, workers=2, log=work / "gunicorn.log")
     drawn: list[float] = []
-    emulate = _here_bench_app().emulate_network if network else None
+    throttle = None  # Chromium's network emulation on each load's driver, if asked
+    if network:
+        latency_ms, down_mbps = network
+        throttle = partial(_here_bench_app().emulate_network, latency_ms=latency_ms,
+                           down_mbps=down_mbps)  # fmt: skip
     try:
         wait_until(lambda: healthz(base)[0] == 200, 90, "gunicorn /healthz", proc)
         layout = json.loads(DashClient.over_http(base).get("/_dash-layout"))
@@ -92,8 +97,8 @@ def one_checkout(
             d = new_driver()
             try:
                 d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LONG_TASKS})
-                if emulate is not None and network:
-                    emulate(d, *network)
+                if throttle is not None:
+                    throttle(d)
                 r = navigate(d, base + "/", n)
                 tasks = d.execute_script("return window.__longTasks || []")
             finally:

@@ -8,9 +8,9 @@
 // trace types of entry.js, and no UMD wrapper around the code. The wrapper passes the whole
 // library as an arrow function, which V8 only pre-parses while the script streams in, then
 // parses and compiles on the main thread when it is called; the IIFE is compiled as it
-// streams. Time to load and evaluate the script in headless
-// Chromium (file:// page, medians of 8, 2-core bench machine): this bundle 147 ms; the same
-// build in the official wrapper (and with bar) 208 ms; the cartesian bundle it replaced 450 ms.
+// streams. Time to load and evaluate the script in headless Chromium (file:// page, medians
+// of 8, 2-core bench machine): this bundle 147 ms; the same build in the official wrapper
+// (and with bar) 208 ms; the cartesian bundle it replaced 450 ms.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
