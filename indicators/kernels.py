@@ -1,22 +1,24 @@
 """Compiled per-cell breadth kernel: one pass over each ticker's own bars.
 
 Contract (as vectorbt's ``generic/nb.py``): 2-D arrays with time on axis 0 and tickers on
-axis 1, C-contiguous; NaN close = no bar that session. Rolling windows count the ticker's own
-bars (a halted session is skipped, not counted). Output is per-session *counts*; the
-percentages and lines are derived in ``indicators.breadth``. One pass per ticker handles a
-tuple of SMA windows (a running sum each) and a tuple of high/low windows (block extremes
-each): ``window_counts``; ``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
+axis 1, C- or F-ordered (read in place, no transpose); NaN close = no bar that session.
+Rolling windows count the ticker's own bars (a halted session is skipped, not counted).
+Output is per-session *counts*; the percentages and lines are derived in
+``indicators.breadth``. One pass per ticker handles a tuple of SMA windows (a running sum
+each) and a tuple of high/low windows (block extremes each): ``window_counts``;
+``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
 
 The fast path loops over tickers and sessions in compiled code (numba, ``nogil``), in parallel
 over chunks of tickers on plain threads (``in_chunks``), each chunk accumulating its own
-count rows (no shared writes).
+count rows (no shared writes). Within a chunk, ``BLOCK`` tickers' bars are gathered in one
+pass over the sessions, and each bar's flags are added as one packed word (``FIELD_BITS``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numba
 import numpy as np
@@ -67,117 +69,140 @@ def window_count_columns(
     return (*cols, "advances", "declines", "unchanged")
 
 
-@numba.njit(cache=True, nogil=True)
-def _block_extremes(
-    x: npt.NDArray[np.float64],
-    n: int | np.int64,
-    w: int,
-    pre: npt.NDArray[np.float64],
-    suf: npt.NDArray[np.float64],
-    sign: float,
-) -> None:
-    """Prefix/suffix running max of ``sign·x[:n]`` within blocks of ``w`` (van Herk /
-    Gil-Werman): the max over bars i-w+1..i is max(suf[i-w+1], pre[i]). Blocks start at
-    multiples of ``w``; looping block by block avoids an integer modulo per bar."""
-    for start in range(0, n, w):
-        end = min(start + w, n)
-        m = sign * x[start]
-        pre[start] = m
-        for i in range(start + 1, end):
-            m = max(m, sign * x[i])
-            pre[i] = m
-        m = sign * x[end - 1]
-        suf[end - 1] = m
-        for i in range(end - 2, start - 1, -1):
-            m = max(m, sign * x[i])
-            suf[i] = m
+FIELD_BITS = 5
+"""Bits of one packed counter: a kernel chunk adds each ticker's per-bar flags to 64-bit words
+of 5-bit fields per session (one add per bar instead of one per column), and adds them to its
+int64 counts every ``FLUSH`` tickers, before a field can overflow."""
+FLUSH = 2**FIELD_BITS - 1
+BLOCK = 64
+"""Tickers read together: one pass over the sessions gathers 64 tickers' bars (256 bytes of
+a float32 row), so a dates-major panel is read row by row instead of transposed first."""
 
 
 @numba.njit(cache=True, nogil=True)
 def _one_ticker(
-    close: npt.NDArray[np.float64],
-    high: npt.NDArray[np.float64],
-    low: npt.NDArray[np.float64],
-    member: npt.NDArray[np.bool_],
+    bars: npt.NDArray[np.floating],
+    his: npt.NDArray[np.floating],
+    los: npt.NDArray[np.floating],
+    tix: npt.NDArray[np.int32],
+    n: int | np.int64,
+    mflag: npt.NDArray[np.bool_],
     use_member: bool,
     sma_w: npt.NDArray[np.int64],
     hl_w: npt.NDArray[np.int64],
+    acc: npt.NDArray[np.int64],
     out: npt.NDArray[np.int64],
-    work: npt.NDArray[np.float64],
-    tix: npt.NDArray[np.int64],
+    ext: npt.NDArray[np.floating],
     sums: npt.NDArray[np.float64],
+    pre: npt.NDArray[np.float64],
 ) -> None:
-    """Add one ticker's flags to ``out`` (sessions × ``window_count_columns``); 1-D inputs
-    over sessions.
+    """Add one ticker's per-bar flags to the packed counters ``acc`` (per session, int64
+    words of ``FIELD_BITS``-bit fields, see ``field_columns``) and, for windows past the
+    first two SMA windows and the first high/low window, straight to ``out``.
 
-    ``work`` is scratch of shape (3 + 4·len(hl_w), sessions); ``tix`` scratch of length
-    sessions; ``sums`` of length len(sma_w) (one running sum per SMA window).
+    ``bars``/``his``/``los``/``tix``: the ticker's own ``n`` bars (close, high, low, session
+    index); ``mflag``: membership per session. The default suite's running sums and prefix
+    extremes are scalars; further windows use ``sums`` (running sum per SMA window) and
+    ``pre`` (prefix max, min, next block start per high/low window). ``ext``: suffix
+    extremes, scratch (2·len(hl_w), sessions).
     """
-    n_dates = close.shape[0]
     n_sma = sma_w.shape[0]
     n_hl = hl_w.shape[0]
-    c_hl = 2 + 2 * n_sma  # first high/low column
-    c_ad = c_hl + 3 * n_hl  # advances
-    bars, his, los = work[0], work[1], work[2]
-    n = np.int64(0)  # compress to the ticker's own bars (int64: a literal 0 would type the
-    # _block_extremes calls below once more with Literal[int](0), 0.3 s more to compile)
-    for t in range(n_dates):
-        xf = close[t]
-        if not np.isnan(xf):
-            bars[n] = xf
-            h = high[t]
-            lw = low[t]
-            his[n] = xf if np.isnan(h) else h
-            los[n] = xf if np.isnan(lw) else lw
-            tix[n] = t
-            n += 1
-    if use_member:
-        for t in range(n_dates):
-            out[t, 0] += member[t]
-    elif n > 0:
-        for t in range(tix[0], tix[n - 1] + 1):
-            out[t, 0] += 1
-    if n == 0:
-        return
-    for k in range(n_hl):  # rows 3+4k..6+4k: prefix/suffix max of high, of −low
-        b = 3 + 4 * k
-        _block_extremes(his, n, hl_w[k], work[b], work[b + 1], 1.0)
-        _block_extremes(los, n, hl_w[k], work[b + 2], work[b + 3], -1.0)
+    c_hl = 2 + 2 * n_sma
+    for k in range(n_hl):  # suffix max of highs, min of lows within blocks of w bars
+        w = hl_w[k]
+        smax, smin = ext[2 * k], ext[2 * k + 1]
+        for start in range(0, n, w):
+            end = min(start + w, n)
+            hi = his[end - 1]
+            lo = los[end - 1]
+            smax[end - 1] = hi
+            smin[end - 1] = lo
+            for i in range(end - 2, start - 1, -1):
+                hi = max(hi, his[i])
+                lo = min(lo, los[i])
+                smax[i] = hi
+                smin[i] = lo
+        pre[k, 2] = 0.0
     for k in range(n_sma):
         sums[k] = 0.0
+    never = n + 1  # a window no bar reaches
+    w0 = sma_w[0] if n_sma > 0 else never
+    w1 = sma_w[1] if n_sma > 1 else never
+    h0 = hl_w[0] if n_hl > 0 else never
+    s0 = 0.0
+    s1 = 0.0
+    pmax = 0.0
+    pmin = 0.0
+    next0 = np.int64(0)
+    prev = 0.0
     for i in range(n):
-        xf = bars[i]
-        for k in range(n_sma):  # each window's running sum: the same steps as one alone
+        xf = np.float64(bars[i])
+        s0 += xf  # each window's running sum: the same steps as one alone
+        if i >= w0:
+            s0 -= bars[i - w0]
+        s1 += xf
+        if i >= w1:
+            s1 -= bars[i - w1]
+        for k in range(2, n_sma):
             sums[k] += xf
             if i >= sma_w[k]:
                 sums[k] -= bars[i - sma_w[k]]
+        hx = np.float64(his[i])
+        lx = np.float64(los[i])
+        if i == next0:  # a block of h0 bars starts: the prefix extremes restart
+            pmax = hx
+            pmin = lx
+            next0 += h0
+        else:
+            pmax = max(pmax, hx)
+            pmin = min(pmin, lx)
+        for k in range(1, n_hl):
+            if i == pre[k, 2]:
+                pre[k, 0] = hx
+                pre[k, 1] = lx
+                pre[k, 2] += hl_w[k]
+            else:
+                pre[k, 0] = max(pre[k, 0], hx)
+                pre[k, 1] = min(pre[k, 1], lx)
         t = tix[i]
-        if use_member and not member[t]:
+        if use_member and not mflag[t]:
+            prev = xf
             continue
         kb = i + 1  # bars up to and including this one
-        out[t, 1] += 1
-        for k in range(n_sma):
+        code = np.int64(1)  # field f at bits 5f..5f+4 (int64: the last field ends at bit 54)
+        if i >= 1:
+            code += ((xf > prev) << 5) + ((xf < prev) << 10) + ((xf == prev) << 15)
+        if kb >= h0:
+            lo_i = i - h0 + 1
+            hmax = max(ext[0, lo_i], pmax)
+            lmin = min(ext[1, lo_i], pmin)
+            code += (
+                (1 << 20)
+                + ((hx >= hmax * (1.0 - EXTREME_TOLERANCE)) << 25)
+                + ((lx <= lmin * (1.0 + EXTREME_TOLERANCE)) << 30)
+            )
+        if kb >= w0:
+            code += (1 << 35) + ((xf * w0 > s0 * (1.0 + ABOVE_TOLERANCE)) << 40)
+        if kb >= w1:
+            code += (1 << 45) + ((xf * w1 > s1 * (1.0 + ABOVE_TOLERANCE)) << 50)
+        acc[t] += code
+        for k in range(2, n_sma):  # further windows: straight to the counts
             w = sma_w[k]
-            ok = kb >= w
-            out[t, 2 + 2 * k] += ok
-            out[t, 3 + 2 * k] += ok & (xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE))
-        for k in range(n_hl):
+            if kb >= w:
+                out[t, 2 + 2 * k] += 1
+                out[t, 3 + 2 * k] += xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE)
+        for k in range(1, n_hl):
             w = hl_w[k]
             if kb >= w:
                 lo_i = i - w + 1
-                b = 3 + 4 * k
+                hmax = max(ext[2 * k, lo_i], pre[k, 0])
+                lmin = min(ext[2 * k + 1, lo_i], pre[k, 1])
                 c = c_hl + 3 * k
                 out[t, c] += 1
-                # rows b+2, b+3 hold max(−low), so −low ≥ −min·(1 + tol) is low ≤ min·(1 + tol)
-                hmax = max(work[b + 1, lo_i], work[b, i])
-                nlmin = max(work[b + 3, lo_i], work[b + 2, i])
-                out[t, c + 1] += his[i] >= hmax * (1.0 - EXTREME_TOLERANCE)
-                out[t, c + 2] += -los[i] >= nlmin * (1.0 + EXTREME_TOLERANCE)
-        if i >= 1:
-            prev = bars[i - 1]
-            out[t, c_ad] += xf > prev
-            out[t, c_ad + 1] += xf < prev
-            out[t, c_ad + 2] += xf == prev
+                out[t, c + 1] += hx >= hmax * (1.0 - EXTREME_TOLERANCE)
+                out[t, c + 2] += lx <= lmin * (1.0 + EXTREME_TOLERANCE)
+        prev = xf
 
 
 @numba.njit(cache=True, nogil=True)
@@ -185,23 +210,128 @@ def _counts_chunk(
     close: npt.NDArray[np.floating],
     high: npt.NDArray[np.floating],
     low: npt.NDArray[np.floating],
+    closing: bool,
     member: npt.NDArray[np.bool_],
     use_member: bool,
+    strides: npt.NDArray[np.int64],
     sma_w: npt.NDArray[np.int64],
     hl_w: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
     j0: int,
     j1: int,
     out: npt.NDArray[np.int64],
+    bars: npt.NDArray[np.floating],
+    his: npt.NDArray[np.floating],
+    los: npt.NDArray[np.floating],
+    tix: npt.NDArray[np.int32],
+    mflag: npt.NDArray[np.bool_],
+    cnt: npt.NDArray[np.int64],
+    acc: npt.NDArray[np.int64],
+    span: npt.NDArray[np.int64],
+    ext: npt.NDArray[np.floating],
+    sums: npt.NDArray[np.float64],
+    pre: npt.NDArray[np.float64],
 ) -> None:
-    """Add tickers ``j0``..``j1 - 1`` of ticker-major (tickers × sessions) arrays to ``out``
-    (sessions × ``window_count_columns``); one chunk of ``chunk_sums``."""
-    n_dates = close.shape[1]
-    work = np.empty((3 + 4 * hl_w.shape[0], n_dates), dtype=np.float64)
-    tix = np.empty(n_dates, dtype=np.int64)
-    sums = np.empty(sma_w.shape[0], dtype=np.float64)
-    for j in range(j0, j1):
-        m = member[j] if use_member else member[0]
-        _one_ticker(close[j], high[j], low[j], m, use_member, sma_w, hl_w, out, work, tix, sums)
+    """Add tickers ``j0``..``j1 - 1`` to ``out`` (sessions × ``window_count_columns``); one
+    chunk of ``chunk_sums``.
+
+    ``close``/``high``/``low``/``member``: a panel's flat buffer, the element of ticker j at
+    session t at ``j·strides[0] + t·strides[1]`` (``member``: ``strides[2]``,
+    ``strides[3]``), so a dates-major or a ticker-major panel is read in place. ``closing``:
+    high and low are the close. ``scratch``: ``_scratch``'s arrays (allocated by the caller:
+    each allocation compiled here cost ~0.1 s of a fresh clone's first run).
+    """
+    n_dates = out.shape[0]
+    s_j, s_t, m_j, m_t = strides[0], strides[1], strides[2], strides[3]
+    block = bars.shape[0]
+    pending = 0  # tickers in acc since its last flush
+    for jb in range(j0, j1, block):
+        nb = min(block, j1 - jb)
+        for b in range(nb):
+            cnt[b] = 0
+        for t in range(n_dates):  # gather the block's own bars, session by session
+            base = jb * s_j + t * s_t
+            if use_member:
+                mb = jb * m_j + t * m_t
+                for b in range(nb):
+                    f = member[mb + b * m_j]
+                    mflag[b, t] = f
+                    out[t, 0] += f
+            for b in range(nb):
+                x = close[base + b * s_j]
+                if not np.isnan(x):
+                    k = cnt[b]
+                    bars[b, k] = x
+                    tix[b, k] = t
+                    if not closing:
+                        h = high[base + b * s_j]
+                        lw = low[base + b * s_j]
+                        his[b, k] = x if np.isnan(h) else h
+                        los[b, k] = x if np.isnan(lw) else lw
+                    cnt[b] = k + 1
+        for b in range(nb):
+            n = cnt[b]
+            if n > 0:
+                if not use_member:
+                    span[tix[b, 0]] += 1
+                    span[tix[b, n - 1] + 1] -= 1
+                _one_ticker(
+                    bars[b], his[b], los[b], tix[b], n, mflag[b], use_member, sma_w, hl_w,
+                    acc, out, ext, sums, pre,
+                )  # fmt: skip
+                pending += 1
+            if pending == FLUSH or jb + b == j1 - 1:  # unpack before a field overflows
+                for t in range(n_dates):
+                    word = acc[t]
+                    for f in range(cols.shape[0]):
+                        if cols[f] >= 0:
+                            out[t, cols[f]] += (word >> (FIELD_BITS * f)) & FLUSH
+                    acc[t] = 0
+                pending = 0
+    if not use_member:
+        run = 0
+        for t in range(n_dates):
+            run += span[t]
+            out[t, 0] += run
+
+
+def _scratch(
+    n_dates: int, dtype: np.dtype[Any], closing: bool, n_sma: int, n_hl: int
+) -> tuple[npt.NDArray[Any], ...]:
+    """A chunk's scratch arrays: the gathered bars, highs, lows (``BLOCK`` × sessions, in the
+    prices' dtype; highs and lows are the bars when closing), their session indices, the
+    membership flags, the bar counts; the packed counters (sessions), the members' +1/−1 at
+    first and last bars (sessions + 1); suffix extremes (2 per high/low window × sessions);
+    running sums (per SMA window); prefix max, min and next block start (per high/low
+    window)."""
+    bars = np.empty((BLOCK, n_dates), dtype=dtype)
+    his = bars if closing else np.empty_like(bars)
+    los = bars if closing else np.empty_like(bars)
+    return (
+        bars, his, los,
+        np.empty((BLOCK, n_dates), dtype=np.int32),
+        np.zeros((BLOCK, n_dates), dtype=np.bool_),
+        np.zeros(BLOCK, dtype=np.int64),
+        np.zeros(n_dates, dtype=np.int64),
+        np.zeros(n_dates + 1, dtype=np.int64),
+        np.empty((2 * n_hl, n_dates), dtype=dtype),
+        np.zeros(n_sma, dtype=np.float64),
+        np.zeros((n_hl, 3), dtype=np.float64),
+    )  # fmt: skip
+
+
+def field_columns(n_sma: int, n_hl: int) -> npt.NDArray[np.int64]:
+    """Column of ``window_count_columns`` for each packed field of ``_one_ticker`` (-1: the
+    window is not asked for): members_with_data, advances, declines, unchanged, the first
+    high/low window (eligible, highs, lows), the first two SMA windows (eligible, above).
+    Further windows are counted straight into the int64 counts."""
+    c_hl = 2 + 2 * n_sma
+    c_ad = c_hl + 3 * n_hl
+    cols = [1, c_ad, c_ad + 1, c_ad + 2]
+    cols += [c_hl, c_hl + 1, c_hl + 2] if n_hl > 0 else [-1, -1, -1]
+    for k in range(2):
+        cols += [2 + 2 * k, 3 + 2 * k] if n_sma > k else [-1, -1]
+    return np.asarray(cols, dtype=np.int64)
 
 
 def kernel_threads() -> int:
@@ -287,6 +417,19 @@ def _ticker_major(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return _frozen(np.ascontiguousarray(a.T))
 
 
+def _layout(a: npt.NDArray[Any]) -> Literal["C", "F"]:
+    """``F`` for a panel ticker-major in memory (the store's), else ``C``."""
+    return "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+
+
+def _flat(a: npt.NDArray[Any], order: Literal["C", "F"]) -> tuple[npt.NDArray[Any], int, int]:
+    """(read-only 1-D view of a dates × tickers panel's buffer in ``order``, stride of a
+    ticker, stride of a session) in elements: no copy when the panel is laid out so."""
+    a = np.asarray(a, order=order)
+    s_j, s_t = (1, a.shape[1]) if order == "C" else (a.shape[0], 1)
+    return _frozen(a.ravel(order=order)), s_j, s_t
+
+
 def window_counts(
     close: npt.NDArray[np.floating],
     high: npt.NDArray[np.floating] | None = None,
@@ -307,26 +450,34 @@ def window_counts(
     hl_w = np.asarray(hl_windows, dtype=np.int64).reshape(-1)
     if (sma_w.size and sma_w.min() < 1) or (hl_w.size and hl_w.min() < 1):
         raise ValueError("windows must be at least one bar")
-    # ticker-major views: free for pandas' own (F-ordered) blocks, a copy otherwise
-    close_t = _ticker_major(close)
-    high_t = close_t if high is None else _ticker_major(high)
-    low_t = close_t if low is None else _ticker_major(low)
-    if high_t.shape != close_t.shape or low_t.shape != close_t.shape:
-        raise ValueError("high, low and close must have the same shape")
+    for name, other in (("high", high), ("low", low), ("member", member)):
+        if other is not None and np.shape(other) != np.shape(close):
+            raise ValueError(f"{name} must have the shape of the close panel")
+    order = _layout(close)  # high and low are read as close is: one pair of strides
+    close_f, s_j, s_t = _flat(close, order)
+    high_f = close_f if high is None else _flat(high, order)[0]
+    low_f = close_f if low is None else _flat(low, order)[0]
     use_member = member is not None
     if member is None:
-        member_t = _frozen(np.zeros((1, close_t.shape[1]), dtype=np.bool_))
+        member_f, m_j, m_t = _frozen(np.zeros(1, dtype=np.bool_)), 0, 0
     else:
-        member_t = _ticker_major(np.asarray(member, dtype=np.bool_))
-        if member_t.shape != close_t.shape:
-            raise ValueError("membership must have the shape of the price panel")
-    n_tickers, n_dates = close_t.shape
+        member = np.asarray(member, dtype=np.bool_)
+        member_f, m_j, m_t = _flat(member, _layout(member))
+    n_dates, n_tickers = close.shape
     n_cols = _N_BASE + 2 * sma_w.size + 3 * hl_w.size
     if n_dates == 0 or n_tickers == 0:
         return np.zeros((n_dates, n_cols), dtype=np.int64)
+    closing = high is None and low is None
+    dtype = np.result_type(close_f, high_f, low_f)  # the gathered bars keep every digit
+    strides = np.array([s_j, s_t, m_j, m_t], dtype=np.int64)
+    cols = field_columns(sma_w.size, hl_w.size)
 
     def fill(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
-        _counts_chunk(close_t, high_t, low_t, member_t, use_member, sma_w, hl_w, j0, j1, out)
+        scratch = _scratch(n_dates, dtype, closing, sma_w.size, hl_w.size)
+        _counts_chunk(
+            close_f, high_f, low_f, closing, member_f, use_member, strides, sma_w, hl_w,
+            cols, j0, j1, out, *scratch,
+        )  # fmt: skip
 
     return chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
 

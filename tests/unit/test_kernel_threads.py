@@ -87,3 +87,51 @@ def test_kt004_the_warm_compile_is_the_signature_views_and_exports_use() -> None
     compute_breadth(close, close * 1.01, close * 0.99, member, BreadthParams(fast=20, slow=50))
     compute_breadth(close)
     assert set(kernels._counts_chunk.signatures) == before
+
+
+def test_kt005_layouts_blocks_and_packed_fields_equal_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel reads a dates-major (C) or ticker-major (F, the store's) panel in place, in
+    blocks of ``BLOCK`` tickers, and packs each bar's flags into ``FIELD_BITS``-bit fields
+    flushed every ``FLUSH`` tickers: with one thread, 150 tickers cross both (a chunk of 150
+    tickers, three blocks, five flushes; a field would overflow at 32 without them). Every
+    layout mix of close, high, low and membership gives the reference's counts, on one
+    window set (the packed path) and on one with further windows (counted straight)."""
+    import pandas as pd
+
+    from tests.reference import reference_window_counts
+
+    assert kernels.FLUSH == 2**kernels.FIELD_BITS - 1 < 150 and kernels.BLOCK < 150
+    monkeypatch.setattr(kernels, "kernel_threads", lambda: 1)
+    rng = np.random.default_rng(5)
+    n_dates, n_tickers = 320, 150
+    close = (100 + rng.standard_normal((n_dates, n_tickers)).cumsum(axis=0)).astype("float32")
+    close[: rng.integers(0, 200), :20] = np.nan  # late listings
+    close[280:, 100:] = np.nan  # delistings
+    close[rng.random(close.shape) < 0.03] = np.nan  # halts
+    close[:, 149] = np.nan  # a ticker without bars, last in its chunk
+    high = (close * rng.uniform(1.0, 1.02, close.shape)).astype("float32")
+    low = (close * rng.uniform(0.98, 1.0, close.shape)).astype("float32")
+    member = rng.random(close.shape) < 0.85
+    frame = lambda a: pd.DataFrame(a)  # noqa: E731
+    for sma, hl in (((10, 50), (63,)), ((5, 10, 50, 200), (20, 63, 252))):
+        want = reference_window_counts(
+            frame(close), frame(high), frame(low), frame(member), sma_windows=sma, hl_windows=hl
+        ).to_numpy()
+        closing = reference_window_counts(frame(close), sma_windows=sma, hl_windows=hl)
+        # a field of 5 bits: the members_with_data of 150 tickers would not fit without flushes
+        assert want[:, 1].max() > 2 * kernels.FLUSH
+        for c_order, h_order, m_order in (("C", "C", "C"), ("F", "F", "F"), ("C", "F", "F"),
+                                          ("F", "C", "C")):  # fmt: skip
+            got = window_counts(
+                np.asarray(close, order=c_order),
+                np.asarray(high, order=h_order),
+                np.asarray(low, order=h_order),
+                np.asarray(member, order=m_order),
+                sma_windows=sma,
+                hl_windows=hl,
+            )
+            np.testing.assert_array_equal(got, want)
+            got = window_counts(np.asarray(close, order=c_order), sma_windows=sma, hl_windows=hl)
+            np.testing.assert_array_equal(got, closing.to_numpy())
