@@ -4,9 +4,9 @@ Contract (as vectorbt's ``generic/nb.py``): 2-D arrays with time on axis 0 and t
 axis 1, C- or F-ordered (read in place, no transpose); NaN close = no bar that session.
 Rolling windows count the ticker's own bars (a halted session is skipped, not counted).
 Output is per-session *counts*; the percentages and lines are derived in
-``indicators.breadth``. One pass per ticker handles a tuple of SMA windows (a running sum
-each) and a tuple of high/low windows (block extremes each): ``window_counts``;
-``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
+``indicators.breadth``. One pass per ticker handles the first two SMA windows (a running sum
+each) and the first high/low window (block extremes), a second pass every further window:
+``window_counts``; ``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
 
 The fast path loops over tickers and sessions in compiled code (numba, ``nogil``), in parallel
 over chunks of tickers on plain threads (``in_chunks``), each chunk accumulating its own
@@ -16,8 +16,12 @@ pass over the sessions, and each bar's flags are added as one packed word (``FIE
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 import numba
@@ -79,6 +83,75 @@ BLOCK = 64
 a float32 row), so a dates-major panel is read row by row instead of transposed first."""
 
 
+Panel = tuple[
+    npt.NDArray[np.floating],
+    npt.NDArray[np.floating],
+    npt.NDArray[np.floating],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.int64],
+]
+"""Close, high, low, membership as flat read-only buffers, and their strides (``_flat``)."""
+Gathered = tuple[npt.NDArray[Any], ...]
+"""bars, highs, lows, session indices, membership flags, bar counts, members (``_gathered``)."""
+
+
+@numba.njit(cache=True, nogil=True)
+def _suffix_extremes(
+    his: npt.NDArray[np.floating],
+    los: npt.NDArray[np.floating],
+    n: int | np.int64,
+    w: int | np.int64,
+    smax: npt.NDArray[np.floating],
+    smin: npt.NDArray[np.floating],
+) -> None:
+    """Suffix max of ``his[:n]`` and min of ``los[:n]`` within blocks of ``w`` bars (van
+    Herk / Gil-Werman); with the prefix extremes kept while walking the bars, the max over
+    bars i-w+1..i is max(smax[i-w+1], prefix max at i). Blocks start at multiples of ``w``."""
+    for start in range(0, n, w):
+        end = min(start + w, n)
+        hi = his[end - 1]
+        lo = los[end - 1]
+        smax[end - 1] = hi
+        smin[end - 1] = lo
+        for i in range(end - 2, start - 1, -1):
+            hi = max(hi, his[i])
+            lo = min(lo, los[i])
+            smax[i] = hi
+            smin[i] = lo
+
+
+@numba.njit(cache=True, nogil=True)
+def _gather(panel: Panel, closing: bool, use_member: bool, jb: int, nb: int, g: Gathered) -> None:
+    """Gather tickers ``jb``..``jb + nb - 1``'s own bars in one pass over the sessions into
+    ``g``: ``bars``/``his``/``los``/``tix[b, :cnt[b]]`` (close, high, low, session),
+    membership ``mflag[b, t]``, added to ``members[t]``. ``panel`` as in ``_counts_chunk``."""
+    close, high, low, member, strides = panel
+    bars, his, los, tix, mflag, cnt, members = g
+    s_j, s_t, m_j, m_t = strides[0], strides[1], strides[2], strides[3]
+    for b in range(nb):
+        cnt[b] = 0
+    for t in range(tix.shape[1]):
+        base = jb * s_j + t * s_t
+        if use_member:
+            mb = jb * m_j + t * m_t
+            for b in range(nb):
+                f = member[mb + b * m_j]
+                mflag[b, t] = f
+                members[t] += f
+        for b in range(nb):
+            x = close[base + b * s_j]
+            if not np.isnan(x):
+                k = cnt[b]
+                bars[b, k] = x
+                tix[b, k] = t
+                if not closing:
+                    h = high[base + b * s_j]
+                    lw = low[base + b * s_j]
+                    his[b, k] = x if np.isnan(h) else h
+                    los[b, k] = x if np.isnan(lw) else lw
+                cnt[b] = k + 1
+
+
 @numba.njit(cache=True, nogil=True)
 def _one_ticker(
     bars: npt.NDArray[np.floating],
@@ -91,65 +164,48 @@ def _one_ticker(
     sma_w: npt.NDArray[np.int64],
     hl_w: npt.NDArray[np.int64],
     acc: npt.NDArray[np.int64],
-    out: npt.NDArray[np.int64],
     ext: npt.NDArray[np.floating],
-    sums: npt.NDArray[np.float64],
-    pre: npt.NDArray[np.float64],
 ) -> None:
-    """Add one ticker's per-bar flags to the packed counters ``acc`` (per session, int64
-    words of ``FIELD_BITS``-bit fields, see ``field_columns``) and, for windows past the
-    first two SMA windows and the first high/low window, straight to ``out``.
+    """Add one ticker's per-bar flags for the first two SMA windows and the first high/low
+    window to the packed counters ``acc`` (one int64 word of ``FIELD_BITS``-bit fields per
+    session, see ``field_columns``): one add per bar, running sums and prefix extremes in
+    scalars.
 
     ``bars``/``his``/``los``/``tix``: the ticker's own ``n`` bars (close, high, low, session
-    index); ``mflag``: membership per session. The default suite's running sums and prefix
-    extremes are scalars; further windows use ``sums`` (running sum per SMA window) and
-    ``pre`` (prefix max, min, next block start per high/low window). ``ext``: suffix
-    extremes, scratch (2·len(hl_w), sessions).
+    index); ``mflag``: membership per session; ``ext``: scratch (2, sessions).
     """
     n_sma = sma_w.shape[0]
-    n_hl = hl_w.shape[0]
-    c_hl = 2 + 2 * n_sma
-    for k in range(n_hl):  # suffix max of highs, min of lows within blocks of w bars
-        w = hl_w[k]
-        smax, smin = ext[2 * k], ext[2 * k + 1]
-        for start in range(0, n, w):
-            end = min(start + w, n)
-            hi = his[end - 1]
-            lo = los[end - 1]
-            smax[end - 1] = hi
-            smin[end - 1] = lo
-            for i in range(end - 2, start - 1, -1):
-                hi = max(hi, his[i])
-                lo = min(lo, los[i])
-                smax[i] = hi
-                smin[i] = lo
-        pre[k, 2] = 0.0
-    for k in range(n_sma):
-        sums[k] = 0.0
     never = n + 1  # a window no bar reaches
     w0 = sma_w[0] if n_sma > 0 else never
     w1 = sma_w[1] if n_sma > 1 else never
-    h0 = hl_w[0] if n_hl > 0 else never
+    h0 = hl_w[0] if hl_w.shape[0] > 0 else never
+    for start in range(0, n if h0 <= n else 0, h0):  # suffix extremes, as _suffix_extremes
+        end = min(start + h0, n)
+        hi = his[end - 1]
+        lo = los[end - 1]
+        ext[0, end - 1] = hi
+        ext[1, end - 1] = lo
+        for i in range(end - 2, start - 1, -1):
+            hi = max(hi, his[i])
+            lo = min(lo, los[i])
+            ext[0, i] = hi
+            ext[1, i] = lo
     s0 = 0.0
     s1 = 0.0
-    pmax = 0.0
-    pmin = 0.0
+    pmax = his[0]  # in the prices' dtype: max() of one type
+    pmin = los[0]
     next0 = np.int64(0)
     prev = 0.0
     for i in range(n):
-        xf = np.float64(bars[i])
+        xf = bars[i]
         s0 += xf  # each window's running sum: the same steps as one alone
         if i >= w0:
             s0 -= bars[i - w0]
         s1 += xf
         if i >= w1:
             s1 -= bars[i - w1]
-        for k in range(2, n_sma):
-            sums[k] += xf
-            if i >= sma_w[k]:
-                sums[k] -= bars[i - sma_w[k]]
-        hx = np.float64(his[i])
-        lx = np.float64(los[i])
+        hx = his[i]
+        lx = los[i]
         if i == next0:  # a block of h0 bars starts: the prefix extremes restart
             pmax = hx
             pmin = lx
@@ -157,14 +213,6 @@ def _one_ticker(
         else:
             pmax = max(pmax, hx)
             pmin = min(pmin, lx)
-        for k in range(1, n_hl):
-            if i == pre[k, 2]:
-                pre[k, 0] = hx
-                pre[k, 1] = lx
-                pre[k, 2] += hl_w[k]
-            else:
-                pre[k, 0] = max(pre[k, 0], hx)
-                pre[k, 1] = min(pre[k, 1], lx)
         t = tix[i]
         if use_member and not mflag[t]:
             prev = xf
@@ -187,97 +235,51 @@ def _one_ticker(
         if kb >= w1:
             code += (1 << 45) + ((xf * w1 > s1 * (1.0 + ABOVE_TOLERANCE)) << 50)
         acc[t] += code
-        for k in range(2, n_sma):  # further windows: straight to the counts
-            w = sma_w[k]
-            if kb >= w:
-                out[t, 2 + 2 * k] += 1
-                out[t, 3 + 2 * k] += xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE)
-        for k in range(1, n_hl):
-            w = hl_w[k]
-            if kb >= w:
-                lo_i = i - w + 1
-                hmax = max(ext[2 * k, lo_i], pre[k, 0])
-                lmin = min(ext[2 * k + 1, lo_i], pre[k, 1])
-                c = c_hl + 3 * k
-                out[t, c] += 1
-                out[t, c + 1] += hx >= hmax * (1.0 - EXTREME_TOLERANCE)
-                out[t, c + 2] += lx <= lmin * (1.0 + EXTREME_TOLERANCE)
         prev = xf
 
 
 @numba.njit(cache=True, nogil=True)
 def _counts_chunk(
-    close: npt.NDArray[np.floating],
-    high: npt.NDArray[np.floating],
-    low: npt.NDArray[np.floating],
+    panel: Panel,
     closing: bool,
-    member: npt.NDArray[np.bool_],
     use_member: bool,
-    strides: npt.NDArray[np.int64],
-    sma_w: npt.NDArray[np.int64],
-    hl_w: npt.NDArray[np.int64],
-    cols: npt.NDArray[np.int64],
+    windows: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
     j0: int,
     j1: int,
     out: npt.NDArray[np.int64],
-    bars: npt.NDArray[np.floating],
-    his: npt.NDArray[np.floating],
-    los: npt.NDArray[np.floating],
-    tix: npt.NDArray[np.int32],
-    mflag: npt.NDArray[np.bool_],
-    cnt: npt.NDArray[np.int64],
+    g: Gathered,
     acc: npt.NDArray[np.int64],
-    span: npt.NDArray[np.int64],
     ext: npt.NDArray[np.floating],
-    sums: npt.NDArray[np.float64],
-    pre: npt.NDArray[np.float64],
 ) -> None:
-    """Add tickers ``j0``..``j1 - 1`` to ``out`` (sessions × ``window_count_columns``); one
-    chunk of ``chunk_sums``.
+    """Add tickers ``j0``..``j1 - 1`` to ``out`` (sessions × ``window_count_columns``):
+    members, and the columns of ``field_columns`` (the first two SMA windows, the first
+    high/low window, advances/declines); one chunk of ``chunk_sums``.
 
-    ``close``/``high``/``low``/``member``: a panel's flat buffer, the element of ticker j at
-    session t at ``j·strides[0] + t·strides[1]`` (``member``: ``strides[2]``,
-    ``strides[3]``), so a dates-major or a ticker-major panel is read in place. ``closing``:
-    high and low are the close. ``scratch``: ``_scratch``'s arrays (allocated by the caller:
-    each allocation compiled here cost ~0.1 s of a fresh clone's first run).
+    ``panel``: close, high, low, membership as flat buffers, the element of ticker j at
+    session t at ``j·strides[0] + t·strides[1]`` (membership: ``strides[2]``,
+    ``strides[3]``), and ``strides``: a dates-major or a ticker-major panel is read in
+    place. ``closing``: high and low are the close. ``windows``: SMA windows, high/low
+    windows, ``field_columns``. ``g``, ``acc`` (sessions), ``ext`` (2, sessions): scratch
+    allocated by the caller (each allocation compiled here cost ~0.1 s of a fresh clone's
+    first run).
     """
+    sma_w, hl_w, cols = windows
+    bars, his, los, tix, mflag, cnt, span = g
     n_dates = out.shape[0]
-    s_j, s_t, m_j, m_t = strides[0], strides[1], strides[2], strides[3]
     block = bars.shape[0]
     pending = 0  # tickers in acc since its last flush
     for jb in range(j0, j1, block):
         nb = min(block, j1 - jb)
-        for b in range(nb):
-            cnt[b] = 0
-        for t in range(n_dates):  # gather the block's own bars, session by session
-            base = jb * s_j + t * s_t
-            if use_member:
-                mb = jb * m_j + t * m_t
-                for b in range(nb):
-                    f = member[mb + b * m_j]
-                    mflag[b, t] = f
-                    out[t, 0] += f
-            for b in range(nb):
-                x = close[base + b * s_j]
-                if not np.isnan(x):
-                    k = cnt[b]
-                    bars[b, k] = x
-                    tix[b, k] = t
-                    if not closing:
-                        h = high[base + b * s_j]
-                        lw = low[base + b * s_j]
-                        his[b, k] = x if np.isnan(h) else h
-                        los[b, k] = x if np.isnan(lw) else lw
-                    cnt[b] = k + 1
+        _gather(panel, closing, use_member, jb, nb, g)
         for b in range(nb):
             n = cnt[b]
             if n > 0:
-                if not use_member:
+                if not use_member:  # a member from its first to its last bar
                     span[tix[b, 0]] += 1
                     span[tix[b, n - 1] + 1] -= 1
                 _one_ticker(
                     bars[b], his[b], los[b], tix[b], n, mflag[b], use_member, sma_w, hl_w,
-                    acc, out, ext, sums, pre,
+                    acc, ext,
                 )  # fmt: skip
                 pending += 1
             if pending == FLUSH or jb + b == j1 - 1:  # unpack before a field overflows
@@ -288,22 +290,90 @@ def _counts_chunk(
                             out[t, cols[f]] += (word >> (FIELD_BITS * f)) & FLUSH
                     acc[t] = 0
                 pending = 0
-    if not use_member:
-        run = 0
-        for t in range(n_dates):
-            run += span[t]
-            out[t, 0] += run
+    run = 0
+    for t in range(n_dates):  # members: counted per session, or +1/-1 at first/last bars
+        run = span[t] if use_member else run + span[t]
+        out[t, 0] += run
 
 
-def _scratch(
-    n_dates: int, dtype: np.dtype[Any], closing: bool, n_sma: int, n_hl: int
-) -> tuple[npt.NDArray[Any], ...]:
-    """A chunk's scratch arrays: the gathered bars, highs, lows (``BLOCK`` × sessions, in the
-    prices' dtype; highs and lows are the bars when closing), their session indices, the
-    membership flags, the bar counts; the packed counters (sessions), the members' +1/−1 at
-    first and last bars (sessions + 1); suffix extremes (2 per high/low window × sessions);
-    running sums (per SMA window); prefix max, min and next block start (per high/low
-    window)."""
+@numba.njit(cache=True, nogil=True)
+def _extra_chunk(
+    j0: int,
+    j1: int,
+    out: npt.NDArray[np.int64],
+    panel: Panel,
+    g: Gathered,
+    closing: bool,
+    use_member: bool,
+    sma_w: npt.NDArray[np.int64],
+    hl_w: npt.NDArray[np.int64],
+    ext: npt.NDArray[np.floating],
+    sums: npt.NDArray[np.float64],
+    pre: npt.NDArray[np.float64],
+) -> None:
+    """Add the columns of the SMA windows past the first two and the high/low windows past
+    the first (``window_count_columns``) for tickers ``j0``..``j1 - 1`` to ``out``, all in
+    one pass: a kernel of its own, so the default suite's compiles without it. Arguments as
+    ``_counts_chunk``; ``sums``: a running sum per SMA window; ``pre``: prefix max, min and
+    next block start per high/low window; ``ext``: (2·len(hl_w), sessions)."""
+    n_sma = sma_w.shape[0]
+    n_hl = hl_w.shape[0]
+    c_hl = 2 + 2 * n_sma
+    bars, his, los, tix, mflag, cnt, _ = g
+    block = bars.shape[0]
+    for jb in range(j0, j1, block):
+        nb = min(block, j1 - jb)
+        _gather(panel, closing, use_member, jb, nb, g)
+        for b in range(nb):
+            n = cnt[b]
+            bb, hb, lb, tb, mb = bars[b], his[b], los[b], tix[b], mflag[b]
+            for k in range(1, n_hl):
+                if hl_w[k] <= n:
+                    _suffix_extremes(hb, lb, n, hl_w[k], ext[2 * k], ext[2 * k + 1])
+                pre[k, 2] = 0.0
+            for k in range(n_sma):
+                sums[k] = 0.0
+            for i in range(n):
+                xf = bb[i]
+                hx = hb[i]
+                lx = lb[i]
+                for k in range(2, n_sma):
+                    sums[k] += xf
+                    if i >= sma_w[k]:
+                        sums[k] -= bb[i - sma_w[k]]
+                for k in range(1, n_hl):
+                    if i == pre[k, 2]:
+                        pre[k, 0] = hx
+                        pre[k, 1] = lx
+                        pre[k, 2] += hl_w[k]
+                    else:
+                        pre[k, 0] = max(pre[k, 0], hx)
+                        pre[k, 1] = min(pre[k, 1], lx)
+                t = tb[i]
+                if use_member and not mb[t]:
+                    continue
+                kb = i + 1  # bars up to and including this one
+                for k in range(2, n_sma):
+                    w = sma_w[k]
+                    if kb >= w:
+                        out[t, 2 + 2 * k] += 1
+                        out[t, 3 + 2 * k] += xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE)
+                for k in range(1, n_hl):
+                    w = hl_w[k]
+                    if kb >= w:
+                        lo_i = i - w + 1
+                        hmax = max(ext[2 * k, lo_i], pre[k, 0])
+                        lmin = min(ext[2 * k + 1, lo_i], pre[k, 1])
+                        c = c_hl + 3 * k
+                        out[t, c] += 1
+                        out[t, c + 1] += hx >= hmax * (1.0 - EXTREME_TOLERANCE)
+                        out[t, c + 2] += lx <= lmin * (1.0 + EXTREME_TOLERANCE)
+
+
+def _gathered(n_dates: int, dtype: np.dtype[Any], closing: bool) -> Gathered:
+    """A chunk's gather arrays: bars, highs, lows (``BLOCK`` × sessions, in the prices'
+    dtype; highs and lows are the bars when closing), their session indices, membership
+    flags, bar counts, members per session (sessions + 1)."""
     bars = np.empty((BLOCK, n_dates), dtype=dtype)
     his = bars if closing else np.empty_like(bars)
     los = bars if closing else np.empty_like(bars)
@@ -312,11 +382,7 @@ def _scratch(
         np.empty((BLOCK, n_dates), dtype=np.int32),
         np.zeros((BLOCK, n_dates), dtype=np.bool_),
         np.zeros(BLOCK, dtype=np.int64),
-        np.zeros(n_dates, dtype=np.int64),
         np.zeros(n_dates + 1, dtype=np.int64),
-        np.empty((2 * n_hl, n_dates), dtype=dtype),
-        np.zeros(n_sma, dtype=np.float64),
-        np.zeros((n_hl, 3), dtype=np.float64),
     )  # fmt: skip
 
 
@@ -440,12 +506,14 @@ def window_counts(
     hl_windows: tuple[int, ...] = (252,),
 ) -> npt.NDArray[np.int64]:
     """Per-session counts (sessions × ``window_count_columns(sma_windows, hl_windows)``)
-    over a dates × tickers panel, every window in one compiled pass per ticker.
+    over a dates × tickers panel: the first two SMA windows and the first high/low window in
+    one compiled pass per ticker, every further window in a second (``_extra_chunk``).
 
     ``high``/``low`` default to ``close`` (closing highs). ``member`` None means each ticker
     is a member from its first to its last bar. Windows are in bars, each ≥ 1; a window may
     repeat (its columns repeat).
     """
+    _wait_for_warm()
     sma_w = np.asarray(sma_windows, dtype=np.int64).reshape(-1)
     hl_w = np.asarray(hl_windows, dtype=np.int64).reshape(-1)
     if (sma_w.size and sma_w.min() < 1) or (hl_w.size and hl_w.min() < 1):
@@ -472,30 +540,89 @@ def window_counts(
     strides = np.array([s_j, s_t, m_j, m_t], dtype=np.int64)
     cols = field_columns(sma_w.size, hl_w.size)
 
-    def fill(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
-        scratch = _scratch(n_dates, dtype, closing, sma_w.size, hl_w.size)
-        _counts_chunk(
-            close_f, high_f, low_f, closing, member_f, use_member, strides, sma_w, hl_w,
-            cols, j0, j1, out, *scratch,
-        )  # fmt: skip
+    panel = (close_f, high_f, low_f, member_f, strides)
 
-    return chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
+    def fill(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
+        g = _gathered(n_dates, dtype, closing)
+        acc = np.zeros(n_dates, dtype=np.int64)
+        ext = np.empty((2, n_dates), dtype=dtype)
+        windows = (sma_w, hl_w, cols)
+        _counts_chunk(panel, closing, use_member, windows, j0, j1, out, g, acc, ext)
+
+    def fill_extra(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
+        g = _gathered(n_dates, dtype, closing)
+        ext = np.empty((2 * hl_w.size, n_dates), dtype=dtype)
+        sums = np.zeros(sma_w.size, dtype=np.float64)
+        pre = np.zeros((hl_w.size, 3), dtype=np.float64)
+        _extra_chunk(j0, j1, out, panel, g, closing, use_member, sma_w, hl_w, ext, sums, pre)
+
+    counts = chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
+    if sma_w.size > 2 or hl_w.size > 1:
+        counts += chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill_extra)
+    return counts
 
 
 def warm_compile() -> None:
     """Compile (or load from numba's cache) the breadth kernel for the types every caller
-    passes: read-only C-contiguous float32 ticker-major panels, as read from the store."""
+    passes: read-only flat float32 buffers (any panel layout), as read from the store."""
     close = (100.0 + np.arange(90, dtype=np.float32).reshape(30, 3)).astype(np.float32)
     window_counts(close, sma_windows=(5, 10), hl_windows=(20,))
 
 
+_warming: threading.Thread | None = None
+_CHILD = "from indicators.kernels import warm_compile; warm_compile()"
+
+
+@numba.njit(nogil=True)
+def _first_compile(a: npt.NDArray[np.float32]) -> float:
+    """A trivial function: compiling it sets up numba's compiler in this process (~0.4 s),
+    while a child compiles the kernel; the kernel then loads from the cache in ~10 ms."""
+    return float(a[0])
+
+
+def _compiled_on_disk() -> bool:
+    """Whether numba's cache holds a compiled ``_counts_chunk`` (its index file exists; the
+    layout of numba 0.68, pinned in requirements.txt); False when that cannot be told."""
+    try:
+        return Path(_counts_chunk._cache._cache_file._index_path).exists()  # type: ignore[attr-defined]
+    except AttributeError:
+        return False
+
+
 def warm_in_background() -> threading.Thread:
-    """``warm_compile`` on a daemon thread, started now: a command that will compute breadth
-    compiles while it reads the store (the compile holds numba's lock, so a kernel call made
-    meanwhile waits for it instead of compiling twice)."""
-    thread = threading.Thread(target=warm_compile, name="breadth-kernel-warm", daemon=True)
+    """Compile the kernel off the critical path, started now, on a daemon thread that
+    ``window_counts`` waits for. If numba's cache lacks it (a fresh clone), a child process
+    compiles it on the other core while this one sets up numba's compiler, then the thread
+    loads it from the cache. (Compiling on a thread of this process shared the GIL with the
+    command's imports, so the first export waited for both in turn.) If the child fails, the
+    thread compiles it here."""
+    global _warming
+
+    def warm() -> None:
+        if not _compiled_on_disk():
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                child = subprocess.Popen(
+                    [sys.executable, "-c", _CHILD],
+                    cwd=Path(__file__).resolve().parents[1],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                _first_compile(np.zeros(1, dtype=np.float32))
+                child.wait(timeout=300)
+        warm_compile()  # from the cache the child wrote (or compiled here if it could not)
+
+    thread = threading.Thread(target=warm, name="breadth-kernel-warm", daemon=True)
+    _warming = thread
     thread.start()
     return thread
+
+
+def _wait_for_warm() -> None:
+    """Wait for ``warm_in_background``'s thread (unless called from it): a kernel call made
+    meanwhile would otherwise compile the kernel a second time."""
+    thread = _warming
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
 
 
 def breadth_counts(

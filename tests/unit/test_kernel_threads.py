@@ -4,6 +4,7 @@ same counts for any thread count, errors raised in the caller."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,3 +136,35 @@ def test_kt005_layouts_blocks_and_packed_fields_equal_the_reference(
             np.testing.assert_array_equal(got, want)
             got = window_counts(np.asarray(close, order=c_order), sma_windows=sma, hl_windows=hl)
             np.testing.assert_array_equal(got, closing.to_numpy())
+
+
+def test_kt006_warm_in_background_compiles_in_a_child_and_loads_its_cache(
+    tmp_path: Path,
+) -> None:
+    """With numba's cache empty, ``warm_in_background`` has a child process compile the
+    kernel: this process then loads it from the cache (a hit, no miss: it never compiles it
+    itself), and a kernel call made meanwhile waits for the thread instead of compiling.
+    The default windows (two SMA, one high/low) leave the further windows' kernel alone."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np\n"
+        "from indicators import kernels\n"
+        "assert not kernels._compiled_on_disk()\n"
+        "kernels.warm_in_background()\n"
+        "kernels.window_counts(np.ones((40, 3), dtype=np.float32), sma_windows=(5, 10))\n"
+        "stats = kernels._counts_chunk.stats\n"
+        "print(kernels._compiled_on_disk(), sum(stats.cache_hits.values()),"
+        " sum(stats.cache_misses.values()), len(kernels._extra_chunk.signatures))\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    root = Path(kernels.__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    )  # fmt: skip
+    on_disk, hits, misses, extra = done.stdout.split()
+    assert (on_disk, misses) == ("True", "0") and int(hits) >= 1, done.stdout
+    assert extra == "0"  # the default windows never compile the further windows' kernel
