@@ -4,9 +4,9 @@ Contract (as vectorbt's ``generic/nb.py``): 2-D arrays with time on axis 0 and t
 axis 1, C- or F-ordered (read in place, no transpose); NaN close = no bar that session.
 Rolling windows count the ticker's own bars (a halted session is skipped, not counted).
 Output is per-session *counts*; the percentages and lines are derived in
-``indicators.breadth``. One pass per ticker handles the first two SMA windows (a running sum
-each) and the first high/low window (block extremes), a second pass every further window:
-``window_counts``; ``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
+``indicators.breadth``. One pass per ticker handles a tuple of SMA windows (a running sum
+each) and a tuple of high/low windows (block extremes each): ``window_counts``;
+``breadth_counts`` is its two-window case (``COUNT_COLUMNS``).
 
 The fast path loops over tickers and sessions in compiled code (numba, ``nogil``), in parallel
 over chunks of tickers on plain threads (``in_chunks``), each chunk accumulating its own
@@ -122,34 +122,50 @@ def _suffix_extremes(
 
 @numba.njit(cache=True, nogil=True)
 def _gather(panel: Panel, closing: bool, use_member: bool, jb: int, nb: int, g: Gathered) -> None:
-    """Gather tickers ``jb``..``jb + nb - 1``'s own bars in one pass over the sessions into
-    ``g``: ``bars``/``his``/``los``/``tix[b, :cnt[b]]`` (close, high, low, session),
-    membership ``mflag[b, t]``, added to ``members[t]``. ``panel`` as in ``_counts_chunk``."""
+    """Gather tickers ``jb``..``jb + nb - 1``'s own bars into ``g``:
+    ``bars``/``his``/``los``/``tix[b, :cnt[b]]`` (close, high, low, session), membership
+    ``mflag[b, t]``, added to ``members[t]``. ``panel`` as in ``_counts_chunk``."""
     close, high, low, member, strides = panel
     bars, his, los, tix, mflag, cnt, members = g
     s_j, s_t, m_j, m_t = strides[0], strides[1], strides[2], strides[3]
+    n_dates = tix.shape[1]
     for b in range(nb):
         cnt[b] = 0
-    for t in range(tix.shape[1]):
-        base = jb * s_j + t * s_t
-        if use_member:
-            mb = jb * m_j + t * m_t
+    if use_member:
+        for t in range(n_dates):
             for b in range(nb):
-                f = member[mb + b * m_j]
+                f = member[(jb + b) * m_j + t * m_t]
                 mflag[b, t] = f
                 members[t] += f
-        for b in range(nb):
-            x = close[base + b * s_j]
+    # a ticker-major panel ticker by ticker (one stream per panel), a dates-major one
+    # session by session (a row's 64 tickers are adjacent): the same cells either way
+    by_ticker = int(s_t == 1)  # outer loop over tickers (1) or sessions (0)
+    by_session = 1 - by_ticker
+    n_outer = nb * by_ticker + n_dates * by_session
+    n_inner = n_dates * by_ticker + nb * by_session
+    for o in range(n_outer):
+        for q in range(n_inner):
+            b = o * by_ticker + q * by_session
+            t = q * by_ticker + o * by_session
+            at = (jb + b) * s_j + t * s_t
+            x = close[at]
             if not np.isnan(x):
                 k = cnt[b]
                 bars[b, k] = x
                 tix[b, k] = t
                 if not closing:
-                    h = high[base + b * s_j]
-                    lw = low[base + b * s_j]
+                    h = high[at]
+                    lw = low[at]
                     his[b, k] = x if np.isnan(h) else h
                     los[b, k] = x if np.isnan(lw) else lw
                 cnt[b] = k + 1
+
+
+Extra = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None
+"""For windows past the first two SMA windows and the first high/low window: a running sum
+per SMA window and the prefix max, min and next block start per high/low window; None when
+there are none. numba compiles the kernel once per kind, and without the further windows'
+code (branch pruning on None) for the default suite (~0.3 s less of a fresh clone's compile)."""
 
 
 @numba.njit(cache=True, nogil=True)
@@ -165,20 +181,24 @@ def _one_ticker(
     hl_w: npt.NDArray[np.int64],
     acc: npt.NDArray[np.int64],
     ext: npt.NDArray[np.floating],
+    out: npt.NDArray[np.int64],
+    extra: Extra,
 ) -> None:
     """Add one ticker's per-bar flags for the first two SMA windows and the first high/low
     window to the packed counters ``acc`` (one int64 word of ``FIELD_BITS``-bit fields per
-    session, see ``field_columns``): one add per bar, running sums and prefix extremes in
-    scalars.
+    session, see ``field_columns``: one add per bar, running sums and prefix extremes in
+    scalars), and those of further windows (``extra``) straight to ``out``.
 
     ``bars``/``his``/``los``/``tix``: the ticker's own ``n`` bars (close, high, low, session
-    index); ``mflag``: membership per session; ``ext``: scratch (2, sessions).
+    index); ``mflag``: membership per session; ``ext``: suffix extremes, scratch
+    (2·len(hl_w), sessions).
     """
     n_sma = sma_w.shape[0]
+    n_hl = hl_w.shape[0]
     never = n + 1  # a window no bar reaches
     w0 = sma_w[0] if n_sma > 0 else never
     w1 = sma_w[1] if n_sma > 1 else never
-    h0 = hl_w[0] if hl_w.shape[0] > 0 else never
+    h0 = hl_w[0] if n_hl > 0 else never
     for start in range(0, n if h0 <= n else 0, h0):  # suffix extremes, as _suffix_extremes
         end = min(start + h0, n)
         hi = his[end - 1]
@@ -190,6 +210,13 @@ def _one_ticker(
             lo = min(lo, los[i])
             ext[0, i] = hi
             ext[1, i] = lo
+    if extra is not None:
+        sums, pre = extra
+        sums[:] = 0.0
+        pre[:, 2] = 0.0
+        for k in range(1, n_hl):
+            if hl_w[k] <= n:
+                _suffix_extremes(his, los, n, hl_w[k], ext[2 * k], ext[2 * k + 1])
     s0 = 0.0
     s1 = 0.0
     pmax = his[0]  # in the prices' dtype: max() of one type
@@ -213,6 +240,20 @@ def _one_ticker(
         else:
             pmax = max(pmax, hx)
             pmin = min(pmin, lx)
+        if extra is not None:
+            sums, pre = extra
+            for k in range(2, n_sma):
+                sums[k] += xf
+                if i >= sma_w[k]:
+                    sums[k] -= bars[i - sma_w[k]]
+            for k in range(1, n_hl):
+                if i == pre[k, 2]:
+                    pre[k, 0] = hx
+                    pre[k, 1] = lx
+                    pre[k, 2] += hl_w[k]
+                else:
+                    pre[k, 0] = max(pre[k, 0], hx)
+                    pre[k, 1] = min(pre[k, 1], lx)
         t = tix[i]
         if use_member and not mflag[t]:
             prev = xf
@@ -235,6 +276,24 @@ def _one_ticker(
         if kb >= w1:
             code += (1 << 45) + ((xf * w1 > s1 * (1.0 + ABOVE_TOLERANCE)) << 50)
         acc[t] += code
+        if extra is not None:  # further windows: straight to the counts
+            sums, pre = extra
+            for k in range(2, n_sma):
+                w = sma_w[k]
+                if kb >= w:
+                    out[t, 2 + 2 * k] += 1
+                    out[t, 3 + 2 * k] += xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE)
+            c_hl = 2 + 2 * n_sma
+            for k in range(1, n_hl):
+                w = hl_w[k]
+                if kb >= w:
+                    lo_i = i - w + 1
+                    hmax = max(ext[2 * k, lo_i], pre[k, 0])
+                    lmin = min(ext[2 * k + 1, lo_i], pre[k, 1])
+                    c = c_hl + 3 * k
+                    out[t, c] += 1
+                    out[t, c + 1] += hx >= hmax * (1.0 - EXTREME_TOLERANCE)
+                    out[t, c + 2] += lx <= lmin * (1.0 + EXTREME_TOLERANCE)
         prev = xf
 
 
@@ -250,18 +309,18 @@ def _counts_chunk(
     g: Gathered,
     acc: npt.NDArray[np.int64],
     ext: npt.NDArray[np.floating],
+    extra: Extra,
 ) -> None:
-    """Add tickers ``j0``..``j1 - 1`` to ``out`` (sessions × ``window_count_columns``):
-    members, and the columns of ``field_columns`` (the first two SMA windows, the first
-    high/low window, advances/declines); one chunk of ``chunk_sums``.
+    """Add tickers ``j0``..``j1 - 1`` to ``out`` (sessions × ``window_count_columns``); one
+    chunk of ``chunk_sums``.
 
     ``panel``: close, high, low, membership as flat buffers, the element of ticker j at
     session t at ``j·strides[0] + t·strides[1]`` (membership: ``strides[2]``,
     ``strides[3]``), and ``strides``: a dates-major or a ticker-major panel is read in
     place. ``closing``: high and low are the close. ``windows``: SMA windows, high/low
-    windows, ``field_columns``. ``g``, ``acc`` (sessions), ``ext`` (2, sessions): scratch
-    allocated by the caller (each allocation compiled here cost ~0.1 s of a fresh clone's
-    first run).
+    windows, ``field_columns``. ``g``, ``acc`` (sessions), ``ext`` (2·len(hl_w), sessions),
+    ``extra``: scratch allocated by the caller (each allocation compiled here cost ~0.1 s of
+    a fresh clone's first run).
     """
     sma_w, hl_w, cols = windows
     bars, his, los, tix, mflag, cnt, span = g
@@ -279,7 +338,7 @@ def _counts_chunk(
                     span[tix[b, n - 1] + 1] -= 1
                 _one_ticker(
                     bars[b], his[b], los[b], tix[b], n, mflag[b], use_member, sma_w, hl_w,
-                    acc, ext,
+                    acc, ext, out, extra,
                 )  # fmt: skip
                 pending += 1
             if pending == FLUSH or jb + b == j1 - 1:  # unpack before a field overflows
@@ -294,80 +353,6 @@ def _counts_chunk(
     for t in range(n_dates):  # members: counted per session, or +1/-1 at first/last bars
         run = span[t] if use_member else run + span[t]
         out[t, 0] += run
-
-
-@numba.njit(cache=True, nogil=True)
-def _extra_chunk(
-    j0: int,
-    j1: int,
-    out: npt.NDArray[np.int64],
-    panel: Panel,
-    g: Gathered,
-    closing: bool,
-    use_member: bool,
-    sma_w: npt.NDArray[np.int64],
-    hl_w: npt.NDArray[np.int64],
-    ext: npt.NDArray[np.floating],
-    sums: npt.NDArray[np.float64],
-    pre: npt.NDArray[np.float64],
-) -> None:
-    """Add the columns of the SMA windows past the first two and the high/low windows past
-    the first (``window_count_columns``) for tickers ``j0``..``j1 - 1`` to ``out``, all in
-    one pass: a kernel of its own, so the default suite's compiles without it. Arguments as
-    ``_counts_chunk``; ``sums``: a running sum per SMA window; ``pre``: prefix max, min and
-    next block start per high/low window; ``ext``: (2·len(hl_w), sessions)."""
-    n_sma = sma_w.shape[0]
-    n_hl = hl_w.shape[0]
-    c_hl = 2 + 2 * n_sma
-    bars, his, los, tix, mflag, cnt, _ = g
-    block = bars.shape[0]
-    for jb in range(j0, j1, block):
-        nb = min(block, j1 - jb)
-        _gather(panel, closing, use_member, jb, nb, g)
-        for b in range(nb):
-            n = cnt[b]
-            bb, hb, lb, tb, mb = bars[b], his[b], los[b], tix[b], mflag[b]
-            for k in range(1, n_hl):
-                if hl_w[k] <= n:
-                    _suffix_extremes(hb, lb, n, hl_w[k], ext[2 * k], ext[2 * k + 1])
-                pre[k, 2] = 0.0
-            for k in range(n_sma):
-                sums[k] = 0.0
-            for i in range(n):
-                xf = bb[i]
-                hx = hb[i]
-                lx = lb[i]
-                for k in range(2, n_sma):
-                    sums[k] += xf
-                    if i >= sma_w[k]:
-                        sums[k] -= bb[i - sma_w[k]]
-                for k in range(1, n_hl):
-                    if i == pre[k, 2]:
-                        pre[k, 0] = hx
-                        pre[k, 1] = lx
-                        pre[k, 2] += hl_w[k]
-                    else:
-                        pre[k, 0] = max(pre[k, 0], hx)
-                        pre[k, 1] = min(pre[k, 1], lx)
-                t = tb[i]
-                if use_member and not mb[t]:
-                    continue
-                kb = i + 1  # bars up to and including this one
-                for k in range(2, n_sma):
-                    w = sma_w[k]
-                    if kb >= w:
-                        out[t, 2 + 2 * k] += 1
-                        out[t, 3 + 2 * k] += xf * w > sums[k] * (1.0 + ABOVE_TOLERANCE)
-                for k in range(1, n_hl):
-                    w = hl_w[k]
-                    if kb >= w:
-                        lo_i = i - w + 1
-                        hmax = max(ext[2 * k, lo_i], pre[k, 0])
-                        lmin = min(ext[2 * k + 1, lo_i], pre[k, 1])
-                        c = c_hl + 3 * k
-                        out[t, c] += 1
-                        out[t, c + 1] += hx >= hmax * (1.0 - EXTREME_TOLERANCE)
-                        out[t, c + 2] += lx <= lmin * (1.0 + EXTREME_TOLERANCE)
 
 
 def _gathered(n_dates: int, dtype: np.dtype[Any], closing: bool) -> Gathered:
@@ -506,8 +491,7 @@ def window_counts(
     hl_windows: tuple[int, ...] = (252,),
 ) -> npt.NDArray[np.int64]:
     """Per-session counts (sessions × ``window_count_columns(sma_windows, hl_windows)``)
-    over a dates × tickers panel: the first two SMA windows and the first high/low window in
-    one compiled pass per ticker, every further window in a second (``_extra_chunk``).
+    over a dates × tickers panel, every window in one compiled pass per ticker.
 
     ``high``/``low`` default to ``close`` (closing highs). ``member`` None means each ticker
     is a member from its first to its last bar. Windows are in bars, each ≥ 1; a window may
@@ -541,25 +525,17 @@ def window_counts(
     cols = field_columns(sma_w.size, hl_w.size)
 
     panel = (close_f, high_f, low_f, member_f, strides)
+    windows = (sma_w, hl_w, cols)
+    further = sma_w.size > 2 or hl_w.size > 1
 
     def fill(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
         g = _gathered(n_dates, dtype, closing)
         acc = np.zeros(n_dates, dtype=np.int64)
-        ext = np.empty((2, n_dates), dtype=dtype)
-        windows = (sma_w, hl_w, cols)
-        _counts_chunk(panel, closing, use_member, windows, j0, j1, out, g, acc, ext)
+        ext = np.empty((2 * max(hl_w.size, 1), n_dates), dtype=dtype)
+        extra = (np.zeros(sma_w.size), np.zeros((hl_w.size, 3))) if further else None
+        _counts_chunk(panel, closing, use_member, windows, j0, j1, out, g, acc, ext, extra)
 
-    def fill_extra(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
-        g = _gathered(n_dates, dtype, closing)
-        ext = np.empty((2 * hl_w.size, n_dates), dtype=dtype)
-        sums = np.zeros(sma_w.size, dtype=np.float64)
-        pre = np.zeros((hl_w.size, 3), dtype=np.float64)
-        _extra_chunk(j0, j1, out, panel, g, closing, use_member, sma_w, hl_w, ext, sums, pre)
-
-    counts = chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
-    if sma_w.size > 2 or hl_w.size > 1:
-        counts += chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill_extra)
-    return counts
+    return chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
 
 
 def warm_compile() -> None:

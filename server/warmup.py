@@ -157,7 +157,9 @@ def warm_code(warm_figure: Callable[[], None] | None = None) -> float:
     The kernels are compiled for the argument types they get, so the tiny panel uses the
     store's types (float32 closes, float64 volume; ``indicators.kernels`` passes every array
     read-only, so one compiled version serves all); breadth with and without highs/lows and
-    membership, volume with and without membership;
+    membership, then further windows (the page's own: numba compiles the kernel without
+    their code for the default suite, so they have a version of their own), volume with and
+    without membership;
     ``warm_figure`` (the page's, from app.py) builds and serialises one small figure.
     """
     t0 = time.perf_counter()
@@ -167,6 +169,8 @@ def warm_code(warm_figure: Callable[[], None] | None = None) -> float:
     member = pd.DataFrame(True, index=days, columns=close.columns)
     for high, mem in ((None, None), (None, member), (close, None), (close, member)):
         compute_breadth(close, high, high, mem, BreadthParams())
+    # the page's windows past the default ones: the kernel's version with further windows
+    compute_breadth(close, close, close, member, BreadthParams(windows=(20,), hl_weeks=(4,)))
     volume = pd.DataFrame(np.full(close.shape, 1e6), index=days, columns=close.columns)
     for mem in (None, member):  # the volume kernel (the store's volume is float64)
         compute_volume_breadth(close, volume, mem)
