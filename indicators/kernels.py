@@ -120,47 +120,6 @@ def _suffix_extremes(
             smin[i] = lo
 
 
-@numba.njit(cache=True, nogil=True)
-def _gather(panel: Panel, closing: bool, use_member: bool, jb: int, nb: int, g: Gathered) -> None:
-    """Gather tickers ``jb``..``jb + nb - 1``'s own bars into ``g``:
-    ``bars``/``his``/``los``/``tix[b, :cnt[b]]`` (close, high, low, session), membership
-    ``mflag[b, t]``, added to ``members[t]``. ``panel`` as in ``_counts_chunk``."""
-    close, high, low, member, strides = panel
-    bars, his, los, tix, mflag, cnt, members = g
-    s_j, s_t, m_j, m_t = strides[0], strides[1], strides[2], strides[3]
-    n_dates = tix.shape[1]
-    for b in range(nb):
-        cnt[b] = 0
-    if use_member:
-        for t in range(n_dates):
-            for b in range(nb):
-                f = member[(jb + b) * m_j + t * m_t]
-                mflag[b, t] = f
-                members[t] += f
-    # a ticker-major panel ticker by ticker (one stream per panel), a dates-major one
-    # session by session (a row's 64 tickers are adjacent): the same cells either way
-    by_ticker = int(s_t == 1)  # outer loop over tickers (1) or sessions (0)
-    by_session = 1 - by_ticker
-    n_outer = nb * by_ticker + n_dates * by_session
-    n_inner = n_dates * by_ticker + nb * by_session
-    for o in range(n_outer):
-        for q in range(n_inner):
-            b = o * by_ticker + q * by_session
-            t = q * by_ticker + o * by_session
-            at = (jb + b) * s_j + t * s_t
-            x = close[at]
-            if not np.isnan(x):
-                k = cnt[b]
-                bars[b, k] = x
-                tix[b, k] = t
-                if not closing:
-                    h = high[at]
-                    lw = low[at]
-                    his[b, k] = x if np.isnan(h) else h
-                    los[b, k] = x if np.isnan(lw) else lw
-                cnt[b] = k + 1
-
-
 Extra = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None
 """For windows past the first two SMA windows and the first high/low window: a running sum
 per SMA window and the prefix max, min and next block start per high/low window; None when
@@ -323,13 +282,45 @@ def _counts_chunk(
     a fresh clone's first run).
     """
     sma_w, hl_w, cols = windows
+    close, high, low, member, strides = panel
+    s_j, s_t, m_j, m_t = strides[0], strides[1], strides[2], strides[3]
     bars, his, los, tix, mflag, cnt, span = g
     n_dates = out.shape[0]
     block = bars.shape[0]
     pending = 0  # tickers in acc since its last flush
     for jb in range(j0, j1, block):
         nb = min(block, j1 - jb)
-        _gather(panel, closing, use_member, jb, nb, g)
+        # gather the block's own bars: bars/his/los/tix[b, :cnt[b]], membership mflag[b, t]
+        for b in range(nb):
+            cnt[b] = 0
+        if use_member:
+            for t in range(n_dates):
+                for b in range(nb):
+                    f = member[(jb + b) * m_j + t * m_t]
+                    mflag[b, t] = f
+                    span[t] += f
+        # a ticker-major panel ticker by ticker (one stream per panel), a dates-major one
+        # session by session (a row's 64 tickers are adjacent): the same cells either way
+        by_ticker = int(s_t == 1)  # outer loop over tickers (1) or sessions (0)
+        by_session = 1 - by_ticker
+        n_outer = nb * by_ticker + n_dates * by_session
+        n_inner = n_dates * by_ticker + nb * by_session
+        for o in range(n_outer):
+            for q in range(n_inner):
+                b = o * by_ticker + q * by_session
+                t = q * by_ticker + o * by_session
+                at = (jb + b) * s_j + t * s_t
+                x = close[at]
+                if not np.isnan(x):
+                    k = cnt[b]
+                    bars[b, k] = x
+                    tix[b, k] = t
+                    if not closing:
+                        h = high[at]
+                        lw = low[at]
+                        his[b, k] = x if np.isnan(h) else h
+                        los[b, k] = x if np.isnan(lw) else lw
+                    cnt[b] = k + 1
         for b in range(nb):
             n = cnt[b]
             if n > 0:
