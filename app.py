@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     fair_use.install(app.server, settings, service, PAGE_HOOKS)  # per-client budgets
 
     server_http.install(app, settings)  # body limit, CSP and security headers, lang="en"
+    memory.install(app.server)  # the heap's free pages back to the OS after each view (T5)
     return app
 
 

@@ -4,9 +4,13 @@ on a copy of the bench store with four universes added (the real store holds onl
 
 A view change = ``sync_url`` (control -> URL and stores) + ``update_charts`` (every Breadth
 chart in one response). Cold universe: a universe this process has not computed; cold window:
-a fast moving-average window it has not computed; warm: a view served before. T5: RSS of this
-process (one worker) after 100 distinct views (universes × windows × date ranges × tabs'
-state), in a subprocess of its own so nothing else is in it.
+a fast moving-average window it has not computed; warm: a view served before.
+
+T5: the RSS of a gunicorn worker as deployed (``deploy/gunicorn.conf.py``: gthread, warm-up
+on; one worker, the shared cache on disk instead of Redis, no per-client rate limit) after
+100 distinct views (universes × windows × date ranges) over HTTP, read from its
+/proc/PID/status. For continuity, the same views in this process (the method before: the
+bench's own app, Flask's test client, ``app``'s module-level app beside it).
 """
 
 from __future__ import annotations
@@ -54,15 +58,21 @@ def prepare(opts: Opts) -> Path:
 
 
 class Views:
-    """One app in this process and a client that changes its controls."""
+    """A client that changes the page's controls: of an app in this process (``root`` and
+    ``cache`` given), or of a server at ``base`` (http://host:port)."""
 
-    def __init__(self, root: Path, cache: Path) -> None:
-        from app import create_app
+    def __init__(self, root: Path | None = None, cache: Path | None = None,
+                 base: str = "") -> None:  # fmt: skip
         from bench.apptools import DashClient
         from components.ids import Ids
-        from settings import load_settings
 
         self.ids = Ids
+        if base:
+            self.client = DashClient.over_http(base)
+            return
+        from app import create_app
+        from settings import load_settings
+
         settings = load_settings(data_dir=root, cache_dir=cache, redis_url="", warmup=False)
         self.app = create_app(settings)
         self.client = DashClient.over_flask(self.app.server)
@@ -114,13 +124,28 @@ def measure(opts: Opts) -> list[Row]:
         Row("T2", "warm view, server", statistics.median(warm), "s", 0.05, "<=",
             f"median of {len(warm)}"),
     ]  # fmt: skip
-    # T5: distinct views until 100 (universes × fast windows × date ranges)
-    n = 0
-    universes = ("all", *UNIVERSES)
-    fasts = (20, 30, 40, 50, 60)
+    # T5: distinct views until 100, in this process (the method before) and in a gunicorn worker
     t0 = time.perf_counter()
-    for fast in fasts:
-        for u in universes:
+    n = hundred_views(v)
+    in_process = (rss_mb(), time.perf_counter() - t0)
+    rows += worker_rows(root, opts, note)
+    rows += [
+        Row("T5", f"RSS after the same {n} views in the bench's process", in_process[0], "MB",
+            None, "<=", f"the method before: {in_process[1]:.0f} s of views; {rss1:.0f} MB "
+            f"after the first, {rss0:.0f} MB before it"),
+    ]  # fmt: skip
+    return rows
+
+
+def hundred_views(v: Views) -> int:
+    """100 view changes after the first view (universes × fast windows × date ranges, each
+    new to this client; the method of T5 before the gunicorn worker); how many."""
+    import pandas as pd
+
+    Ids = v.ids
+    n = 0
+    for fast in (20, 30, 40, 50, 60):
+        for u in ("all", *UNIVERSES):
             v.change(Ids.UNIVERSE, value=u)
             v.change(Ids.FAST, value=fast)
             n += 1
@@ -128,33 +153,59 @@ def measure(opts: Opts) -> list[Row]:
                 if n >= 100:
                     break
                 end = v.client.props[Ids.DATES].get("end_date")
-                import pandas as pd
-
                 start = (pd.Timestamp(end) - pd.DateOffset(years=years)).strftime("%Y-%m-%d")
                 v.change(Ids.DATES, start_date=start)
                 n += 1
-    rows += [
-        Row(
-            "T5",
-            f"worker RSS after {n} distinct views",
-            rss_mb(),
-            "MB",
-            300.0,
-            "<=",
-            f"{time.perf_counter() - t0:.0f} s of views; {rss_mb('RssFile'):.0f} MB of it "
-            f"mapped files (code shared with other workers); {note}",
-        ),
-        Row(
-            "T5",
-            "RSS after start / after the first view",
-            rss1,
-            "MB",
-            None,
-            "<=",
-            f"{rss0:.0f} MB before the first view",
-        ),
-    ]
-    return rows
+    return n
+
+
+def worker_rows(root: Path, opts: Opts, note: str) -> list[Row]:
+    """T5 on a gunicorn worker as deployed (see the module's docstring)."""
+    import os
+    import subprocess
+
+    import psutil
+    import requests
+
+    from bench.apptools import free_port, stop, wait_until
+
+    code = Path.cwd()  # bench_all runs each group from the checkout it measures
+    port = free_port()
+    env = {**os.environ, "BREADTH_DATA_DIR": str(root), "BREADTH_REDIS_URL": "",
+           "BREADTH_CACHE_DIR": str(opts.work / "worker-cache"), "BREADTH_APP_PORT": str(port),
+           "BREADTH_WEB_WORKERS": "1", "BREADTH_RATE_COLD_VIEWS": ""}  # fmt: skip
+    log = opts.work / "gunicorn-t5.log"
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(code / "deploy" / "gunicorn.conf.py")]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: requests.get(f"{base}/healthz", timeout=5).ok, 120, "gunicorn", proc)
+        (worker,) = psutil.Process(proc.pid).children()
+
+        def rss(field: str = "VmRSS") -> float:
+            for line in Path(f"/proc/{worker.pid}/status").read_text().splitlines():
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+            return float("nan")
+
+        started = rss()
+        v = Views(base=base)
+        v.first()
+        first = rss()
+        t0 = time.perf_counter()
+        n = hundred_views(v)
+        seconds = time.perf_counter() - t0
+        return [
+            Row("T5", f"gunicorn worker RSS after {n} distinct views", rss(), "MB", 300.0, "<=",
+                f"{seconds:.0f} s of views over HTTP; {rss('RssFile'):.0f} MB of it mapped "
+                f"files (code shared with other workers); {note}"),
+            Row("T5", "gunicorn worker RSS after start / after the first view", first, "MB",
+                None, "<=", f"{started:.0f} MB after start (warm-up threads may still run)"),
+        ]  # fmt: skip
+    finally:
+        stop(proc)
 
 
 if __name__ == "__main__":
