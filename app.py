@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     """Build the app: cache, service over the store, layout function, callbacks."""
     settings = settings or load_settings()
     memory.return_freed_memory()  # a worker's RSS falls back after each view (T5)
+    warmup.use_kernel_library(settings.kernel_library)  # no numba in a worker when built (T5)
     app = Dash(
         __name__,
         server=server_http.flask_server(__name__),  # type: ignore[arg-type]  # compress config first

@@ -56,6 +56,10 @@ class Settings:
     """Page refreshes run on Celery workers through this Redis URL (else a local diskcache)."""
     warmup: bool = True
     """Build the default view in the background at the first request and after a store write."""
+    kernel_library: bool = True
+    """Web workers run the kernels from the ahead-of-time library (``indicators/kernel_aot.py``,
+    built by gunicorn's master: deploy/gunicorn.conf.py) when it is built, never importing
+    numba (~100 MB less per worker); false: numba compiles them in each worker."""
     # in the app, for hosting (server/http.py, server/fair_use.py)
     max_request_kb: int = 1024
     """Largest request body the app reads (KiB); a larger one is answered 413 unread. The
@@ -199,6 +203,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "import_max_days_ahead": _int_in(0, 3660),
     "celery_broker_url": str.strip,
     "warmup": _parse_bool,
+    "kernel_library": _parse_bool,
     "max_request_kb": _int_in(16, 1_048_576),
     "frame_ancestors": _parse_sources,
     "proxy_hops": _int_in(0, 5),

@@ -56,6 +56,29 @@ def windows_ratio(px: Any, repeat: int) -> tuple[float, float]:
     return best_of(lambda: compute_breadth(px, params=seven), repeat), two
 
 
+def library_vs_jit(px: Any, repeat: int, work: Path) -> tuple[float, float] | str:
+    """Seconds of the fast suite from the ahead-of-time library and from numba's JIT, on the
+    same panel (``indicators.kernel_aot``, built into ``work``); why not, when it cannot be."""
+    from bench.bench_breadth import run_fast
+    from indicators import kernel_aot, kernels
+
+    try:
+        kernel_aot.build(work / "kernel-library")
+    except Exception as exc:  # no C compiler: the row says so
+        return f"library not built: {exc}"
+    lib = kernel_aot.load(work / "kernel-library")
+    before = kernels.library()
+    try:
+        kernels.use_library(lib)
+        run_fast(px)
+        aot = best_of(lambda: run_fast(px), repeat)
+        kernels.use_library(None)
+        jit = best_of(lambda: run_fast(px), repeat)
+    finally:
+        kernels.use_library(before)
+    return aot, jit
+
+
 def measure(opts: Opts) -> list[Row]:
     """T1 rows (see the module's docstring)."""
     from bench.bench_breadth import real_panel, synthetic_panel
@@ -80,6 +103,13 @@ def measure(opts: Opts) -> list[Row]:
         Row("T1", "R3000 proxy: fast vs one memcpy", real["fast"] / real["memcpy"], "x",
             5.0, "<=", f"memcpy {1000 * real['memcpy']:.1f} ms of {shape} float32"),
     ]  # fmt: skip
+    both = library_vs_jit(px, repeat, opts.work)
+    if isinstance(both, str):
+        rows.append(skipped("T1", "R3000 proxy: fast suite, library vs numba's JIT", "x", both))
+    else:
+        rows.append(Row("T1", "R3000 proxy: fast suite, library vs numba's JIT", both[0] / both[1],
+                        "x", None, "<=", f"{both[0]:.3f} vs {both[1]:.3f} s (the web workers' "
+                        "kernels: indicators/kernel_aot.py)"))  # fmt: skip
     seven, two = windows_ratio(px, repeat)
     rows.append(Row("T1", "R3000 proxy: seven MA windows vs two, compute only", seven / two,
                     "x", None, "<=", f"{seven:.3f} vs {two:.3f} s; #15's limit (1.5x) is on "

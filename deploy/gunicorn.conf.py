@@ -44,3 +44,31 @@ preload_app = False  # HUP reloads code; no numba work in the master (fork safet
 accesslog = None  # nginx keeps the access log
 errorlog = "-"
 loglevel = "info"
+
+
+def _build_kernel_library(server: object) -> None:
+    """The kernels' ahead-of-time library for this code (``python -m indicators.kernel_aot``,
+    in a child: numba never loads in the master), so that workers load it instead of numba
+    (~100 MB less RSS each). Built once per code version and CPU (~10 s); without a C
+    compiler it says so and the workers compile with numba."""
+    import subprocess
+
+    log = server.log  # type: ignore[attr-defined]
+    argv = [sys.executable, "-m", "indicators.kernel_aot"]
+    try:
+        done = subprocess.run(argv, cwd=_ROOT, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("kernel library not built (workers compile with numba): %s", exc)
+        return
+    lines = (done.stdout.strip() or done.stderr.strip() or f"exit {done.returncode}").splitlines()
+    log.info("%s", lines[-1])
+
+
+def on_starting(server: object) -> None:
+    if _s.kernel_library:
+        _build_kernel_library(server)
+
+
+def on_reload(server: object) -> None:  # HUP: the new code's workers look for its own library
+    if _s.kernel_library:
+        _build_kernel_library(server)

@@ -7,15 +7,21 @@ ticker-major panel ticker by ticker, a dates-major one session by session: no tr
 then walks each ticker's bars once, adding its per-bar flags for the default windows as one
 packed word per session (``FIELD_BITS``) and those of further windows straight to the
 counts.
+
+The three functions below are plain Python until ``counts_chunk`` has numba compile them
+(``indicators.jit``): a process that runs the ahead-of-time library (``indicators.kernel_aot``)
+never imports numba.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
+
+from indicators.jit import compile_functions
 
 ABOVE_TOLERANCE = 1e-10
 """close counts as above its SMA when close > SMA·(1 + 1e-10): float ties are not 'above'."""
@@ -49,7 +55,6 @@ Gathered = tuple[npt.NDArray[Any], ...]
 """bars, highs, lows, session indices, membership flags, bar counts, members (``_gathered``)."""
 
 
-@numba.njit(cache=True, nogil=True)
 def _suffix_extremes(
     his: npt.NDArray[np.floating],
     los: npt.NDArray[np.floating],
@@ -81,7 +86,6 @@ there are none. numba compiles the kernel once per kind, and without the further
 code (branch pruning on None) for the default suite (~0.3 s less of a fresh clone's compile)."""
 
 
-@numba.njit(cache=True, nogil=True)
 def _one_ticker(
     bars: npt.NDArray[np.floating],
     his: npt.NDArray[np.floating],
@@ -210,7 +214,6 @@ def _one_ticker(
         prev = xf
 
 
-@numba.njit(cache=True, nogil=True)
 def _counts_chunk(
     panel: Panel,
     closing: bool,
@@ -298,6 +301,17 @@ def _counts_chunk(
     for t in range(n_dates):  # members: counted per session, or +1/-1 at first/last bars
         run = span[t] if use_member else run + span[t]
         out[t, 0] += run
+
+
+COMPILED = ("_suffix_extremes", "_one_ticker", "_counts_chunk")
+"""The compiled functions, callees first (``indicators.jit.compile_functions``)."""
+
+
+def counts_chunk() -> Callable[..., None]:
+    """``_counts_chunk`` compiled by numba (imported now; loaded from numba's on-disk cache
+    when it holds it)."""
+    compile_functions(globals(), COMPILED)
+    return globals()["_counts_chunk"]
 
 
 def _gathered(n_dates: int, dtype: np.dtype[Any], closing: bool) -> Gathered:

@@ -12,6 +12,9 @@ The fast path loops over tickers and sessions in compiled code (numba, ``nogil``
 over chunks of tickers on plain threads (``in_chunks``), each chunk accumulating its own
 count rows (no shared writes). Within a chunk, ``BLOCK`` tickers' bars are gathered in one
 pass over the sessions, and each bar's flags are added as one packed word (``FIELD_BITS``).
+The compiled code is numba's JIT, or the same functions compiled ahead of time into a shared
+library (``indicators.kernel_aot``) when the process has loaded one (``use_library``): a
+web worker then never imports numba.
 """
 
 from __future__ import annotations
@@ -22,18 +25,18 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from indicators.jit import default_threads
 from indicators.kernel_pass import ABOVE_TOLERANCE as ABOVE_TOLERANCE
 from indicators.kernel_pass import BLOCK as BLOCK
 from indicators.kernel_pass import EXTREME_TOLERANCE as EXTREME_TOLERANCE
 from indicators.kernel_pass import FIELD_BITS as FIELD_BITS
 from indicators.kernel_pass import FLUSH as FLUSH
-from indicators.kernel_pass import _counts_chunk, _gathered, field_columns
+from indicators.kernel_pass import Panel, _gathered, counts_chunk, field_columns
 
 # Column order of the count matrix returned by ``breadth_counts``.
 COUNT_COLUMNS: tuple[str, ...] = (
@@ -70,10 +73,38 @@ def window_count_columns(
     return (*cols, "advances", "declines", "unchanged")
 
 
+class ChunkLibrary(Protocol):
+    """The ahead-of-time kernels (``indicators.kernel_aot.Library``): the compiled chunk
+    functions with their numba versions' arguments, for the types they cover."""
+
+    def supports_breadth(self, panel: Panel) -> bool: ...
+
+    def breadth(self, *args: Any) -> None: ...
+
+    def supports_volume(self, close: npt.NDArray[Any], volume: npt.NDArray[Any]) -> bool: ...
+
+    def volume(self, *args: Any) -> None: ...
+
+
+_library: ChunkLibrary | None = None
+
+
+def use_library(library: ChunkLibrary | None) -> None:
+    """Run the kernels from ``library`` (where it covers the types) in this process; None:
+    numba's JIT only."""
+    global _library
+    _library = library
+
+
+def library() -> ChunkLibrary | None:
+    """The library this process runs the kernels from, if any (``use_library``)."""
+    return _library
+
+
 def kernel_threads() -> int:
     """Threads a kernel call runs on: ``NUMBA_NUM_THREADS`` (numba's own setting, default the
-    CPU count; the hosted config sets it), read without starting numba's threading layer."""
-    return max(1, int(numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
+    CPUs this process may use; the hosted config sets it), read without importing numba."""
+    return default_threads()
 
 
 def in_chunks(n_items: int, run: Callable[[int, int, int], None]) -> int:
@@ -212,13 +243,15 @@ def window_counts(
     panel = (close_f, high_f, low_f, member_f, strides)
     windows = (sma_w, hl_w, cols)
     further = sma_w.size > 2 or hl_w.size > 1
+    lib = _library
+    chunk = lib.breadth if lib is not None and lib.supports_breadth(panel) else counts_chunk()
 
     def fill(j0: int, j1: int, out: npt.NDArray[np.int64]) -> None:
         g = _gathered(n_dates, dtype, closing)
         acc = np.zeros(n_dates, dtype=np.int64)
         ext = np.empty((2 * max(hl_w.size, 1), n_dates), dtype=dtype)
         extra = (np.zeros(sma_w.size), np.zeros((hl_w.size, 3))) if further else None
-        _counts_chunk(panel, closing, use_member, windows, j0, j1, out, g, acc, ext, extra)
+        chunk(panel, closing, use_member, windows, j0, j1, out, g, acc, ext, extra)
 
     return chunk_sums(n_tickers, (n_dates, n_cols), np.int64, fill)
 
@@ -234,7 +267,6 @@ _warming: threading.Thread | None = None
 _CHILD = "from indicators.kernels import warm_compile; warm_compile()"
 
 
-@numba.njit(nogil=True)
 def _first_compile(a: npt.NDArray[np.float32]) -> float:
     """A trivial function: compiling it sets up numba's compiler in this process (~0.4 s),
     while a child compiles the kernel; the kernel then loads from the cache in ~10 ms."""
@@ -245,7 +277,7 @@ def _compiled_on_disk() -> bool:
     """Whether numba's cache holds a compiled ``_counts_chunk`` (its index file exists; the
     layout of numba 0.68, pinned in requirements.txt); False when that cannot be told."""
     try:
-        return Path(_counts_chunk._cache._cache_file._index_path).exists()  # type: ignore[attr-defined]
+        return Path(counts_chunk()._cache._cache_file._index_path).exists()  # type: ignore[attr-defined]
     except AttributeError:
         return False
 
@@ -268,7 +300,9 @@ def warm_in_background() -> threading.Thread:
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                _first_compile(np.zeros(1, dtype=np.float32))
+                import numba
+
+                numba.njit(nogil=True)(_first_compile)(np.zeros(1, dtype=np.float32))
                 child.wait(timeout=300)
         warm_compile()  # from the cache the child wrote (or compiled here if it could not)
 

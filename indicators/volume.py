@@ -9,19 +9,22 @@ d joins the up (down) volume when finite: a bar with NaN volume still counts as 
 decline but adds no volume; a zero-volume bar adds 0. Exact definitions (StockCharts
 ChartSchool "Arms Index (TRIN)", "Up/Down Volume") in docs/INDICATORS.md, "Volume breadth".
 
-The counts come from one compiled pass per ticker (numba), in parallel over chunks of tickers
+The counts come from one compiled pass per ticker (numba, or the same code compiled ahead of
+time: ``indicators.kernel_aot``), in parallel over chunks of tickers
 like ``indicators.kernels.window_counts``, in a separate kernel so the price breadth pass is
 unchanged. A value on d uses bars up to d only.
 """
 
 from __future__ import annotations
 
-import numba
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from indicators.kernels import _frozen, _ticker_major, chunk_sums
+from indicators.jit import compile_functions
+from indicators.kernels import _frozen, _ticker_major, chunk_sums, library
 
 VOLUME_COLUMNS: tuple[str, ...] = (
     "up_volume",
@@ -49,7 +52,6 @@ previous bar and a finite volume on the session; advances/declines as in the bre
 _N_VOL = len(VOLUME_COUNT_COLUMNS)
 
 
-@numba.njit(cache=True, nogil=True)
 def _volume_one(
     close: npt.NDArray[np.floating],
     volume: npt.NDArray[np.floating],
@@ -81,7 +83,6 @@ def _volume_one(
         have_prev = True
 
 
-@numba.njit(cache=True, nogil=True)
 def _volume_chunk(
     close: npt.NDArray[np.floating],
     volume: npt.NDArray[np.floating],
@@ -96,6 +97,17 @@ def _volume_chunk(
     for j in range(j0, j1):
         m = member[j] if use_member else member[0]
         _volume_one(close[j], volume[j], m, use_member, out)
+
+
+COMPILED = ("_volume_one", "_volume_chunk")
+"""The compiled functions, callees first (``indicators.jit.compile_functions``: numba is
+imported on first use, never where the ahead-of-time library runs the kernel)."""
+
+
+def volume_chunk() -> Callable[..., None]:
+    """``_volume_chunk`` compiled by numba (imported now)."""
+    compile_functions(globals(), COMPILED)
+    return globals()["_volume_chunk"]
 
 
 def volume_counts(
@@ -125,8 +137,12 @@ def volume_counts(
     if n_dates == 0 or n_tickers == 0:
         return np.zeros((n_dates, _N_VOL), dtype=np.float64)
 
+    lib = library()
+    aot = lib is not None and lib.supports_volume(close_t, volume_t)
+    chunk = lib.volume if lib is not None and aot else volume_chunk()
+
     def fill(j0: int, j1: int, out: npt.NDArray[np.float64]) -> None:
-        _volume_chunk(close_t, volume_t, member_t, use_member, j0, j1, out)
+        chunk(close_t, volume_t, member_t, use_member, j0, j1, out)
 
     return chunk_sums(n_tickers, (n_dates, _N_VOL), np.float64, fill)
 

@@ -38,6 +38,7 @@ import flask
 import numpy as np
 import pandas as pd
 
+from indicators import kernel_aot, kernels
 from indicators.breadth import BreadthParams, compute_breadth
 from indicators.volume import compute_volume_breadth
 from server.context import settings_of
@@ -149,6 +150,17 @@ class Warmer:
             self.seconds[version] = time.perf_counter() - t0
             self.default_done.set()
             self.done.set()
+
+
+def use_kernel_library(enabled: bool) -> Path | None:
+    """Run this process's kernels from the ahead-of-time library when ``enabled`` and built
+    for this code (``indicators.kernel_aot``; gunicorn's master builds it): the worker then
+    never imports numba. Its path, or None (numba's JIT, as without it)."""
+    lib = kernel_aot.load() if enabled else None
+    kernels.use_library(lib)
+    if lib is not None:
+        log.info("kernels: the compiled library %s (no numba in this process)", lib.path.name)
+    return None if lib is None else lib.path
 
 
 def warm_code(warm_figure: Callable[[], None] | None = None) -> float:

@@ -10,8 +10,19 @@ import numpy as np
 import pytest
 
 from indicators import kernels
+from indicators.kernel_pass import counts_chunk
 from indicators.kernels import in_chunks, window_counts
 from indicators.volume import volume_counts
+
+
+@pytest.fixture(autouse=True)
+def _numba_jit() -> object:
+    """These tests are about numba's path: no ahead-of-time library (an app built in an
+    earlier test may have loaded one: server.warmup.use_kernel_library)."""
+    before = kernels.library()
+    kernels.use_library(None)
+    yield
+    kernels.use_library(before)
 
 
 @pytest.mark.parametrize(("threads", "n_items"), [(1, 5), (2, 1), (2, 37), (3, 100), (4, 3)])
@@ -77,7 +88,7 @@ def test_kt004_the_warm_compile_is_the_signature_views_and_exports_use() -> None
     from indicators.breadth import BreadthParams, compute_breadth
 
     kernels.warm_compile()
-    before = set(kernels._counts_chunk.signatures)  # other tests may have added float64 ones
+    before = set(counts_chunk().signatures)  # other tests may have added float64 ones
     assert any("float32" in str(sig) for sig in before)
     days = pd.bdate_range("2024-01-01", periods=300)
     rng = np.random.default_rng(1)
@@ -87,7 +98,7 @@ def test_kt004_the_warm_compile_is_the_signature_views_and_exports_use() -> None
     member = pd.DataFrame(rng.random((300, 4)) < 0.8, index=days)
     compute_breadth(close, close * 1.01, close * 0.99, member, BreadthParams(fast=20, slow=50))
     compute_breadth(close)
-    assert set(kernels._counts_chunk.signatures) == before
+    assert set(counts_chunk().signatures) == before
 
 
 def test_kt005_layouts_blocks_and_packed_fields_equal_the_reference(
@@ -156,9 +167,9 @@ def test_kt006_warm_in_background_compiles_in_a_child_and_loads_its_cache(
         "assert not kernels._compiled_on_disk()\n"
         "kernels.warm_in_background()\n"
         "kernels.window_counts(np.ones((40, 3), dtype=np.float32), sma_windows=(5, 10))\n"
-        "stats = kernels._counts_chunk.stats\n"
+        "stats = kernels.counts_chunk().stats\n"
         "print(kernels._compiled_on_disk(), sum(stats.cache_hits.values()),"
-        " sum(stats.cache_misses.values()), len(kernels._counts_chunk.signatures))\n"
+        " sum(stats.cache_misses.values()), len(kernels.counts_chunk().signatures))\n"
     )
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     root = Path(kernels.__file__).resolve().parents[1]
