@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indicators.kernel_pass import BLOCK, Extra, Gathered, Panel
+from indicators.kernel_pass import BLOCK, Extra, Gathered, Panel, Windows
 
 log = logging.getLogger(__name__)
 
@@ -120,19 +120,10 @@ class Library:
         return close.dtype == np.float32 and volume.dtype == np.float64
 
     def breadth(
-        self,
-        panel: Panel,
-        closing: bool,
-        use_member: bool,
-        windows: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
-        j0: int,
-        j1: int,
-        out: npt.NDArray[np.int64],
-        g: Gathered,
-        acc: npt.NDArray[np.int64],
-        ext: npt.NDArray[np.floating],
-        extra: Extra,
-    ) -> None:
+        self, panel: Panel, closing: bool, use_member: bool, windows: Windows, j0: int, j1: int,
+        out: npt.NDArray[np.int64], g: Gathered, acc: npt.NDArray[np.int64],
+        ext: npt.NDArray[np.floating], extra: Extra,
+    ) -> None:  # fmt: skip
         """``kernel_pass._counts_chunk`` (same arguments; every array C-contiguous)."""
         close, high, low, member, strides = panel
         sma_w, hl_w, cols = windows
@@ -156,15 +147,10 @@ class Library:
             raise RuntimeError(f"breadth kernel failed in {self.path.name}")
 
     def volume(
-        self,
-        close: npt.NDArray[np.floating],
-        volume: npt.NDArray[np.floating],
-        member: npt.NDArray[np.bool_],
-        use_member: bool,
-        j0: int,
-        j1: int,
+        self, close: npt.NDArray[np.floating], volume: npt.NDArray[np.floating],
+        member: npt.NDArray[np.bool_], use_member: bool, j0: int, j1: int,
         out: npt.NDArray[np.float64],
-    ) -> None:
+    ) -> None:  # fmt: skip
         """``volume._volume_chunk`` (same arguments; every array C-contiguous)."""
         if not all(a.flags.c_contiguous for a in (close, volume, member, out)):
             raise ValueError("the kernel library takes C-contiguous arrays only")

@@ -51,6 +51,8 @@ Panel = tuple[
     npt.NDArray[np.int64],
 ]
 """Close, high, low, membership as flat read-only buffers, and their strides (``_flat``)."""
+Windows = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+"""SMA windows, high/low windows (bars), ``field_columns``."""
 Gathered = tuple[npt.NDArray[Any], ...]
 """bars, highs, lows, session indices, membership flags, bar counts, members (``_gathered``)."""
 
@@ -218,7 +220,7 @@ def _counts_chunk(
     panel: Panel,
     closing: bool,
     use_member: bool,
-    windows: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    windows: Windows,
     j0: int,
     j1: int,
     out: npt.NDArray[np.int64],
