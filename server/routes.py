@@ -9,8 +9,9 @@ Fields: ``status``, ``reason`` (503 only), ``version`` (the store's data version
 ``data_age_days`` (calendar days from the store's last session to today, UTC), ``source``
 (``demo`` | ``files`` | ``yahoo``), ``simulated``, ``n_tickers``, ``cache`` (``backend``, ``ok``,
 ``detail``), ``pid`` (this worker) and ``stats`` (how this worker served memoized values:
-``computed``, ``local_hits``, ``shared_hits``) and ``rate_limits`` (server/fair_use.py: budgets,
-storage, and this worker's ``counted``/``refused`` per budget).
+``computed``, ``local_hits``, ``shared_hits``), ``rate_limits`` (server/fair_use.py: budgets,
+storage, and this worker's ``counted``/``refused`` per budget) and ``kernels`` (``library``: this
+worker runs them from the ahead-of-time library, ``indicators/kernel_aot.py``; ``numba``: JIT).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import flask
 
 from data.errors import BreadthError
 from data.store import io as store_io
+from indicators import kernels
 from server import fair_use
 from server.context import maybe_service
 from service.breadth import BreadthService
@@ -84,6 +86,7 @@ def _age_days(last_date: Any, today: date) -> int | None:
 def health(service: BreadthService | None, today: date | None = None) -> tuple[dict[str, Any], int]:
     """The /healthz body and status code for ``service`` (a BreadthService, or None)."""
     body: dict[str, Any] = {"status": "ok", "pid": os.getpid()}
+    body["kernels"] = "numba" if kernels.library() is None else "library"
     if service is None:
         return {**body, "status": "error", "reason": "the app has no breadth service"}, 503
     body["stats"] = dict(getattr(service, "stats", {}))

@@ -224,6 +224,11 @@ def test_stack001_status_idempotent_start_loopback_and_capped_redis(stack: Stack
     assert stack.redis().config_get("save")["save"] == ""
     code, body = stack.healthz()
     assert code == 200 and body["cache"]["backend"] == "RedisCache" and body["cache"]["ok"]
+    # the master built the kernels' library (deploy/gunicorn.conf.py): no numba in a worker
+    if shutil.which("cc") or shutil.which("gcc"):
+        assert body["kernels"] == "library"
+        for pid in stack.workers():
+            assert "libllvmlite" not in Path(f"/proc/{pid}/maps").read_text()
 
 
 # -- stack002: slow headers --------------------------------------------------------------------
