@@ -307,8 +307,8 @@ def warm_in_background() -> threading.Thread:
         warm_compile()  # from the cache the child wrote (or compiled here if it could not)
 
     thread = threading.Thread(target=warm, name="breadth-kernel-warm", daemon=True)
-    _warming = thread
-    thread.start()
+    thread.start()  # before it is published: an earlier warm thread still in window_counts
+    _warming = thread  # would otherwise join one not yet started (RuntimeError)
     return thread
 
 

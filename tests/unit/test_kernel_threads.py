@@ -180,3 +180,21 @@ def test_kt006_warm_in_background_compiles_in_a_child_and_loads_its_cache(
     on_disk, hits, misses, versions = done.stdout.split()
     assert (on_disk, misses) == ("True", "0") and int(hits) >= 1, done.stdout
     assert versions == "1"  # the default windows: not the version with further windows
+
+
+def test_kt007_a_warm_thread_is_published_once_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``window_counts`` joins the published warm thread: an earlier warm thread still in
+    ``window_counts`` must never see one that has not started (``join`` raises then; seen in
+    CI when two in-process CLI exports followed each other)."""
+    seen: list[bool] = []
+
+    class Checked(threading.Thread):
+        def start(self) -> None:
+            seen.append(kernels._warming is self)
+            super().start()
+
+    monkeypatch.setattr(kernels.threading, "Thread", Checked)
+    monkeypatch.setattr(kernels, "_warming", None)
+    kernels.warm_in_background().join(120)
+    assert seen and not any(seen) and kernels._warming is not None  # (and the chunk threads)
+    kernels._wait_for_warm()  # joins the finished thread
