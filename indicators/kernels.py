@@ -290,19 +290,22 @@ def warm_in_background() -> threading.Thread:
     command's imports, so the first export waited for both in turn.) If the child fails, the
     thread compiles it here."""
     global _warming
+    child: subprocess.Popen[bytes] | None = None
+    if not _compiled_on_disk():  # imports numba here, first: the child starts at once
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            child = subprocess.Popen(
+                [sys.executable, "-c", _CHILD],
+                cwd=Path(__file__).resolve().parents[1],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
     def warm() -> None:
-        if not _compiled_on_disk():
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                child = subprocess.Popen(
-                    [sys.executable, "-c", _CHILD],
-                    cwd=Path(__file__).resolve().parents[1],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                import numba
+        if child is not None:
+            import numba
 
-                numba.njit(nogil=True)(_first_compile)(np.zeros(1, dtype=np.float32))
+            numba.njit(nogil=True)(_first_compile)(np.zeros(1, dtype=np.float32))
+            with contextlib.suppress(subprocess.SubprocessError):
                 child.wait(timeout=300)
         warm_compile()  # from the cache the child wrote (or compiled here if it could not)
 
