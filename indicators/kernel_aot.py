@@ -303,7 +303,8 @@ def build(directory: Path | None = None) -> Path:
                 str(HERE / "kernel_stubs.c")]  # fmt: skip
         done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
-            raise RuntimeError(f"linking the kernel library failed: {done.stderr.strip()[-300:]}")
+            tail = " | ".join(done.stderr.strip().splitlines())[-300:]  # one line
+            raise RuntimeError(f"linking the kernel library failed: {tail}")
         Library(part)  # loads: no symbol is missing
         staged = path.with_name(f".{path.name}.{os.getpid()}")
         shutil.copyfile(part, staged)

@@ -205,10 +205,13 @@ def test_ka005_the_key_names_the_code_and_the_build_replaces_old_libraries(
     assert kernel_aot.key() != path.name[len(kernel_aot.PREFIX) : -3]
 
 
-def test_ka006_no_compiler_one_line_and_workers_keep_numba(
+def test_ka006_a_failed_link_one_line_and_workers_keep_numba(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    env = {**os.environ, "CC": str(tmp_path / "no-such-cc")}
+    cc = tmp_path / "cc"  # a compiler that fails with two lines on stderr
+    cc.write_text("#!/bin/sh\necho 'cc: error one' >&2\necho 'cc: error two' >&2\nexit 1\n")
+    cc.chmod(0o755)
+    env = {**os.environ, "CC": str(cc)}
     done = subprocess.run(
         [sys.executable, "-m", "indicators.kernel_aot", str(tmp_path)], cwd=ROOT, env=env,
         capture_output=True, text=True, timeout=600,
@@ -216,6 +219,7 @@ def test_ka006_no_compiler_one_line_and_workers_keep_numba(
     assert done.returncode == 0
     assert done.stdout.startswith("kernel library not built (workers compile with numba): ")
     assert len(done.stdout.strip().splitlines()) == 1
+    assert "linking the kernel library failed: cc: error one | cc: error two" in done.stdout
     assert kernel_aot.load(tmp_path) is None and not list(tmp_path.glob("*.so"))
     kernel_aot.library_path(tmp_path).write_bytes(b"not a shared library")
     with caplog.at_level(logging.WARNING, logger="indicators.kernel_aot"):
