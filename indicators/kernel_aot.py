@@ -52,17 +52,15 @@ HERE = Path(__file__).resolve().parent
 SOURCES = ("kernel_pass.py", "volume.py", "jit.py", "kernel_aot.py", "kernel_stubs.c")
 """Files of this folder whose bytes key the library."""
 PREFIX = "breadth-kernels-"
-BREADTH, BREADTH_EXTRA, VOLUME = "breadth_counts_f32", "breadth_counts_f32_extra", "volume_f32"
-"""The library's exported functions (float32 prices; further windows; float64 volume)."""
-
-P, I64 = ctypes.c_void_p, ctypes.c_int64
-_BREADTH_ARGS = [P, P, P, P, I64, I64, P, I64, I64, P, I64, P, I64, P, I64, I64, I64, P, I64,
-                 I64, P, P, P, P, P, P, P, P, P, I64]  # fmt: skip
-_SIGNATURES = {
-    BREADTH: _BREADTH_ARGS,
-    BREADTH_EXTRA: [*_BREADTH_ARGS, P, P],
-    VOLUME: [P, P, P, I64, I64, I64, I64, I64, I64, P],
+BREADTH, VOLUME = "breadth_counts_f32", "volume_f32"
+"""The library's exported functions (float32 prices; float64 volume)."""
+ABI = {
+    BREADTH: "f32* f32* f32* b1* i64 i64 i64* i64 i64 i64* i64 i64* i64 i64* i64 i64 i64 i64* "
+    "i64 i64 f32* f32* f32* i32* b1* i64* i64* i64* f32* i64 i64 f64* f64*",
+    VOLUME: "f32* f64* b1* i64 i64 i64 i64 i64 i64 f64*",
 }
+"""Each function's arguments (``T*``: a pointer to T; returns an int64 status): the one
+description the numba wrappers (``_wrappers``) and the ctypes side (``Library``) read."""
 
 
 def _cpu() -> str:
@@ -102,9 +100,11 @@ class Library:
         self.path = path
         self._dll = ctypes.CDLL(str(path))
         self._fns: dict[str, Any] = {}
-        for name, args in _SIGNATURES.items():
+        for name, abi in ABI.items():
             fn = getattr(self._dll, name)
-            fn.argtypes, fn.restype = args, I64
+            fn.argtypes = [ctypes.c_void_p if t.endswith("*") else ctypes.c_int64
+                           for t in abi.split()]  # fmt: skip
+            fn.restype = ctypes.c_int64
             self._fns[name] = fn
 
     @staticmethod
@@ -133,16 +133,13 @@ class Library:
                 _addr(strides), int(closing), int(use_member), _addr(sma_w), sma_w.size,
                 _addr(hl_w), hl_w.size, _addr(cols), cols.size, j0, j1, _addr(out), n_dates,
                 n_out, _addr(bars), _addr(his), _addr(los), _addr(tix), _addr(mflag),
-                _addr(cnt), _addr(span), _addr(acc), _addr(ext), ext.shape[0]]  # fmt: skip
+                _addr(cnt), _addr(span), _addr(acc), _addr(ext), ext.shape[0],
+                int(extra is not None),
+                *((0, 0) if extra is None else (_addr(extra[0]), _addr(extra[1])))]  # fmt: skip
         arrays = (close, high, low, member, strides, sma_w, hl_w, cols, out, *g, acc, ext)
-        if extra is not None:
-            arrays += extra
-        if not all(a.flags.c_contiguous for a in arrays):
+        if not all(a.flags.c_contiguous for a in (*arrays, *(extra or ()))):
             raise ValueError("the kernel library takes C-contiguous arrays only")
-        if extra is None:
-            status = self._fns[BREADTH](*args)
-        else:
-            status = self._fns[BREADTH_EXTRA](*args, _addr(extra[0]), _addr(extra[1]))
+        status = self._fns[BREADTH](*args)
         if status:
             raise RuntimeError(f"breadth kernel failed in {self.path.name}")
 
@@ -197,16 +194,28 @@ def _wrappers() -> dict[str, Any]:
     counts_chunk = kernel_pass.counts_chunk()
     volume_chunk = volume.volume_chunk()
     block = BLOCK
-    f32p, f64p = types.CPointer(types.float32), types.CPointer(types.float64)
-    i64p, i32p, b1p = (types.CPointer(t) for t in (types.int64, types.int32, types.boolean))
-    i64 = types.int64
-    breadth_args = (f32p, f32p, f32p, b1p, i64, i64, i64p, i64, i64, i64p, i64, i64p, i64,
-                    i64p, i64, i64, i64, i64p, i64, i64, f32p, f32p, f32p, i32p, b1p, i64p,
-                    i64p, i64p, f32p, i64)  # fmt: skip
+    scalars = {"f32": types.float32, "f64": types.float64, "i64": types.int64,
+               "i32": types.int32, "b1": types.boolean}  # fmt: skip
 
-    def views(  # type: ignore[no-untyped-def]
-        close_p, high_p, low_p, member_p, n_flat, n_mflat, strides_p, sma_p, n_sma, hl_p,
-        n_hl, cols_p, n_cols, n_dates, bars_p, his_p, los_p, tix_p, mflag_p, cnt_p, span_p,
+    def signature(name: str) -> Any:
+        args = [types.CPointer(scalars[t[:-1]]) if t.endswith("*") else scalars[t]
+                for t in ABI[name].split()]  # fmt: skip
+        return types.int64(*args)
+
+    @numba.njit
+    def run(panel, closing, use_member, windows, j0, j1, out, g, acc, ext, extra):  # type: ignore[no-untyped-def]  # fmt: skip
+        try:
+            counts_chunk(panel, closing, use_member, windows, j0, j1, out, g, acc, ext, extra)
+        except Exception:  # a status for the caller: a cfunc cannot raise to Python
+            return 1
+        return 0
+
+    @numba.cfunc(signature(BREADTH))
+    def breadth(  # type: ignore[no-untyped-def]
+        close_p, high_p, low_p, member_p, n_flat, n_mflat, strides_p, closing, use_member,
+        sma_p, n_sma, hl_p, n_hl, cols_p, n_cols, j0, j1, out_p, n_dates, n_out, bars_p,
+        his_p, los_p, tix_p, mflag_p, cnt_p, span_p, acc_p, ext_p, n_ext, further, sums_p,
+        pre_p,
     ):  # fmt: skip
         panel = (carray(close_p, n_flat), carray(high_p, n_flat), carray(low_p, n_flat),
                  carray(member_p, n_mflat), carray(strides_p, 4))  # fmt: skip
@@ -215,48 +224,14 @@ def _wrappers() -> dict[str, Any]:
              carray(los_p, (block, n_dates)), carray(tix_p, (block, n_dates)),
              carray(mflag_p, (block, n_dates)), carray(cnt_p, block),
              carray(span_p, n_dates + 1))  # fmt: skip
-        return panel, windows, g
+        args = (panel, closing != 0, use_member != 0, windows, j0, j1,
+                carray(out_p, (n_dates, n_out)), g, carray(acc_p, n_dates),
+                carray(ext_p, (n_ext, n_dates)))  # fmt: skip
+        if further:  # numba compiles the kernel without the further windows' code for None
+            return run(*args, (carray(sums_p, n_sma), carray(pre_p, (n_hl, 3))))
+        return run(*args, None)
 
-    views_jit = numba.njit(inline="always")(views)
-
-    @numba.cfunc(types.int64(*breadth_args))
-    def breadth(  # type: ignore[no-untyped-def]
-        close_p, high_p, low_p, member_p, n_flat, n_mflat, strides_p, closing, use_member,
-        sma_p, n_sma, hl_p, n_hl, cols_p, n_cols, j0, j1, out_p, n_dates, n_out, bars_p,
-        his_p, los_p, tix_p, mflag_p, cnt_p, span_p, acc_p, ext_p, n_ext,
-    ):  # fmt: skip
-        panel, windows, g = views_jit(close_p, high_p, low_p, member_p, n_flat, n_mflat,
-                                      strides_p, sma_p, n_sma, hl_p, n_hl, cols_p, n_cols,
-                                      n_dates, bars_p, his_p, los_p, tix_p, mflag_p, cnt_p,
-                                      span_p)  # fmt: skip
-        try:
-            counts_chunk(panel, closing != 0, use_member != 0, windows, j0, j1,
-                         carray(out_p, (n_dates, n_out)), g, carray(acc_p, n_dates),
-                         carray(ext_p, (n_ext, n_dates)), None)  # fmt: skip
-        except Exception:  # a status for the caller: a cfunc cannot raise to Python
-            return 1
-        return 0
-
-    @numba.cfunc(types.int64(*breadth_args, f64p, f64p))
-    def breadth_extra(  # type: ignore[no-untyped-def]
-        close_p, high_p, low_p, member_p, n_flat, n_mflat, strides_p, closing, use_member,
-        sma_p, n_sma, hl_p, n_hl, cols_p, n_cols, j0, j1, out_p, n_dates, n_out, bars_p,
-        his_p, los_p, tix_p, mflag_p, cnt_p, span_p, acc_p, ext_p, n_ext, sums_p, pre_p,
-    ):  # fmt: skip
-        panel, windows, g = views_jit(close_p, high_p, low_p, member_p, n_flat, n_mflat,
-                                      strides_p, sma_p, n_sma, hl_p, n_hl, cols_p, n_cols,
-                                      n_dates, bars_p, his_p, los_p, tix_p, mflag_p, cnt_p,
-                                      span_p)  # fmt: skip
-        extra = (carray(sums_p, n_sma), carray(pre_p, (n_hl, 3)))
-        try:
-            counts_chunk(panel, closing != 0, use_member != 0, windows, j0, j1,
-                         carray(out_p, (n_dates, n_out)), g, carray(acc_p, n_dates),
-                         carray(ext_p, (n_ext, n_dates)), extra)  # fmt: skip
-        except Exception:
-            return 1
-        return 0
-
-    @numba.cfunc(types.int64(f32p, f64p, b1p, i64, i64, i64, i64, i64, i64, f64p))
+    @numba.cfunc(signature(VOLUME))
     def volume_f32(  # type: ignore[no-untyped-def]
         close_p, vol_p, member_p, n_t, n_d, n_mt, use_member, j0, j1, out_p,
     ):  # fmt: skip
@@ -268,7 +243,7 @@ def _wrappers() -> dict[str, Any]:
             return 1
         return 0
 
-    return {BREADTH: breadth, BREADTH_EXTRA: breadth_extra, VOLUME: volume_f32}
+    return {BREADTH: breadth, VOLUME: volume_f32}
 
 
 def build(directory: Path | None = None) -> Path:
