@@ -30,11 +30,11 @@ from bench.targets import Opts, Row
 UNIVERSES = ("bench-half", "bench-quarter", "bench-tenth", "bench-third")
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    """This process's resident set, MB; ``field`` another line of /proc/self/status, e.g.
-    ``RssFile``: the part that is mapped files (libraries' code, shared with every other
-    process that maps them, e.g. the other workers)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
+    """A process's resident set, MB (this one's by default); ``field`` another line of
+    /proc/PID/status, e.g. ``RssFile``: the part that is mapped files (libraries' code,
+    shared with every other process that maps them, e.g. the other workers)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
@@ -185,10 +185,7 @@ def worker_rows(root: Path, opts: Opts, note: str) -> list[Row]:
         (worker,) = psutil.Process(proc.pid).children()
 
         def rss(field: str = "VmRSS") -> float:
-            for line in Path(f"/proc/{worker.pid}/status").read_text().splitlines():
-                if line.startswith(f"{field}:"):
-                    return int(line.split()[1]) / 1024
-            return float("nan")
+            return rss_mb(field, worker.pid)
 
         started = rss()
         v = Views(base=base)

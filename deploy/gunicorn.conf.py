@@ -69,6 +69,4 @@ def on_starting(server: object) -> None:
         _build_kernel_library(server)
 
 
-def on_reload(server: object) -> None:  # HUP: the new code's workers look for its own library
-    if _s.kernel_library:
-        _build_kernel_library(server)
+on_reload = on_starting  # HUP: the new code's workers look for the new code's library

@@ -138,8 +138,10 @@ def volume_counts(
         return np.zeros((n_dates, _N_VOL), dtype=np.float64)
 
     lib = library()
-    aot = lib is not None and lib.supports_volume(close_t, volume_t)
-    chunk = lib.volume if lib is not None and aot else volume_chunk()
+    if lib is not None and lib.supports_volume(close_t, volume_t):
+        chunk = lib.volume
+    else:
+        chunk = volume_chunk()
 
     def fill(j0: int, j1: int, out: npt.NDArray[np.float64]) -> None:
         chunk(close_t, volume_t, member_t, use_member, j0, j1, out)

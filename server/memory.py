@@ -49,8 +49,9 @@ M_ARENA_MAX = -8
 ARENA_MAX = 2
 """malloc arenas of a worker: threads share them instead of each keeping its own free memory
 (a worker computes on at most ~2 threads at once: one per core)."""
-SKIP_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon", "/healthz")
-"""Requests after which ``install`` does not trim (static files and probes allocate little)."""
+NOT_VIEWS = ("/healthz", "/assets/", "/_dash-component-suites/", "/_favicon")
+"""Request paths that serve no view (the probe, static files): ``install`` does not trim after
+them (they allocate little), and server/warmup.py starts no warm-up for them."""
 
 
 def return_freed_memory() -> list[str]:
@@ -72,9 +73,8 @@ def return_freed_memory() -> list[str]:
             done.append("arrow: system allocator")
         except Exception as exc:  # an Arrow build without it: keep its default
             log.debug("arrow memory pool unchanged: %s", exc)
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name or "libc.so.6")
+        libc = _libc()
         if libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1:
             done.append(f"glibc: mmap threshold {MMAP_THRESHOLD_BYTES // 1024} KiB")
         if libc.mallopt(M_ARENA_MAX, ARENA_MAX) == 1:
@@ -84,11 +84,15 @@ def return_freed_memory() -> list[str]:
     return done
 
 
+def _libc() -> ctypes.CDLL:
+    """The C library (raises OSError where there is none to load)."""
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+
+
 def _trimmer() -> Callable[[], object] | None:
     """glibc's ``malloc_trim(0)`` (returns the heap's free pages to the OS), None elsewhere."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], object] = libc.malloc_trim
+        trim: Callable[[int], object] = _libc().malloc_trim
     except (OSError, AttributeError):  # not glibc
         return None
     return lambda: trim(0)
@@ -103,7 +107,7 @@ def install(server: flask.Flask) -> bool:
 
     @server.after_request
     def _trim_after(response: flask.Response) -> flask.Response:
-        if not flask.request.path.startswith(SKIP_PREFIXES):
+        if not flask.request.path.startswith(NOT_VIEWS):
             response.call_on_close(trim)
         return response
 

@@ -41,6 +41,7 @@ import pandas as pd
 from indicators import kernel_aot, kernels
 from indicators.breadth import BreadthParams, compute_breadth
 from indicators.volume import compute_volume_breadth
+from server import memory
 from server.context import settings_of
 from service.breadth import BreadthService
 
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 
 WAIT_S = 10.0
 """Longest a callback request waits for a running warm-up (seconds)."""
-SKIP_PREFIXES = ("/healthz", "/assets/", "/_dash-component-suites/", "/_favicon")
+SKIP_PREFIXES = memory.NOT_VIEWS
 """Requests that never start a warm-up (probes and static files)."""
 KEY = "breadth_warmup"
 MAX_UNIVERSES = 24
@@ -152,15 +153,14 @@ class Warmer:
             self.done.set()
 
 
-def use_kernel_library(enabled: bool) -> Path | None:
+def use_kernel_library(enabled: bool) -> None:
     """Run this process's kernels from the ahead-of-time library when ``enabled`` and built
     for this code (``indicators.kernel_aot``; gunicorn's master builds it): the worker then
-    never imports numba. Its path, or None (numba's JIT, as without it)."""
+    never imports numba. Else numba's JIT, as without it."""
     lib = kernel_aot.load() if enabled else None
     kernels.use_library(lib)
     if lib is not None:
         log.info("kernels: the compiled library %s (no numba in this process)", lib.path.name)
-    return None if lib is None else lib.path
 
 
 def warm_code(warm_figure: Callable[[], None] | None = None) -> float:
