@@ -9,6 +9,7 @@ class Ids(StrEnum):
     """Component ids. Pattern-matching ids use ``{"type": Ids.X, ...}``."""
 
     URL = "url"
+    LINK = "url-canonical"  # the page's link in its canonical form, as the layout rendered it
     VIEW = "view-state"
     RANGE = "view-range"
     NOTICES = "url-notices"
@@ -54,6 +55,7 @@ class Ids(StrEnum):
     ROTATION_TABLE = "rotation-table"
     ROTATION_NOTICE = "rotation-notice"
     SYNC = "x-sync"
+    DRAWN = "breadth-drawn"  # set once update_charts has drawn the Breadth charts in the page
 
     # load / refresh real data from the page (components/refresh/)
     DATA_VERSION = "data-version"

@@ -38,6 +38,7 @@ import importlib.util
 import io
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import flask
 from dash import Dash
@@ -97,6 +98,25 @@ def content_security_policy(app: Dash, settings: Settings) -> str:
             f"frame-ancestors {settings.frame_ancestors}",
         ]
     )
+
+
+def page_query() -> str:
+    """The query string (``"?u=sp500&tab=rrg"``, or ``""``) of the page that made this request:
+    its ``Referer`` when it is this host's (the page's ``Referrer-Policy: same-origin`` sends
+    the whole address with a same-origin request), else ``""``; outside a request, ``""``.
+    The page's layout request reads it (``serve_layout``), so the response varies by it
+    (``Vary: Referer``). The header is the client's word: it shapes only that client's layout,
+    which parses it as it would the address itself."""
+    if not flask.has_request_context():
+        return ""
+    flask.after_this_request(_vary_by_referer)
+    parts = urlsplit(flask.request.referrer or "")
+    return f"?{parts.query}" if parts.query and parts.netloc == flask.request.host else ""
+
+
+def _vary_by_referer(response: flask.Response) -> flask.Response:
+    response.vary.add("Referer")
+    return response
 
 
 def security_headers(app: Dash, settings: Settings) -> dict[str, str]:

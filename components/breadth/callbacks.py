@@ -7,7 +7,9 @@
   owns the analog episode bands on the participation chart (``TAB_STATE``: the Analogs
   tab's thresholds): laid on each fresh drawing, patched when only the tab fields change
   (the tab's own store, ``view_store("breadth")``, fired: it follows ``TAB_STATE`` while the
-  Breadth tab is active), shown while the Breadth tab is active. The divergence marks
+  Breadth tab is active), shown while the Breadth tab is active. At a page's load it fires
+  from its own store alone (the layout holds ``VIEW`` and ``RANGE``): ``Ids.DRAWN``, set by
+  its first full drawing, says the charts are not drawn yet. The divergence marks
   (``dvn``, ``dvt``, ``dv``: Breadth tab fields) are drawn with the benchmark and
   participation charts, and replaced by position (``views.DIVERGENCE_TRACES``) when only the
   tab fields change.
@@ -58,7 +60,7 @@ def outputs(charts: tuple[Chart, ...]) -> dict[str, Output]:
 
 
 CHARTS = charts_of("breadth")
-OUTPUTS = outputs(CHARTS)
+OUTPUTS = {**outputs(CHARTS), "drawn": Output(Ids.DRAWN, "data")}
 
 
 def _with_bands(figure: Any, bands: list[dict[str, Any]]) -> Any:
@@ -87,15 +89,18 @@ def update_charts(
     _version: Any = None,
     _routed: Any = None,
     tabs: dict[str, Any] | None = None,
+    drawn: Any = None,
 ) -> dict[str, Any]:
     """Redraw what the fired stores changed (see the module docstring). ``tabs`` is the page's
-    state (``TAB_STATE``); ``_routed``, the tab's own copy of it, only says when it fired."""
+    state (``TAB_STATE``); ``_routed``, the tab's own copy of it, only says when it fired;
+    ``drawn`` (``Ids.DRAWN``) is set once the charts were drawn in this page."""
     svc, state = get_service(), _merge(view, rng)
     shown = from_store(tabs)
     if tabs:  # the marks' parameters live in the tab state
         state = replace(state, **{f: getattr(shown, f) for f in DIVERGENCE_FIELDS})
     fired = set(ctx.triggered_prop_ids) - {"."} or {"init"}
-    fired = {"init"} if VERSION_DATA in fired else fired  # new data: redraw everything
+    if VERSION_DATA in fired or not drawn:  # new data, or the page's first drawing: everything
+        fired = {"init"}
     full = bool(fired & {"init", VIEW_DATA})
     out: dict[str, Any] = dict.fromkeys(OUTPUTS, no_update)
     for chart in CHARTS:
@@ -107,10 +112,11 @@ def update_charts(
     if tabs and shown.tab == "breadth" and TAB_DATA in fired and not full:
         for key, traces in divergence_marks(svc, state).items():
             out[key] = _with_marks(out[key], traces_json(traces), DIVERGENCE_TRACES[key])
-    drawn = full and out["participation"] is not no_update
-    if tabs and shown.tab == "breadth" and (drawn or TAB_DATA in fired):
+    fresh = full and out["participation"] is not no_update
+    if tabs and shown.tab == "breadth" and (fresh or TAB_DATA in fired):
         bands = episode_bands(svc, shown, choices(svc))
         out["participation"] = _with_bands(out["participation"], bands)
+    out["drawn"] = True if full and not drawn else no_update
     return out
 
 
@@ -124,6 +130,7 @@ def register(app: Dash) -> None:
             Input(Ids.DATA_VERSION, "data"),
             Input(view_store("breadth"), "data"),
             State(Ids.TAB_STATE, "data"),  # current on every call (the own store may be stale)
+            State(Ids.DRAWN, "data"),
         ],
     )(update_charts)
     app.clientside_callback(

@@ -96,6 +96,7 @@ def layout(choices: Choices, infos: list[UniverseInfo]) -> list[Component]:
         ],
     }
     return [
+        dcc.Store(id=Ids.DRAWN),  # components/breadth/callbacks.py: the charts drawn once
         html.Div(id=Ids.SURVIVORSHIP),
         *[chart_card(c, *extras.get(c.key, [])) for c in charts_of("breadth")],
     ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import ALL, dcc, html
 from dash.development.base_component import Component
 
 from components.context import choices, get_service
@@ -14,6 +15,8 @@ from components.page.controls import controls_card, view_settings
 from components.page.tabs import page_tabs
 from components.refresh.layout import age_text, page_panel
 from components.report.layout import report_controls
+from components.url.sync import arrival
+from server.http import page_query
 from service.catalog import universes
 
 
@@ -102,14 +105,60 @@ def empty_page(root: str, *extra: Component) -> dbc.Container:
     )
 
 
+def fill(root: Component, values: Iterable[tuple[Any, str, Any]]) -> Component:
+    """``root`` with each (component id, property, value) of ``values`` set on the component
+    of its tree with that id; a pattern-matching id with ``ALL`` takes a list, one item per
+    match in layout order (dash-renderer's order for ``ALL``). An id found no or twice: a
+    KeyError."""
+    named = [(getattr(c, "id", None), c) for c in _components(root)]
+    for cid, prop, value in values:
+        matches = [c for i, c in named if i is not None and _matches(cid, i)]
+        many = isinstance(cid, dict) and any(v is ALL for v in cid.values())
+        if not matches or (len(matches) > 1 and not many):
+            raise KeyError(f"{len(matches)} components with id {cid!r} in the layout")
+        items = value if many else [value]
+        if len(items) != len(matches):
+            raise ValueError(f"{len(items)} values for {len(matches)} components {cid!r}")
+        for c, v in zip(matches, items, strict=True):
+            setattr(c, prop, v)
+    return root
+
+
+def _components(node: Any) -> Iterator[Component]:
+    """Every component under ``node`` (itself included), depth first through ``children``."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from _components(child)
+    elif isinstance(node, Component):
+        yield node
+        yield from _components(getattr(node, "children", None))
+
+
+def _matches(pattern: object, cid: object) -> bool:
+    """Whether component id ``cid`` is ``pattern`` (a dict pattern: same keys, each value
+    equal or ``ALL``)."""
+    if not isinstance(pattern, dict):
+        return cid == pattern
+    return (
+        isinstance(cid, dict)
+        and cid.keys() == pattern.keys()
+        and all(v is ALL or cid[k] == v for k, v in pattern.items())
+    )
+
+
 def serve_layout() -> Component:
-    """The whole page for the store's current contents."""
+    """The whole page for the store's current contents, showing the view of the page's address
+    (``server.http.page_query``): the URL sync's answer for it (``components.url.sync.
+    arrival``) is in the layout, so the page's first callbacks are its views'."""
     svc = get_service()
     store = svc.store
     if store.is_empty():
         return empty_page(str(store.root), page_panel(svc, reload=True))
     manifest = store.manifest()
     ch = choices(svc)
+    search = page_query()
+    first = arrival(search, svc, ch)
+    link = next(v for cid, _, v in first if cid == Ids.URL)  # the link in canonical form
     header = html.Header(
         [
             html.H1("Breadth & Rotation Monitor", className="h4 mb-1"),
@@ -118,9 +167,10 @@ def serve_layout() -> Component:
         ],
         className="page-header mb-2",
     )
-    return dbc.Container(
+    page = dbc.Container(
         [
-            dcc.Location(id=Ids.URL, refresh=False),
+            dcc.Location(id=Ids.URL, refresh=False, search=search),  # as the layout read it
+            dcc.Store(id=Ids.LINK, data=link),  # assets/url.js: the address bar shows it
             dcc.Store(id=Ids.VIEW),
             dcc.Store(id=Ids.RANGE),
             dcc.Store(id=Ids.SYNC),
@@ -142,3 +192,4 @@ def serve_layout() -> Component:
         fluid=True,
         className="page py-2",
     )
+    return fill(page, [f for f in first if f[0] != Ids.URL])

@@ -15,7 +15,8 @@ event key, so every tab had ``tabindex=-1`` and the same id ending ``-tab-null``
 access, broken ``aria-controls``; dbc-team/dash-bootstrap-components#891).
 
 Every tab's content is in the page from the start (``hidden`` when inactive). The URL sync
-writes the page's state to ``TAB_STATE``; ``tabs.route`` (clientside) copies it to the active
+writes the page's state to ``TAB_STATE`` (the layout holds it at a page's load);
+``tabs.route`` (clientside, also at the load) copies it to the active
 tab's own store (``components.tabs.view_store``), which that tab's callback reads. So a tab
 click, or a control of one tab, sends one view callback to the server, the active tab's:
 before, all five tabs' callbacks fired and the four inactive ones answered nothing, and the

@@ -1,8 +1,12 @@
 """The URL <-> every control, both ways: ``sync_url``, the one callback that writes the URL
 (its inputs and outputs derived from ``fields``).
 
-- Page load or back/forward: URL -> every control, and the notices of what the link got
-  wrong.
+- Back/forward: URL -> every control, and the notices of what the link got wrong. A page's
+  load does not call it: the layout is its answer for the page's address (``arrival``,
+  read by ``serve_layout`` from the layout request's Referer), so the page's first requests
+  are its views' (0.15 s sooner to a first load's charts, bench T3); ``url.arrive``
+  (assets/url.js) then writes the link's canonical form to the address bar, or, for a layout
+  made for another address (no Referer), hands the address here as a load.
 - A header control (``tab == PAGE`` fields) or a preset button: those controls -> URL (the
   tabs' fields stay as the URL has them). A preset is a rolling range (``range=1Y``) until
   fixed dates replace it (the date picker, a zoom).
@@ -29,7 +33,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from components.context import choices as store_choices
 from components.context import get_service
@@ -49,6 +53,7 @@ from components.url.query import (
 )
 from components.url.spec import PAGE, Control
 from components.url.values import PRESETS, Choices
+from service.breadth import BreadthService
 from service.note import NOTE_DATE
 
 PAGE_CONTROLS: tuple[tuple[str, Control], ...] = tuple(
@@ -71,6 +76,7 @@ BUTTONS: dict[str, tuple[str, date | None]] = {
 SLIDER: tuple[str, ...] = ("min", "max", "marks", "value")
 LANDED = f"{Ids.UNIVERSE}.options"
 """The input that says a refresh from the page landed (the panel writes the new list)."""
+URL_HEADING = "Parts of the link were ignored:"
 RANGE_FIELDS: tuple[str, ...] = ("start", "end")
 VIEW_FIELDS: tuple[str, ...] = tuple(n for n, _ in PAGE_CONTROLS if n not in RANGE_FIELDS)
 
@@ -127,7 +133,7 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
     heading = "Ignored:"
     if not trigger or trigger == Ids.URL:
         state, notices = parse_query(search, ch)
-        heading = "Parts of the link were ignored:"
+        heading = URL_HEADING
     elif LANDED in ctx.triggered_prop_ids:  # a refresh landed: its universe, new default range
         wanted = (landed or {}).get("universe")
         universe = wanted if wanted in ch.universes else ch.default_universe
@@ -150,20 +156,45 @@ def sync_url(search: str | None, *args: Any) -> tuple[Any, ...]:
             end_of=lambda pos: end_of(svc, current, pos),
         )
         notices = []  # the query is rewritten in its canonical form: nothing to report
+    out = written(svc, state, ch, notices, heading)
+    out[PAGE_AT] = changed(out[PAGE_AT], page)
+    out[TABS_AT] = changed(out[TABS_AT], tabs)
+    for at, now in ((VIEW_AT, view), (RANGE_AT, rng), (-1, stored)):  # stores: only changes
+        out[at] = no_update if out[at] == now else out[at]
+    return tuple(out)
+
+
+def written(
+    svc: BreadthService, state: ViewState, ch: Choices, notices: list[str], heading: str
+) -> list[Any]:
+    """Every output of ``sync_url`` for ``state`` (``OUTPUTS``' order), before it leaves out
+    the controls and stores that already show it."""
     new_view, new_rng = stores(state)
-    data = to_store(state)
     slider = slider_config(svc, state) if state.tab == "rrg" else [no_update] * len(SLIDER)
-    return (
+    return [
         to_query(state),
-        *changed(shown(PAGE_CONTROLS, state, ch), page),
-        new_view if new_view != view else no_update,
-        new_rng if new_rng != rng else no_update,
+        *shown(PAGE_CONTROLS, state, ch),
+        new_view,
+        new_rng,
         notice_list(notices, heading=heading),
         [p == state.preset for p in PRESETS],  # the active rolling range, highlighted
-        *changed(shown(TAB_CONTROLS, state, ch), tabs),
+        *shown(TAB_CONTROLS, state, ch),
         *slider,
-        data if data != stored else no_update,
-    )
+        to_store(state),
+    ]
+
+
+def arrival(search: str, svc: BreadthService, ch: Choices) -> list[tuple[Any, str, Any]]:
+    """What ``sync_url`` writes for a page opened at ``search``: (component id, property,
+    value) in ``OUTPUTS``' order, without ``no_update``. The layout starts from it
+    (``serve_layout``), so a first load asks the server for no sync before its view."""
+    state, notices = parse_query(search, ch)
+    out = written(svc, state, ch, notices, URL_HEADING)
+    return [
+        (o.component_id, o.component_property, v)
+        for o, v in zip(OUTPUTS, out, strict=True)
+        if v is not no_update
+    ]
 
 
 def query_after(
@@ -190,18 +221,32 @@ def query_after(
     return state
 
 
+OUTPUTS: tuple[Output, ...] = (
+    Output(Ids.URL, "search"),
+    *[Output(c.id, c.prop) for _, c in PAGE_CONTROLS],
+    Output(Ids.VIEW, "data"),
+    Output(Ids.RANGE, "data"),
+    Output(Ids.NOTICES, "children"),
+    Output({"type": Ids.PRESET, "preset": ALL}, "active"),
+    *[Output(c.id, c.prop) for _, c in TAB_CONTROLS],
+    *[Output(Ids.RRG_END, prop) for prop in SLIDER],
+    Output(Ids.TAB_STATE, "data"),
+)
+"""What ``sync_url`` writes, in order."""
+PAGE_AT = slice(1, 1 + N_PAGE)
+VIEW_AT, RANGE_AT = 1 + N_PAGE, 2 + N_PAGE
+TABS_AT = slice(5 + N_PAGE, 5 + N_PAGE + N_TAB)
+"""Positions in ``OUTPUTS``: the page controls, the two view stores, the tab controls."""
+
+
 def register(app: Dash) -> None:
-    """Register the sync on ``app``: the one callback that writes the URL."""
+    """Register the sync on ``app``: the one callback that writes the URL. A page's first
+    load does not call it (the layout is its answer for the page's address, see
+    ``arrival``); ``url.arrive`` (assets/url.js) puts the link's canonical form in the
+    address bar, or, when the layout was made for another address (no ``Referer``), hands
+    the address to the sync."""
     app.callback(
-        Output(Ids.URL, "search"),
-        *[Output(c.id, c.prop) for _, c in PAGE_CONTROLS],
-        Output(Ids.VIEW, "data"),
-        Output(Ids.RANGE, "data"),
-        Output(Ids.NOTICES, "children"),
-        Output({"type": Ids.PRESET, "preset": ALL}, "active"),
-        *[Output(c.id, c.prop) for _, c in TAB_CONTROLS],
-        *[Output(Ids.RRG_END, prop) for prop in SLIDER],
-        Output(Ids.TAB_STATE, "data"),
+        *OUTPUTS,
         Input(Ids.URL, "search"),
         *[Input(c.id, c.prop) for _, c in PAGE_CONTROLS],
         Input({"type": Ids.PRESET, "preset": ALL}, "n_clicks"),
@@ -214,4 +259,13 @@ def register(app: Dash) -> None:
         State(Ids.VIEW, "data"),
         State(Ids.RANGE, "data"),
         State(Ids.TAB_STATE, "data"),
+        prevent_initial_call=True,
     )(sync_url)
+    app.clientside_callback(
+        ClientsideFunction(namespace="url", function_name="arrive"),
+        Output(Ids.URL, "search", allow_duplicate=True),
+        Output(Ids.URL, "href"),
+        Input(Ids.LINK, "data"),  # never written: this fires once, at the page's load
+        State(Ids.URL, "search"),
+        prevent_initial_call="initial_duplicate",
+    )

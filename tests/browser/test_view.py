@@ -156,3 +156,50 @@ def test_view007_coverage_at_the_views_end_and_empty_ranges(
         dash_duo,
         lambda: "no sessions from 30 Aug 2025" in dash_duo.find_element(f"#{Ids.COVERAGE}").text,
     )
+
+
+CALLBACKS_JS = """
+window.__outputs = [];
+var fetchFirst = window.fetch;
+window.fetch = function (url, opts) {
+  if (String(url).indexOf('_dash-update-component') !== -1 && opts && opts.body) {
+    try { window.__outputs.push(JSON.parse(opts.body).output); } catch (e) {}
+  }
+  return fetchFirst.apply(this, arguments);
+};
+"""
+"""Records the output of every callback request the page sends (CDP: before its scripts)."""
+
+
+def test_view007_a_first_load_is_the_links_view_without_a_url_sync(
+    dash_duo: Any, breadth_app: Any
+) -> None:
+    """#16 T3: the layout is the URL sync's answer for the page's address (the layout
+    request's Referer), so a first load asks only for its views; the address bar then shows
+    the link in canonical form. A browser that sends no usable Referer gets the link's view
+    all the same, through the sync."""
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALLBACKS_JS})
+    open_page(dash_duo, breadth_app, "?fast=20&u=sim-small")
+    sent = driver.execute_script("return window.__outputs")
+    assert sent and not [o for o in sent if "url.search" in o], sent
+    assert any("chart-participation.figure" in o for o in sent), sent
+    assert dash_duo.find_element(f"#{Ids.FAST}").get_attribute("value") == "20"
+    link = wait_for(dash_duo, lambda: "start" in query(dash_duo) and query(dash_duo))
+    assert link["fast"] == ["20"] and link["u"] == ["sim-small"] and link["slow"] == ["200"]
+    # the layout request's Referer without the address's query: the layout is the default
+    # view's, and the sync reads the address (a Referer sent as the origin alone)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.setExtraHTTPHeaders", {"headers": {"Referer": dash_duo.server_url + "/"}}
+    )
+    try:
+        driver.get(dash_duo.server_url + "/?fast=30&u=sim-small&tab=claims")
+        wait_for(dash_duo, lambda: query(dash_duo).get("fast") == ["30"], timeout=30)
+        line = wait_for(dash_duo, lambda: dash_duo.find_element(".claims-universe").text)
+        assert line.startswith("Universe: Simulated small caps"), line
+        assert dash_duo.find_element(f"#{Ids.FAST}").get_attribute("value") == "30"
+        sent = driver.execute_script("return window.__outputs")
+        assert [o for o in sent if "url.search" in o], sent
+    finally:
+        driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})

@@ -179,15 +179,21 @@ def test_cb007_range_change_only_patches(app: Dash) -> None:
 
     view, _ = sync(app, "?u=sim-large")[VIEW_OUT : RANGE_OUT + 1]
     rng = {"start": "2025-02-03", "end": "2025-08-29"}
-    out = run(app, update_charts, ["view-range.data"], view, rng)
+    drawn = (None, None, None, True)  # version, routed, tab state; the charts are up
+    out = run(app, update_charts, ["view-range.data"], view, rng, *drawn)
     keys = ("participation", "highs_lows", "advance_decline", "benchmark")
-    assert all(isinstance(out[k], Patch) for k in keys)
+    assert all(isinstance(out[k], Patch) for k in keys) and out["drawn"] is no_update
     # the coverage badge follows the view's end date; the survivorship note does not move
     assert (
         out["coverage"].endswith("have a bar on 29 Aug 2025)") and out["survivorship"] is no_update
     )
     empty = run(
-        app, update_charts, ["view-range.data"], view, {"start": "2025-08-30", "end": "2025-08-31"}
+        app,
+        update_charts,
+        ["view-range.data"],
+        view,
+        {"start": "2025-08-30", "end": "2025-08-31"},
+        *drawn,
     )
     assert empty["coverage"].startswith("no sessions from 30 Aug 2025 to 31 Aug 2025")
     ops = out["participation"].to_plotly_json()["operations"]
@@ -203,7 +209,7 @@ def test_cb008_view_change_does_not_redo_rotation(app: Dash) -> None:
     from components.breadth.callbacks import update_charts
 
     view, rng = sync(app, "?u=sim-small")[VIEW_OUT : RANGE_OUT + 1]
-    out = run(app, update_charts, ["view-state.data"], view, rng)
+    out = run(app, update_charts, ["view-state.data"], view, rng, None, None, None, True)
     assert len(go.Figure(out["participation"]).data) > 0 and out["rotation"] is no_update
 
 
@@ -286,6 +292,95 @@ def test_cb010b_every_graph_starts_blank_and_shares_nothing(app: Dash) -> None:
     assert all(NO_THIRD_PARTY.items() <= g.config.items() for g in graphs)
 
 
+def _layout_at(app: Dash, referer: str | None) -> Any:
+    """serve_layout for a layout request whose Referer is ``referer`` (None: no Referer)."""
+    from components.page.layout import serve_layout
+
+    headers = {"Referer": referer} if referer is not None else {}
+    with app.server.test_request_context("/_dash-layout", headers=headers):
+        return serve_layout()
+
+
+def _by_id(page: Any) -> dict[str, Any]:
+    return {
+        json.dumps(c.id, sort_keys=True) if isinstance(c.id, dict) else str(c.id): c
+        for c in page._traverse()
+        if getattr(c, "id", None) is not None
+    }
+
+
+def test_cb010c_the_layout_is_the_syncs_answer_for_the_pages_address(app: Dash) -> None:
+    """#16 T3: the layout shows the view of the address its request came from (the Referer):
+    every output the URL sync writes for that address at a page load is in it, so a first
+    load calls no sync; the Location keeps the address as read, the link store its canonical
+    form."""
+    from components.ids import Ids
+    from components.url.sync import OUTPUTS
+
+    link = "?u=sim-small&fast=20&slow=0&tab=rrg"
+    page = _by_id(_layout_at(app, "http://localhost/" + link))
+    out = sync(app, link, controls=(None,) * 8)  # what the sync answers the same page
+    presets = [c for k, c in page.items() if f'"type": "{Ids.PRESET}"' in k]
+    checked = 0
+    for spec, value in zip(OUTPUTS, out, strict=True):
+        if value is no_update or spec.component_id == Ids.URL:
+            continue
+        if isinstance(spec.component_id, dict):  # the preset buttons, in layout order
+            assert [b.active for b in presets] == value
+        else:
+            shown = getattr(page[str(spec.component_id)], spec.component_property)
+            assert str(shown) == str(value), spec
+        checked += 1
+    assert checked >= 25
+    assert page[Ids.FAST].value == 20 and page[Ids.TABS].data == "rrg"
+    assert page[Ids.RRG_END].marks  # the slider set for the RRG tab's view
+    assert "slow" in str(page[Ids.NOTICES].children)  # what the link got wrong
+    assert page[Ids.URL].search == link and page[Ids.LINK].data == out[0]
+    assert page[Ids.LINK].data.startswith("?u=sim-small&start=")
+
+
+def test_cb010d_a_layout_without_the_pages_address_is_the_default_view(app: Dash) -> None:
+    """No Referer, or another host's: the layout is the default view's, and the Location says
+    it was made for no query (assets/url.js then hands the address to the sync). The layout
+    response varies by the Referer."""
+    from components.ids import Ids
+
+    for referer in (None, "http://elsewhere.example/?fast=20", "http://localhost/"):
+        page = _by_id(_layout_at(app, referer))
+        assert page[Ids.URL].search == "" and page[Ids.FAST].value == 50, referer
+        assert page[Ids.TABS].data == "breadth" and page[Ids.VIEW].data["universe"]
+    response = app.server.test_client().get(
+        "/_dash-layout", headers={"Referer": "http://localhost/?fast=20"}
+    )
+    assert "Referer" in response.headers.get("Vary", "")
+    fast = [c for c in _json_components(response.get_json()) if c["props"].get("id") == Ids.FAST]
+    assert [c["props"]["value"] for c in fast] == [20]
+
+
+def _json_components(node: Any) -> list[dict[str, Any]]:
+    """Every component of a layout as Dash serves it (JSON)."""
+    if isinstance(node, list):
+        return [c for n in node for c in _json_components(n)]
+    if isinstance(node, dict) and "props" in node and "type" in node:
+        return [node, *_json_components(node["props"].get("children"))]
+    return []
+
+
+def test_cb010e_fill_sets_props_by_id_and_refuses_unknown_ids() -> None:
+    from dash import ALL, html
+
+    from components.page.layout import fill
+
+    root = html.Div([html.Button(id={"type": "b", "n": i}) for i in range(3)] + [html.P(id="p")])
+    fill(root, [({"type": "b", "n": ALL}, "disabled", [True, False, True]), ("p", "title", "t")])
+    assert [b.disabled for b in root.children[:3]] == [True, False, True]
+    assert root.children[3].title == "t"
+    with pytest.raises(KeyError):
+        fill(root, [("nowhere", "title", "x")])
+    with pytest.raises(ValueError):
+        fill(root, [({"type": "b", "n": ALL}, "disabled", [True])])
+
+
 def test_cb011_one_sync_owns_the_url_tab_controls_edit_their_key(app: Dash) -> None:
     """A tab control rewrites only its key; the same callback writes the tab store and the
     RRG slider (it used to be a second URL writer with allow_duplicate)."""
@@ -336,18 +431,38 @@ def test_cb012_update_charts_owns_the_episode_bands(app: Dash) -> None:
     fresh = run(app, update_charts_fn(), ["view-state.data", TAB_DATA], view, rng, None, tabs, tabs)
     shapes = fresh["participation"]["layout"]["shapes"]
     assert shapes and "setup on Simulated large caps" in str(shapes)
-    alone = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, tabs, tabs)
+    alone = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, tabs, tabs, True)
     assert isinstance(alone["participation"], Patch) and alone["rotation"] is no_update
     assert "setup on Simulated large caps" in str(alone["participation"].to_plotly_json())
     moved = {"start": "2025-02-03", "end": "2025-08-29"}
     both = run(
-        app, update_charts_fn(), ["view-range.data", TAB_DATA], view, moved, None, tabs, tabs
+        app, update_charts_fn(), ["view-range.data", TAB_DATA], view, moved, None, tabs, tabs, True
     )
     ops = str(both["participation"].to_plotly_json())
     assert "shapes" in ops and "2025-02-03" in ops
     other = to_store(replace_tab(state, "rrg"))
-    hidden = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, other, other)
+    hidden = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, other, other, True)
     assert hidden["participation"] is no_update
+
+
+def test_cb012b_the_pages_first_call_draws_everything(app: Dash) -> None:
+    """At a page's load the Breadth callback fires from its own store alone (tabs.route; the
+    layout already holds VIEW and RANGE): with nothing drawn yet, it draws every chart and
+    says so; the same trigger once drawn only patches."""
+    from components.breadth.callbacks import TAB_DATA
+    from components.url.query import parse_query, to_store
+
+    view, rng = sync(app, "?u=sim-large")[VIEW_OUT : RANGE_OUT + 1]
+    with app.server.app_context():
+        from components.context import choices, get_service
+
+        tabs = to_store(parse_query("?u=sim-large", choices(get_service()))[0])
+    first = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, tabs, tabs, None)
+    assert first["drawn"] is True and first["rotation"] is not no_update
+    assert all(_points(go.Figure(first[k]).data[0].x) > 200 for k in ("participation", "benchmark"))
+    later = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, tabs, tabs, True)
+    assert later["drawn"] is no_update and later["rotation"] is no_update
+    assert isinstance(later["participation"], Patch)
 
 
 def update_charts_fn() -> Callable[..., Any]:

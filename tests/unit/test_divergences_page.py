@@ -173,7 +173,8 @@ def test_divp005_callback_patches_the_marks_when_only_the_tab_fields_change(
             context_value.set(
                 AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in triggers])
             )
-            return update_charts(view, rng, None, to_store(state), to_store(state))
+            # drawn: the page's charts are up (its first call draws everything)
+            return update_charts(view, rng, None, to_store(state), to_store(state), True)
 
         with app.server.app_context():
             return copy_context().run(inner)
