@@ -73,12 +73,21 @@ class Response:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+SYNC = "view-state.data"
+"""An output of the URL sync (``components.url.sync``)."""
+
+
 class DashClient:
-    """Builds ``/_dash-update-component`` payloads from the app's layout and dependencies."""
+    """Builds ``/_dash-update-component`` payloads from the app's layout and dependencies.
+
+    ``search``: the page's query string. The layout is fetched with the page's address as its
+    ``Referer`` (as a browser does) by ``over_http`` and ``over_flask``; a ``get`` of the
+    caller's own sends what it sends."""
 
     def __init__(self, get: Get, post: Post, search: str = "") -> None:
-        self.get, self.post = get, post
+        self.get, self.post, self.search = get, post, search
         self.layout = json.loads(get("/_dash-layout"))
+        self.made_for: str | None = None  # the query the layout shows (its Location's search)
         self.deps: list[dict[str, Any]] = json.loads(get("/_dash-dependencies"))
         self.props: dict[str, dict[str, Any]] = {}
         self.ids: list[Any] = []
@@ -89,6 +98,7 @@ class DashClient:
             self.ids.append(cid)
             self.props[_id_key(cid)] = {k: v for k, v in comp["props"].items() if k != "children"}
             if comp["type"] == "Location":  # what the renderer reads from window.location
+                self.made_for = comp["props"].get("search")
                 self.props[_id_key(cid)].update(pathname="/", search=search, hash="")
 
     @classmethod
@@ -96,7 +106,7 @@ class DashClient:
         import requests
 
         def get(path: str) -> bytes:
-            r = requests.get(base + path, timeout=timeout)
+            r = requests.get(base + path, timeout=timeout, headers={"Referer": f"{base}/{search}"})
             r.raise_for_status()
             return r.content
 
@@ -111,7 +121,7 @@ class DashClient:
         client = server.test_client()
 
         def get(path: str) -> bytes:
-            r = client.get(path)
+            r = client.get(path, headers={"Referer": f"http://localhost/{search}"})
             assert r.status_code == 200, (path, r.status_code)
             return bytes(r.data)
 
@@ -120,6 +130,14 @@ class DashClient:
             return r.status_code, bytes(r.data)
 
         return cls(get, post, search)
+
+    def load(self, charts: str) -> list[Response]:
+        """The server callbacks of a page's first load up to ``charts`` (an output of a view's
+        callback), as the page sends them: that callback alone when the layout shows the
+        page's address, else the URL sync's first (assets/url.js hands it the address: no
+        Referer; or a checkout from before the layout held the view)."""
+        sync = [] if self.made_for == self.search else [self.fire(SYNC)]
+        return [*sync, self.fire(charts)]
 
     def callback(self, output_prop: str) -> dict[str, Any]:
         """The dependency entry whose outputs include ``id.property``."""

@@ -175,8 +175,10 @@ class _User:
 
     def open_link(self, search: str) -> None:
         self._get("/")
+        self.http.headers["Referer"] = f"{self.base}/{search}"  # the page's address, as sent
         self.client = DashClient(self._get, self._post, search)
-        self._fire("sync_init", SYNC)
+        if self.client.made_for != search:  # the layout shows another view: the sync first
+            self._fire("sync_init", SYNC)
         self._fire("charts_init", CHARTS)
 
     def change_dates(self) -> None:
@@ -267,9 +269,8 @@ def warm_up(base: str, universes: Sequence[str], timeout: float = 120.0,
         for fast, slow, highs, mcc in OPTION_SETS:
             search = f"?u={u}&fast={fast}&slow={slow}&highs={highs}&mcc={mcc}"
             c = make(search)
-            c.fire(SYNC)
+            values = c.load(CHARTS)[-1].values
             view = view_key(c)
-            values = c.fire(CHARTS).values
             fig = values.get("chart-participation", {}).get("figure")
             if not isinstance(fig, dict) or not fig.get("data"):
                 shown = json.dumps(fig.get("layout", {}).get("annotations") if isinstance(

@@ -79,9 +79,7 @@ def app_start(clone: Path, work: Path, timeout: float = 180.0) -> float:
                 raise RuntimeError(f"app.py exited {proc.returncode}; see {log.name}")
             with contextlib.suppress(Exception):
                 c = DashClient.over_http(base, timeout=timeout)
-                s = c.fire(f"{Ids.VIEW}.data")
-                r = c.fire(f"{Ids.PARTICIPATION}.figure")
-                if s.status == 200 and r.status == 200:
+                if all(r.status == 200 for r in c.load(f"{Ids.PARTICIPATION}.figure")):
                     return time.perf_counter() - t0
             time.sleep(0.2)
         raise TimeoutError(f"no charts after {timeout:.0f} s")
