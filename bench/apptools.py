@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -75,6 +76,18 @@ class Response:
 
 SYNC = "view-state.data"
 """An output of the URL sync (``components.url.sync``)."""
+REFERER_MAX = 4096
+"""Chromium sends a Referer longer than this as the origin alone."""
+URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+"""What a URL's query holds as typed (the rest is percent-encoded)."""
+
+
+def referer(base: str, search: str) -> str:
+    """The ``Referer`` a browser sends from the page ``base`` + ``/`` + ``search``: the query
+    percent-encoded where a URL cannot hold it as typed (spaces, quotes, line breaks,
+    non-ASCII), the origin alone past ``REFERER_MAX``."""
+    page = f"{base}/{quote(search, safe=URL_SAFE)}"
+    return page if len(page) <= REFERER_MAX else f"{base}/"
 
 
 class DashClient:
@@ -105,8 +118,10 @@ class DashClient:
     def over_http(cls, base: str, search: str = "", timeout: float = 60.0) -> DashClient:
         import requests
 
+        page = referer(base, search)
+
         def get(path: str) -> bytes:
-            r = requests.get(base + path, timeout=timeout, headers={"Referer": f"{base}/{search}"})
+            r = requests.get(base + path, timeout=timeout, headers={"Referer": page})
             r.raise_for_status()
             return r.content
 
@@ -119,9 +134,10 @@ class DashClient:
     @classmethod
     def over_flask(cls, server: Any, search: str = "") -> DashClient:
         client = server.test_client()
+        page = referer("http://localhost", search)
 
         def get(path: str) -> bytes:
-            r = client.get(path, headers={"Referer": f"http://localhost/{search}"})
+            r = client.get(path, headers={"Referer": page})
             assert r.status_code == 200, (path, r.status_code)
             return bytes(r.data)
 

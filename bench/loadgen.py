@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.apptools import DashClient
+from bench.apptools import DashClient, referer
 
 VERSION_HEADER = "X-Data-Version"
 LIMITED_HEADER = "X-Breadth-Rate-Limited"  # fair_use.HEADER: a refused callback (status 200)
@@ -175,7 +175,7 @@ class _User:
 
     def open_link(self, search: str) -> None:
         self._get("/")
-        self.http.headers["Referer"] = f"{self.base}/{search}"  # the page's address, as sent
+        self.http.headers["Referer"] = referer(self.base, search)  # the page's address
         self.client = DashClient(self._get, self._post, search)
         if self.client.made_for != search:  # the layout shows another view: the sync first
             self._fire("sync_init", SYNC)
