@@ -14,6 +14,8 @@ files compressed once per worker (server/static_compress.py).
   ``Referrer-Policy: same-origin``, ``X-Frame-Options: DENY`` (when ``frame-ancestors`` is
   ``'none'``), ``Cross-Origin-Opener-Policy: same-origin``.
 - ``lang="en"`` on the page's ``<html>``.
+- ``page_query()``: the page's own query string, read from the layout request's Referer
+  (``serve_layout`` shows that view at once; ``Vary: Referer``).
 - The page without Dash's ``@babel/polyfill`` (core-js 2 and the regenerator runtime, for
   browsers before ES2017): evaluating it took ~0.3 s of a first load in headless Chromium on
   the 2-core bench machine, and its ``String.prototype.trim`` replaced the native one that
@@ -102,16 +104,21 @@ def content_security_policy(app: Dash, settings: Settings) -> str:
 
 def page_query() -> str:
     """The query string (``"?u=sp500&tab=rrg"``, or ``""``) of the page that made this request:
-    its ``Referer`` when it is this host's (the page's ``Referrer-Policy: same-origin`` sends
-    the whole address with a same-origin request), else ``""``; outside a request, ``""``.
-    The page's layout request reads it (``serve_layout``), so the response varies by it
-    (``Vary: Referer``). The header is the client's word: it shapes only that client's layout,
-    which parses it as it would the address itself."""
+    its ``Referer``'s (the page's ``Referrer-Policy: same-origin`` sends the whole address
+    with a same-origin request, as the layout request always is); ``""`` without one, with
+    one that is no URL, or outside a request. The page's layout request reads it
+    (``serve_layout``), so the response varies by it (``Vary: Referer``). The host is not
+    compared: nginx passes ``$host``, without the port the browser names, and a Referer
+    naming another host is the client's own doing; either way it shapes only that client's
+    layout, which parses it as it would the address itself (a bad value: one notice)."""
     if not flask.has_request_context():
         return ""
     flask.after_this_request(_vary_by_referer)
-    parts = urlsplit(flask.request.referrer or "")
-    return f"?{parts.query}" if parts.query and parts.netloc == flask.request.host else ""
+    try:
+        query = urlsplit(flask.request.referrer or "").query
+    except ValueError:  # e.g. "http://[x/": not a URL
+        return ""
+    return f"?{query}" if query else ""
 
 
 def _vary_by_referer(response: flask.Response) -> flask.Response:

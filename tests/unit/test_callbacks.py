@@ -340,12 +340,12 @@ def test_cb010c_the_layout_is_the_syncs_answer_for_the_pages_address(app: Dash) 
 
 
 def test_cb010d_a_layout_without_the_pages_address_is_the_default_view(app: Dash) -> None:
-    """No Referer, or another host's: the layout is the default view's, and the Location says
-    it was made for no query (assets/url.js then hands the address to the sync). The layout
-    response varies by the Referer."""
+    """No Referer, an origin-only one, or one that is no URL: the layout is the default view's,
+    and the Location says it was made for no query (assets/url.js then hands the address to
+    the sync). The layout response varies by the Referer."""
     from components.ids import Ids
 
-    for referer in (None, "http://elsewhere.example/?fast=20", "http://localhost/"):
+    for referer in (None, "http://localhost/", "http://[x/?fast=20", "http://localhost/?"):
         page = _by_id(_layout_at(app, referer))
         assert page[Ids.URL].search == "" and page[Ids.FAST].value == 50, referer
         assert page[Ids.TABS].data == "breadth" and page[Ids.VIEW].data["universe"]
