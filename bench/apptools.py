@@ -152,8 +152,14 @@ class DashClient:
         callback), as the page sends them: that callback alone when the layout shows the
         page's address, else the URL sync's first (assets/url.js hands it the address: no
         Referer; or a checkout from before the layout held the view)."""
-        sync = [] if self.made_for == self.search else [self.fire(SYNC)]
+        sync = [] if self.shows_address else [self.fire(SYNC)]
         return [*sync, self.fire(charts)]
+
+    @property
+    def shows_address(self) -> bool:
+        """Whether the layout shows the page's address (its Location's ``search``): a first
+        load then sends no URL sync."""
+        return self.made_for == self.search
 
     def callback(self, output_prop: str) -> dict[str, Any]:
         """The dependency entry whose outputs include ``id.property``."""

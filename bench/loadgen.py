@@ -32,11 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from bench.apptools import DashClient, referer
+from bench.apptools import SYNC, DashClient, referer
 
 VERSION_HEADER = "X-Data-Version"
 LIMITED_HEADER = "X-Breadth-Rate-Limited"  # fair_use.HEADER: a refused callback (status 200)
-SYNC = "view-state.data"  # sync_url (its outputs include the VIEW store)
 CHARTS = "chart-participation.figure"  # update_charts
 OPTION_SETS: tuple[tuple[int, int, str, str], ...] = (
     (50, 200, "intraday", "classic"),
@@ -177,7 +176,7 @@ class _User:
         self._get("/")
         self.http.headers["Referer"] = referer(self.base, search)  # the page's address
         self.client = DashClient(self._get, self._post, search)
-        if self.client.made_for != search:  # the layout shows another view: the sync first
+        if not self.client.shows_address:  # as DashClient.load, each request recorded
             self._fire("sync_init", SYNC)
         self._fire("charts_init", CHARTS)
 

@@ -19,6 +19,7 @@ import shutil
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,17 +68,17 @@ class Views:
         from components.ids import Ids
 
         self.ids = Ids
-        t0 = time.perf_counter()
         if base:
-            self.client = DashClient.over_http(base)
+            connect = partial(DashClient.over_http, base)
         else:
             from app import create_app
             from settings import load_settings
 
             settings = load_settings(data_dir=root, cache_dir=cache, redis_url="", warmup=False)
             self.app = create_app(settings)
-            t0 = time.perf_counter()
-            self.client = DashClient.over_flask(self.app.server)
+            connect = partial(DashClient.over_flask, self.app.server)
+        t0 = time.perf_counter()
+        self.client = connect()  # the layout and dependencies requests
         self.layout_s = time.perf_counter() - t0
         """Seconds of the layout and dependencies requests (the page's first, in a fresh app)."""
 

@@ -49,7 +49,7 @@ loglevel = "info"
 def _build_kernel_library(server: object) -> None:
     """The kernels' ahead-of-time library for this code (``python -m indicators.kernel_aot``,
     in a child: numba never loads in the master), so that workers load it instead of numba
-    (~100 MB less RSS each). Built once per code version and CPU (~10 s); without a C
+    (~100 MB less RSS each). Built once per code version and CPU (~5 s); without a C
     compiler it says so and the workers compile with numba."""
     import subprocess
 

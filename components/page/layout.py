@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -14,6 +14,7 @@ from components.ids import Ids
 from components.page.controls import controls_card, view_settings
 from components.page.tabs import page_tabs
 from components.refresh.layout import age_text, page_panel
+from components.report.dashhtml import walk
 from components.report.layout import report_controls
 from components.url.sync import arrival
 from server.http import page_query
@@ -110,7 +111,7 @@ def fill(root: Component, values: Iterable[tuple[Any, str, Any]]) -> Component:
     of its tree with that id; a pattern-matching id with ``ALL`` takes a list, one item per
     match in layout order (dash-renderer's order for ``ALL``). An id found no or twice: a
     KeyError."""
-    named = [(getattr(c, "id", None), c) for c in _components(root)]
+    named = [(getattr(c, "id", None), c) for c in walk(root)]
     for cid, prop, value in values:
         matches = [c for i, c in named if i is not None and _matches(cid, i)]
         many = isinstance(cid, dict) and any(v is ALL for v in cid.values())
@@ -122,16 +123,6 @@ def fill(root: Component, values: Iterable[tuple[Any, str, Any]]) -> Component:
         for c, v in zip(matches, items, strict=True):
             setattr(c, prop, v)
     return root
-
-
-def _components(node: Any) -> Iterator[Component]:
-    """Every component under ``node`` (itself included), depth first through ``children``."""
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            yield from _components(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from _components(getattr(node, "children", None))
 
 
 def _matches(pattern: object, cid: object) -> bool:
@@ -157,8 +148,7 @@ def serve_layout() -> Component:
     manifest = store.manifest()
     ch = choices(svc)
     search = page_query()
-    first = arrival(search, svc, ch)
-    link = next(v for cid, _, v in first if cid == Ids.URL)  # the link in canonical form
+    link, first = arrival(search, svc, ch)
     header = html.Header(
         [
             html.H1("Breadth & Rotation Monitor", className="h4 mb-1"),
@@ -170,7 +160,7 @@ def serve_layout() -> Component:
     page = dbc.Container(
         [
             dcc.Location(id=Ids.URL, refresh=False, search=search),  # as the layout read it
-            dcc.Store(id=Ids.LINK, data=link),  # assets/url.js: the address bar shows it
+            dcc.Store(id=Ids.LINK, data=link),  # canonical: assets/url.js shows it
             dcc.Store(id=Ids.VIEW),
             dcc.Store(id=Ids.RANGE),
             dcc.Store(id=Ids.SYNC),
@@ -192,4 +182,4 @@ def serve_layout() -> Component:
         fluid=True,
         className="page py-2",
     )
-    return fill(page, [f for f in first if f[0] != Ids.URL])
+    return fill(page, first)

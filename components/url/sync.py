@@ -184,17 +184,21 @@ def written(
     ]
 
 
-def arrival(search: str, svc: BreadthService, ch: Choices) -> list[tuple[Any, str, Any]]:
-    """What ``sync_url`` writes for a page opened at ``search``: (component id, property,
-    value) in ``OUTPUTS``' order, without ``no_update``. The layout starts from it
-    (``serve_layout``), so a first load asks the server for no sync before its view."""
+def arrival(
+    search: str, svc: BreadthService, ch: Choices
+) -> tuple[str, list[tuple[Any, str, Any]]]:
+    """What ``sync_url`` writes for a page opened at ``search``: the link in canonical form
+    (its URL output), and every other output as (component id, property, value) in
+    ``OUTPUTS``' order, without ``no_update``. The layout starts from it (``serve_layout``),
+    so a first load asks the server for no sync before its view."""
     state, notices = parse_query(search, ch)
-    out = written(svc, state, ch, notices, URL_HEADING)
-    return [
+    link, *out = written(svc, state, ch, notices, URL_HEADING)
+    rest = [
         (o.component_id, o.component_property, v)
-        for o, v in zip(OUTPUTS, out, strict=True)
+        for o, v in zip(OUTPUTS[1:], out, strict=True)
         if v is not no_update
     ]
+    return link, rest
 
 
 def query_after(

@@ -19,6 +19,7 @@ from dash import Dash, Patch, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
+from bench.apptools import _walk
 from settings import load_settings
 
 jobs = pytest.importorskip("data.jobs")
@@ -353,17 +354,8 @@ def test_cb010d_a_layout_without_the_pages_address_is_the_default_view(app: Dash
         "/_dash-layout", headers={"Referer": "http://localhost/?fast=20"}
     )
     assert "Referer" in response.headers.get("Vary", "")
-    fast = [c for c in _json_components(response.get_json()) if c["props"].get("id") == Ids.FAST]
+    fast = [c for c in _walk(response.get_json()) if c["props"].get("id") == Ids.FAST]
     assert [c["props"]["value"] for c in fast] == [20]
-
-
-def _json_components(node: Any) -> list[dict[str, Any]]:
-    """Every component of a layout as Dash serves it (JSON)."""
-    if isinstance(node, list):
-        return [c for n in node for c in _json_components(n)]
-    if isinstance(node, dict) and "props" in node and "type" in node:
-        return [node, *_json_components(node["props"].get("children"))]
-    return []
 
 
 def test_cb010e_fill_sets_props_by_id_and_refuses_unknown_ids() -> None:
