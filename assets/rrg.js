@@ -44,23 +44,47 @@
     bindLegend(gd);
   }
 
+  /* The RRG graph's width in pixels (see rrg.width), 0 when nothing is laid out. */
+  function measure(id) {
+    var el = document.getElementById(id);
+    var w = el ? el.getBoundingClientRect().width : 0;
+    if (!w) {
+      var body = document.querySelector('[role="tabpanel"]:not([hidden]) .chart-card > .card-body');
+      if (body) {
+        var cs = getComputedStyle(body);
+        w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      }
+    }
+    return Math.round(w);
+  }
+
+  var watched = null;  // {graph, store, px}: the ids rrg.width was called with, the last width
+  var resizing = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      var px = watched ? measure(watched.graph) : 0;
+      if (px > 0 && px !== watched.px) {
+        watched.px = px;
+        window.dash_clientside.set_props(watched.store, {data: px});
+      }
+    }, 250);
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     rrg: {
       /* The graph's width; while its tab is hidden, the width of a visible chart card's
-       * body in the active tab (every tab's cards are alike); unchanged, no update. The
-       * RRG's callback reads it when its tab's store fires, after the URL sync's answer. */
-      width: function (tab, id, current) {
-        var el = document.getElementById(id);
-        var w = el ? el.getBoundingClientRect().width : 0;
-        if (!w) {
-          var body = document.querySelector('[role="tabpanel"]:not([hidden]) .chart-card > .card-body');
-          if (body) {
-            var cs = getComputedStyle(body);
-            w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-          }
+       * body in the active tab (every tab's cards are alike); unchanged, no update. Measured
+       * at the load and on each tab change, and after a window resize (`resized`): a click
+       * on the RRG tab asks for its view at once (tabs.select), with the width known then. */
+      width: function (tab, id, current, storeId) {
+        watched = {graph: id, store: storeId, px: current};
+        var px = measure(id);
+        if (px > 0 && px !== current) {
+          watched.px = px;
+          return px;
         }
-        var px = Math.round(w);
-        return px > 0 && px !== current ? px : window.dash_clientside.no_update;
+        return window.dash_clientside.no_update;
       },
       /* The hovered series (or none) highlighted; legend entries bound after each draw. */
       focus: function (hover, figure, id) {

@@ -1,24 +1,44 @@
 /* The page's tab strip (components/page/tabs.py), a WAI-ARIA tablist:
- * - tabs.select: a tab's click writes its name to the tab store (the URL sync reads it);
+ * - tabs.select: a tab's click sends the page's state with that tab to the tab's own store,
+ *   so its view is asked for at once, and then (a timer of 0 ms, `set_props`) writes the tab's
+ *   name to the tab store, which the URL sync reads. dash-renderer holds back any callback
+ *   downstream of a pending one, and the sync's state reaches every tab's store: a view asked
+ *   for in the same pass as the sync waited for the sync's answer (bench T3's RRG click: two
+ *   round trips, one after the other);
  * - tabs.show: the store's tab is selected (aria-selected, in the Tab order, "active") and its
  *   panel shown; every other panel is hidden;
  * - tabs.route: the page's state (the URL sync's tab-state store) goes to the active tab's own
  *   store only (its `tab` field; absent: the first tab), so only that tab's callback fires;
+ *   the state a click sent already is not sent again (its view would be asked twice);
  * - arrow keys (Left/Right, Up/Down), Home and End on a focused tab move the focus to another
  *   tab and select it (automatic activation, https://www.w3.org/WAI/ARIA/apg/patterns/tabs/). */
 (function () {
+  var sent = null;  // {tab, text}: what a click sent to a tab's store, until tabs.route runs
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.tabs = {
-    select: function (clicks, current) {
-      var ctx = window.dash_clientside.callback_context;
-      var id = ctx && ctx.triggered_id;
-      if (!id || !id.tab || id.tab === current) {
-        return window.dash_clientside.no_update;
+    select: function (clicks, current, storeId, state, ids) {
+      var dc = window.dash_clientside;
+      var ctx = dc.callback_context;
+      var tab = ctx && ctx.triggered_id && ctx.triggered_id.tab;
+      var quiet = ids.map(function () { return dc.no_update; });
+      if (!tab || tab === current) {
+        return quiet;
       }
-      return id.tab;
+      setTimeout(function () { dc.set_props(storeId, {data: tab}); }, 0);
+      if (!state || (state.tab || ids[0].tab) === tab) {
+        return quiet;  // no state yet (the sync's answer routes it)
+      }
+      var next = Object.assign({}, state, {tab: tab});
+      sent = {tab: tab, text: JSON.stringify(next)};
+      return ids.map(function (id) { return id.tab === tab ? next : dc.no_update; });
     },
     route: function (state, ids) {
       var tab = state && (state.tab || ids[0].tab);  // no state yet: no tab's store
+      var early = sent;
+      sent = null;
+      if (early && early.tab === tab && early.text === JSON.stringify(state)) {
+        tab = null;  // the click sent this very state: its view was asked for already
+      }
       return ids.map(function (id) {
         return id.tab === tab ? state : window.dash_clientside.no_update;
       });

@@ -37,6 +37,7 @@ class Ids(StrEnum):
     DATE_CONTROLS = "date-controls"
     OPTION_CONTROLS = "option-controls"
     IDLE_CONTROLS_NOTE = "idle-controls-note"
+    IDLE_TABLE = "idle-table"  # a store: idle_styles per tab, for the clientside callback
     DOWNLOAD = "download"
     COPY_LINK = "copy-link"
     COPY_STATUS = "copy-link-status"

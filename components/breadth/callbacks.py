@@ -87,18 +87,21 @@ def update_charts(
     view: dict[str, Any] | None,
     rng: dict[str, Any] | None,
     _version: Any = None,
-    _routed: Any = None,
+    routed: dict[str, Any] | None = None,
     tabs: dict[str, Any] | None = None,
     drawn: Any = None,
 ) -> dict[str, Any]:
     """Redraw what the fired stores changed (see the module docstring). ``tabs`` is the page's
-    state (``TAB_STATE``); ``_routed``, the tab's own copy of it, only says when it fired;
-    ``drawn`` (``Ids.DRAWN``) is set once the charts were drawn in this page."""
+    state (``TAB_STATE``); ``routed``, the tab's own copy of it, is the newer when it fired
+    (a click on the tab sends it before the URL sync's answer: ``tabs.select``); ``drawn``
+    (``Ids.DRAWN``) is set once the charts were drawn in this page."""
     svc, state = get_service(), _merge(view, rng)
+    fired = set(ctx.triggered_prop_ids) - {"."} or {"init"}
+    if TAB_DATA in fired and routed:
+        tabs = routed
     shown = from_store(tabs)
     if tabs:  # the marks' parameters live in the tab state
         state = replace(state, **{f: getattr(shown, f) for f in DIVERGENCE_FIELDS})
-    fired = set(ctx.triggered_prop_ids) - {"."} or {"init"}
     if VERSION_DATA in fired or not drawn:  # new data, or the page's first drawing: everything
         fired = {"init"}
     full = bool(fired & {"init", VIEW_DATA})
@@ -129,7 +132,7 @@ def register(app: Dash) -> None:
             Input(Ids.RANGE, "data"),
             Input(Ids.DATA_VERSION, "data"),
             Input(view_store("breadth"), "data"),
-            State(Ids.TAB_STATE, "data"),  # current on every call (the own store may be stale)
+            State(Ids.TAB_STATE, "data"),  # current when a VIEW change fired (the own store is not)
             State(Ids.DRAWN, "data"),
         ],
     )(update_charts)

@@ -15,6 +15,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from components.ids import Ids
+from components.tabs import TABS
 from components.url.query import default_state
 from components.url.values import (
     HL_WEEK_CHOICES,
@@ -59,10 +60,20 @@ def idle_styles(tab: str | None) -> tuple[Any, ...]:
     return (*groups, {} if any(groups) else HIDDEN, note)
 
 
+def idle_table() -> dict[str, list[Any]]:
+    """``idle_styles`` of every tab by name ("": no tab), for the page's clientside callback
+    (a tab click then asks the server nothing for them)."""
+    return {name: list(idle_styles(name or None)) for name in ("", *TABS)}
+
+
 def idle_note() -> dbc.Col:
-    """Said in place of the hidden controls (see ``IDLE_ON``, ``IDLE_NOTES``)."""
+    """Said in place of the hidden controls (see ``IDLE_ON``, ``IDLE_NOTES``), with the
+    table of what each tab hides (``idle_table``)."""
     return dbc.Col(
-        html.P(id=f"{Ids.IDLE_CONTROLS_NOTE}-text", className="form-text mb-0"),
+        [
+            html.P(id=f"{Ids.IDLE_CONTROLS_NOTE}-text", className="form-text mb-0"),
+            dcc.Store(id=Ids.IDLE_TABLE, data=idle_table()),
+        ],
         id=Ids.IDLE_CONTROLS_NOTE,
         style=HIDDEN,
         xs=12,

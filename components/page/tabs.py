@@ -132,13 +132,19 @@ def page_tabs(choices: Choices, infos: list[UniverseInfo]) -> Component:
 
 
 def register(app: Dash) -> None:
-    """Two clientside callbacks (assets/tabs.js): a tab's click selects it (writes the store),
-    and the store shows its tab (button states, panels' ``hidden``)."""
-    app.clientside_callback(
+    """The tab strip's clientside callbacks (assets/tabs.js): a tab's click sends the page's
+    state with that tab to the tab's own store (its view is asked for at once) and selects
+    the tab (writes the tab store, which the URL sync reads, just after); the store shows its
+    tab (button states, panels' ``hidden``); the URL sync's state reaches the active tab's
+    own store (``route``), unless the click sent that state already."""
+    app.clientside_callback(  # the view at once; the tab store (the sync's input) just after
         ClientsideFunction(namespace="tabs", function_name="select"),
-        Output(Ids.TABS, "data", allow_duplicate=True),
+        Output(view_store(ALL), "data", allow_duplicate=True),
         Input(tab_id(ALL), "n_clicks"),
         State(Ids.TABS, "data"),
+        State(Ids.TABS, "id"),
+        State(Ids.TAB_STATE, "data"),
+        State(view_store(ALL), "id"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

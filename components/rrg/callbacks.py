@@ -40,8 +40,8 @@ def register(app: Dash) -> None:
         Output(Ids.RRG_NOTICE, "children"),
         Output(Ids.RRG_TABLE, "children"),
         Input(view_store("rrg"), "data"),
-        # measured on every tab change (clientside, at once), before the URL sync's answer
-        # fills the store: a State, so a tab click does not fire this callback twice
+        # measured at the load, on every tab change and after a window resize (clientside):
+        # a State, so a tab click does not fire this callback twice
         State(Ids.RRG_WIDTH, "data"),
         prevent_initial_call=True,  # its store is filled once its tab is active
     )(update_rrg)
@@ -51,6 +51,7 @@ def register(app: Dash) -> None:
         Input(Ids.TABS, "data"),
         State(Ids.RRG, "id"),
         State(Ids.RRG_WIDTH, "data"),
+        State(Ids.RRG_WIDTH, "id"),  # written again after a window resize (assets/rrg.js)
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rrg", function_name="focus"),

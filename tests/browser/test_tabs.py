@@ -35,21 +35,22 @@ var id = arguments[0];
 var send = window.__fetch0 || (window.__fetch0 = window.fetch);  // installed again: not nested
 window.__answers = [];
 window.fetch = function (url, opts) {
-  var out = '';
+  var out = '', sentAt = performance.now();
   try { out = JSON.parse(opts.body).output; } catch (e) { /* not a callback */ }
   return send(url, opts).then(function (resp) {
     return resp.clone().text().then(function (text) {
       var figure = false;
       try { figure = !!(JSON.parse(text).response[id] || {}).figure; }
       catch (e) { /* 204: nothing sent */ }
-      window.__answers.push([out, figure]);
+      window.__answers.push([out, figure, sentAt, performance.now()]);
       return resp;
     });
   });
 };
 """
-"""Records each callback's outputs and whether its answer carried the figure of the graph
-``arguments[0]`` (``window.__answers``, emptied by each install)."""
+"""Records each callback's outputs, whether its answer carried the figure of the graph
+``arguments[0]``, when it was sent and when answered (ms; ``window.__answers``, emptied by
+each install)."""
 
 
 @pytest.fixture(scope="module")
@@ -213,8 +214,8 @@ def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
     # a tab click sends the Breadth charts again to nobody: the view did not change (the URL
     # sync once rewrote the view store on every tab click, and 1 MB of figures came back)
     answers = dash_duo.driver.execute_script("return window.__answers")
-    assert any("chart-rrg.figure" in out for out, _ in answers), answers
-    resent = [out[:60] for out, figure in answers if figure]
+    assert any("chart-rrg.figure" in out for out, *_ in answers), answers
+    resent = [out[:60] for out, figure, *_ in answers if figure]
     assert not resent, resent
 
 
@@ -312,7 +313,7 @@ def asked_after(duo: Any, label: str, drawn: Any) -> set[str]:
     click_tab(duo, label)
     wait_for(drawn)
     settle(duo)
-    outputs = [out for out, _ in duo.driver.execute_script("return window.__answers")]
+    outputs = [out for out, *_ in duo.driver.execute_script("return window.__answers")]
     asked = " ".join(outputs)
     views = {tab for tab, output in VIEWS.items() if output in asked}
     assert all(sum(VIEWS[tab] in out for out in outputs) == 1 for tab in views), outputs
@@ -329,7 +330,48 @@ def test_tb006_a_tab_click_asks_the_server_for_that_tab_only(dash_duo: Any, tabs
         dash_duo, "Rotation (RRG)", lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10
     )
     assert rrg == {"rrg"}
+    # the view was asked for at the click, not after the URL sync's answer (tabs.select)
+    answers = dash_duo.driver.execute_script("return window.__answers")
+    synced = [done for out, _, _, done in answers if f"{Ids.URL}.search" in out]
+    asked = [sent for out, _, sent, _ in answers if VIEWS["rrg"] in out]
+    assert len(synced) == 1 and asked[0] < synced[0], answers
     claims = asked_after(dash_duo, "Claim check", lambda: dash_duo.find_elements("[data-verdict]"))
     assert claims == {"claims"}
     back = asked_after(dash_duo, "Breadth", lambda: "tab" not in query(dash_duo))
     assert back == {"breadth"}  # the bands and marks follow the tab state (a Patch)
+
+
+WIDTH_SENT_JS = """
+var send = window.__fetch0 || (window.__fetch0 = window.fetch);
+window.__widths = [];
+window.fetch = function (url, opts) {
+  try {
+    JSON.parse(opts.body).state.forEach(function (s) {
+      if (s.id === arguments[0]) { window.__widths.push(s.value); }
+    });
+  } catch (e) { /* not a callback */ }
+  return send(url, opts);
+};
+""".replace("arguments[0]", f"'{Ids.RRG_WIDTH}'")
+"""Records the RRG width each callback request carries (``window.__widths``)."""
+
+
+def test_tb007_the_rrg_is_laid_out_for_the_window_it_opens_in(dash_duo: Any, tabs_app: Any) -> None:
+    """A click on the RRG tab asks for its view at once (tabs.select), before the tab change
+    is measured: a window resized since the load is measured when it is resized
+    (assets/rrg.js), so the labels are placed for the graph's width as drawn."""
+    dash_duo.driver.set_window_size(1400, 900)
+    open_at(dash_duo, tabs_app, "")
+    wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["traces"])
+    settle(dash_duo)
+    dash_duo.driver.set_window_size(900, 900)
+    time.sleep(0.8)  # the resize is measured 250 ms after the last resize event
+    dash_duo.driver.execute_script(WIDTH_SENT_JS)
+    click_tab(dash_duo, "Rotation (RRG)")
+    wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10)
+    sent = dash_duo.driver.execute_script("return window.__widths")
+    drawn = dash_duo.driver.execute_script(
+        "return Math.round(document.getElementById(arguments[0]).getBoundingClientRect().width)",
+        str(Ids.RRG),
+    )
+    assert sent and 500 < drawn < 900 and abs(sent[0] - drawn) <= 2, (sent, drawn)

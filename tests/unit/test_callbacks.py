@@ -457,6 +457,30 @@ def test_cb012b_the_pages_first_call_draws_everything(app: Dash) -> None:
     assert isinstance(later["participation"], Patch)
 
 
+def test_cb012c_a_tab_click_is_drawn_from_the_tabs_own_store(app: Dash) -> None:
+    """A click on Breadth sends the page's state with ``tab=breadth`` to the tab's own store at
+    once (``tabs.select``), before the URL sync's answer: ``TAB_STATE`` still names the tab
+    left. The own store, the one that fired, decides: the bands are laid. A VIEW change reads
+    ``TAB_STATE`` (the own store is older then)."""
+    from components.breadth.callbacks import TAB_DATA
+    from components.url.query import parse_query, to_store
+
+    view, rng = sync(app, "?u=sim-large&near=20&marks=on")[VIEW_OUT : RANGE_OUT + 1]
+    with app.server.app_context():
+        from components.context import choices, get_service
+
+        state, _ = parse_query("?u=sim-large&near=20&marks=on", choices(get_service()))
+    left = to_store(replace_tab(state, "analogs"))
+    early = to_store(state)  # tab=breadth, as tabs.select writes it
+    clicked = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, early, left, True)
+    assert isinstance(clicked["participation"], Patch)
+    assert "setup on Simulated large caps" in str(clicked["participation"].to_plotly_json())
+    stale = run(app, update_charts_fn(), [TAB_DATA], view, rng, None, left, early, True)
+    assert stale["participation"] is no_update  # its own store names another tab: not shown
+    redrawn = run(app, update_charts_fn(), ["view-state.data"], view, rng, None, left, early, True)
+    assert redrawn["participation"]["layout"]["shapes"]  # VIEW fired: TAB_STATE decides
+
+
 def update_charts_fn() -> Callable[..., Any]:
     from components.breadth.callbacks import update_charts
 

@@ -373,3 +373,18 @@ def test_tab031_idle_header_controls_hide_on_claims_and_analogs() -> None:
     assert styles[:4] == ({}, HIDDEN, HIDDEN, {}) and "200- or 50-day" in styles[4]
     for tab in ("breadth", "rrg", None):
         assert idle_styles(tab) == ({}, {}, {}, HIDDEN, "")
+
+
+def test_tab031b_the_page_holds_every_tabs_idle_styles() -> None:
+    """The clientside callback (assets/page.js) reads them from the layout's table: one row
+    per tab and one for no tab, each what ``idle_styles`` gives, and the layout holds it."""
+    from components.page.controls import idle_note, idle_styles, idle_table
+    from components.report.dashhtml import walk
+    from components.tabs import TABS
+
+    table = idle_table()
+    assert set(table) == {"", *TABS}
+    assert table[""] == list(idle_styles(None)) and table["sectors"] == list(idle_styles("sectors"))
+    assert all(table[tab] == list(idle_styles(tab)) for tab in TABS)
+    stores = [c for c in walk(idle_note()) if getattr(c, "id", None) == Ids.IDLE_TABLE]
+    assert len(stores) == 1 and stores[0].data == table
