@@ -215,6 +215,11 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "height": height,
+        # sized from its graph on every drawing (each dcc.Graph's style holds the figure's
+        # height): without it plotly.js keeps the width of a graph's first drawing, made empty
+        # while its tab was hidden (700 px), and a tab's first chart was drawn that wide, then
+        # again at the graph's width once dcc.Graph saw the graph resized (RRG, Analogs)
+        "autosize": True,
         "title": {
             "text": title,
             "x": 0.0,

@@ -61,6 +61,8 @@ def parts(name: str) -> TabParts:
     return TabParts(layout.layout, callbacks.register, export.view_csv, export.file_name)
 
 
+TAB_PROPS = ("aria-selected", "tabIndex", "className")
+"""A tab button's props that say whether it is selected (assets/tabs.js ``shown``)."""
 TAB_CLASS = "nav-link"
 ACTIVE_CLASS = "nav-link active"
 
@@ -132,26 +134,28 @@ def page_tabs(choices: Choices, infos: list[UniverseInfo]) -> Component:
 
 
 def register(app: Dash) -> None:
-    """The tab strip's clientside callbacks (assets/tabs.js): a tab's click sends the page's
-    state with that tab to the tab's own store (its view is asked for at once) and selects
-    the tab (writes the tab store, which the URL sync reads, just after); the store shows its
-    tab (button states, panels' ``hidden``); the URL sync's state reaches the active tab's
-    own store (``route``), unless the click sent that state already."""
+    """The tab strip's clientside callbacks (assets/tabs.js): a tab's click shows its tab
+    (button states, panels' ``hidden``), sends the page's state with that tab to the tab's
+    own store (its view is asked for at once) and selects the tab (writes the tab store,
+    which the URL sync reads, just after); the store shows its tab (after Back/Forward); the
+    URL sync's state reaches the active tab's own store (``route``), unless the click sent
+    that state already."""
     app.clientside_callback(  # the view at once; the tab store (the sync's input) just after
         ClientsideFunction(namespace="tabs", function_name="select"),
         Output(view_store(ALL), "data", allow_duplicate=True),
+        *[Output(tab_id(ALL), p, allow_duplicate=True) for p in TAB_PROPS],
+        Output(panel_id(ALL), "hidden", allow_duplicate=True),
         Input(tab_id(ALL), "n_clicks"),
         State(Ids.TABS, "data"),
         State(Ids.TABS, "id"),
         State(Ids.TAB_STATE, "data"),
         State(view_store(ALL), "id"),
+        State(tab_id(ALL), "id"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="tabs", function_name="show"),
-        Output(tab_id(ALL), "aria-selected"),
-        Output(tab_id(ALL), "tabIndex"),
-        Output(tab_id(ALL), "className"),
+        *[Output(tab_id(ALL), p) for p in TAB_PROPS],
         Output(panel_id(ALL), "hidden"),
         Input(Ids.TABS, "data"),
         State(tab_id(ALL), "id"),

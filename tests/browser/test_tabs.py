@@ -356,10 +356,27 @@ window.fetch = function (url, opts) {
 """Records the RRG width each callback request carries (``window.__widths``)."""
 
 
+DRAWN_AT_JS = """
+var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+window.__drawnAt = [];
+// the figure drawn before dcc.Graph's resize of the empty graph (its timers lose the race
+// when the answer is quick, as on a warm server): no resize in this page from now on
+window.Plotly.Plots.resize = function () { return Promise.resolve(); };
+gd.on('plotly_afterplot', function () {
+  if ((gd.data || []).length >= 10) {
+    window.__drawnAt.push([gd._fullLayout.width, Math.round(gd.getBoundingClientRect().width)]);
+  }
+});
+"""
+"""Records (drawn width, the graph's width) at each drawing of the graph ``arguments[0]``
+with its series (``window.__drawnAt``); the page resizes no graph afterwards."""
+
+
 def test_tb007_the_rrg_is_laid_out_for_the_window_it_opens_in(dash_duo: Any, tabs_app: Any) -> None:
     """A click on the RRG tab asks for its view at once (tabs.select), before the tab change
     is measured: a window resized since the load is measured when it is resized
-    (assets/rrg.js), so the labels are placed for the graph's width as drawn."""
+    (assets/rrg.js), so the labels are placed for the graph's width as drawn; and the graph,
+    first drawn empty in its hidden tab, draws the series at its own width."""
     dash_duo.driver.set_window_size(1400, 900)
     open_at(dash_duo, tabs_app, "")
     wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["traces"])
@@ -367,8 +384,14 @@ def test_tb007_the_rrg_is_laid_out_for_the_window_it_opens_in(dash_duo: Any, tab
     dash_duo.driver.set_window_size(900, 900)
     time.sleep(0.8)  # the resize is measured 250 ms after the last resize event
     dash_duo.driver.execute_script(WIDTH_SENT_JS)
+    dash_duo.driver.execute_script(DRAWN_AT_JS, str(Ids.RRG))
     click_tab(dash_duo, "Rotation (RRG)")
     wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10)
+    settle(dash_duo)
+    # every drawing of the series was as wide as the graph (plotly.js kept the 700 px of the
+    # graph's first, hidden, drawing, then drew it again once dcc.Graph saw it resized)
+    drawings = dash_duo.driver.execute_script("return window.__drawnAt")
+    assert drawings and all(abs(w - box) <= 2 for w, box in drawings), drawings
     sent = dash_duo.driver.execute_script("return window.__widths")
     drawn = dash_duo.driver.execute_script(
         "return Math.round(document.getElementById(arguments[0]).getBoundingClientRect().width)",
