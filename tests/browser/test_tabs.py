@@ -398,3 +398,38 @@ def test_tb007_the_rrg_is_laid_out_for_the_window_it_opens_in(dash_duo: Any, tab
         str(Ids.RRG),
     )
     assert sent and 500 < drawn < 900 and abs(sent[0] - drawn) <= 2, (sent, drawn)
+
+
+def selected(duo: Any) -> str:
+    """The label of the tab shown (aria-selected), when exactly one panel is visible."""
+    tabs = [t.text for t in duo.driver.find_elements(By.CSS_SELECTOR, "[role=tab]")
+            if t.get_attribute("aria-selected") == "true"]  # fmt: skip
+    panels = [p for p in duo.driver.find_elements(By.CSS_SELECTOR, "[role=tabpanel]")
+              if p.is_displayed()]  # fmt: skip
+    return tabs[0] if len(tabs) == 1 and len(panels) == 1 else ""
+
+
+def test_tb008_back_and_forward_across_tab_clicks(dash_duo: Any, tabs_app: Any) -> None:
+    """A click shows its tab at once and the URL sync follows (tabs.select); Back and Forward
+    then go through the URL: each step shows the tab the link names, with its view."""
+    open_at(dash_duo, tabs_app, "?near=20")
+    wait_for(lambda: (x := graph(dash_duo, Ids.PARTICIPATION)) and x["traces"])
+    click_tab(dash_duo, "Rotation (RRG)")
+    wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10)
+    wait_for(lambda: query(dash_duo).get("tab") == ["rrg"])
+    assert selected(dash_duo) == "Rotation (RRG)"
+    click_tab(dash_duo, "Claim check")
+    wait_for(lambda: dash_duo.find_elements("[data-verdict]"))
+    wait_for(lambda: query(dash_duo).get("tab") == ["claims"])
+    dash_duo.driver.back()
+    wait_for(
+        lambda: query(dash_duo).get("tab") == ["rrg"] and selected(dash_duo) == "Rotation (RRG)"
+    )
+    assert graph(dash_duo, Ids.RRG)["traces"] >= 10 and query(dash_duo)["near"] == ["20"]
+    dash_duo.driver.back()
+    wait_for(lambda: "tab" not in query(dash_duo) and selected(dash_duo) == "Breadth")
+    dash_duo.driver.forward()
+    wait_for(
+        lambda: query(dash_duo).get("tab") == ["rrg"] and selected(dash_duo) == "Rotation (RRG)"
+    )
+    settle(dash_duo)
