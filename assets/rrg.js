@@ -75,8 +75,9 @@
     rrg: {
       /* The graph's width; while its tab is hidden, the width of a visible chart card's
        * body in the active tab (every tab's cards are alike); unchanged, no update. Measured
-       * at the load and on each tab change, and after a window resize (`resized`): a click
-       * on the RRG tab asks for its view at once (tabs.select), with the width known then. */
+       * at the load and on each tab change, and after a window resize (the listener above):
+       * a click on the RRG tab asks for its view at once (tabs.select), with the width known
+       * then. */
       width: function (tab, id, current, storeId) {
         watched = {graph: id, store: storeId, px: current};
         var px = measure(id);

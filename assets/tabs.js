@@ -1,10 +1,10 @@
 /* The page's tab strip (components/page/tabs.py), a WAI-ARIA tablist:
  * - tabs.select: a tab's click shows its panel, sends the page's state with that tab to the
  *   tab's own store, so its view is asked for at once, and then (a timer of 0 ms, `set_props`)
- *   writes the tab's name to the tab store, which the URL sync reads. dash-renderer holds back any callback
- *   downstream of a pending one, and the sync's state reaches every tab's store: a view asked
- *   for in the same pass as the sync waited for the sync's answer (bench T3's RRG click: two
- *   round trips, one after the other);
+ *   writes the tab's name to the tab store, which the URL sync reads. dash-renderer holds
+ *   back any callback downstream of a pending one, and the sync's state reaches every tab's
+ *   store: a view asked for in the same pass as the sync waited for the sync's answer (bench
+ *   T3's RRG click: two round trips, one after the other);
  * - tabs.show: the store's tab is selected (aria-selected, in the Tab order, "active") and its
  *   panel shown; every other panel is hidden (after Back/Forward or a link; a click did it
  *   already: show waits for the sync, and a view drawn into a hidden panel is drawn again);
@@ -36,7 +36,8 @@
       var tab = ctx && ctx.triggered_id && ctx.triggered_id.tab;
       var none = function () { return dc.no_update; };
       if (!tab || tab === current) {
-        return [ids.map(none)].concat(shown(null, tabIds).map(function (a) { return a.map(none); }));
+        var quiet = tabIds.map(none);  // one per tab: its button's three props, its panel
+        return [ids.map(none), quiet, quiet, quiet, quiet];
       }
       setTimeout(function () { dc.set_props(storeId, {data: tab}); }, 0);
       var look = shown(tab, tabIds);  // now: the view then draws into a visible panel
