@@ -79,8 +79,7 @@ class Views:
             connect = partial(DashClient.over_flask, self.app.server)
         t0 = time.perf_counter()
         self.client = connect()  # the layout and dependencies requests
-        self.layout_s = time.perf_counter() - t0
-        """Seconds of the layout and dependencies requests (the page's first, in a fresh app)."""
+        self.layout_s = time.perf_counter() - t0  # the page's first requests, in a fresh app
 
     def change(self, cid: str, **props: Any) -> float:
         """Seconds of server time: sync_url then update_charts after a control change."""

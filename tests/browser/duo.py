@@ -23,6 +23,32 @@ def start(duo: Any, app: Any, search: str = "") -> None:
     duo.wait_for_page(duo.server.url + "/" + search)
 
 
+RECORD_JS = """
+var id = typeof arguments === 'undefined' ? null : arguments[0];  // CDP: before the scripts
+var send = window.__fetch0 || (window.__fetch0 = window.fetch);  // installed again: not nested
+window.__answers = [];
+window.fetch = function (url, opts) {
+  var out = '', state = [], sentAt = performance.now();
+  try { var body = JSON.parse(opts.body); out = body.output; state = body.state || []; }
+  catch (e) { /* not a callback */ }
+  return send(url, opts).then(function (resp) {
+    return resp.clone().text().then(function (text) {
+      var figure = false;
+      try { figure = !!(JSON.parse(text).response[id] || {}).figure; }
+      catch (e) { /* 204: nothing sent */ }
+      window.__answers.push([out, figure, sentAt, performance.now(), state]);
+      return resp;
+    });
+  });
+};
+"""
+"""Records each request the page sends through ``fetch``, once answered, in
+``window.__answers`` (emptied by each install): a callback's outputs (``""``: not a
+callback), whether its answer carried the figure of the graph ``arguments[0]`` (an
+``execute_script`` argument; none when installed with CDP before the page's scripts), when it
+was sent and answered (ms), and the states it sent."""
+
+
 OPEN_MENU = ".dash-dropdown-content[data-state='open']"
 
 

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 
 from components.ids import Ids
 from components.page.controls import WEEKS_GROUP
-from tests.browser.duo import settle, start
+from tests.browser.duo import RECORD_JS, settle, start
 from tests.browser.shots import SCREENSHOTS
 from tests.browser.test_page import idle
 
@@ -28,29 +28,6 @@ return {traces: gd.data.length,
         shapes: (gd.layout.shapes || []).length,
         visible: gd.getBoundingClientRect().width};
 """
-
-
-RECORD_JS = """
-var id = arguments[0];
-var send = window.__fetch0 || (window.__fetch0 = window.fetch);  // installed again: not nested
-window.__answers = [];
-window.fetch = function (url, opts) {
-  var out = '', sentAt = performance.now();
-  try { out = JSON.parse(opts.body).output; } catch (e) { /* not a callback */ }
-  return send(url, opts).then(function (resp) {
-    return resp.clone().text().then(function (text) {
-      var figure = false;
-      try { figure = !!(JSON.parse(text).response[id] || {}).figure; }
-      catch (e) { /* 204: nothing sent */ }
-      window.__answers.push([out, figure, sentAt, performance.now()]);
-      return resp;
-    });
-  });
-};
-"""
-"""Records each callback's outputs, whether its answer carried the figure of the graph
-``arguments[0]``, when it was sent and when answered (ms; ``window.__answers``, emptied by
-each install)."""
 
 
 @pytest.fixture(scope="module")
@@ -332,28 +309,13 @@ def test_tb006_a_tab_click_asks_the_server_for_that_tab_only(dash_duo: Any, tabs
     assert rrg == {"rrg"}
     # the view was asked for at the click, not after the URL sync's answer (tabs.select)
     answers = dash_duo.driver.execute_script("return window.__answers")
-    synced = [done for out, _, _, done in answers if f"{Ids.URL}.search" in out]
-    asked = [sent for out, _, sent, _ in answers if VIEWS["rrg"] in out]
+    synced = [done for out, _, _, done, _ in answers if f"{Ids.URL}.search" in out]
+    asked = [sent for out, _, sent, _, _ in answers if VIEWS["rrg"] in out]
     assert len(synced) == 1 and asked[0] < synced[0], answers
     claims = asked_after(dash_duo, "Claim check", lambda: dash_duo.find_elements("[data-verdict]"))
     assert claims == {"claims"}
     back = asked_after(dash_duo, "Breadth", lambda: "tab" not in query(dash_duo))
     assert back == {"breadth"}  # the bands and marks follow the tab state (a Patch)
-
-
-WIDTH_SENT_JS = """
-var send = window.__fetch0 || (window.__fetch0 = window.fetch);
-window.__widths = [];
-window.fetch = function (url, opts) {
-  try {
-    JSON.parse(opts.body).state.forEach(function (s) {
-      if (s.id === arguments[0]) { window.__widths.push(s.value); }
-    });
-  } catch (e) { /* not a callback */ }
-  return send(url, opts);
-};
-""".replace("arguments[0]", f"'{Ids.RRG_WIDTH}'")
-"""Records the RRG width each callback request carries (``window.__widths``)."""
 
 
 DRAWN_AT_JS = """
@@ -383,7 +345,7 @@ def test_tb007_the_rrg_is_laid_out_for_the_window_it_opens_in(dash_duo: Any, tab
     settle(dash_duo)
     dash_duo.driver.set_window_size(900, 900)
     time.sleep(0.8)  # the resize is measured 250 ms after the last resize event
-    dash_duo.driver.execute_script(WIDTH_SENT_JS)
+    dash_duo.driver.execute_script(RECORD_JS, str(Ids.RRG))
     dash_duo.driver.execute_script(DRAWN_AT_JS, str(Ids.RRG))
     click_tab(dash_duo, "Rotation (RRG)")
     wait_for(lambda: (x := graph(dash_duo, Ids.RRG)) and x["traces"] >= 10)
@@ -392,7 +354,8 @@ def test_tb007_the_rrg_is_laid_out_for_the_window_it_opens_in(dash_duo: Any, tab
     # graph's first, hidden, drawing, then drew it again once dcc.Graph saw it resized)
     drawings = dash_duo.driver.execute_script("return window.__drawnAt")
     assert drawings and all(abs(w - box) <= 2 for w, box in drawings), drawings
-    sent = dash_duo.driver.execute_script("return window.__widths")
+    answers = dash_duo.driver.execute_script("return window.__answers")
+    sent = [s["value"] for *_, states in answers for s in states if s["id"] == Ids.RRG_WIDTH]
     drawn = dash_duo.driver.execute_script(
         "return Math.round(document.getElementById(arguments[0]).getBoundingClientRect().width)",
         str(Ids.RRG),

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from selenium.webdriver.common.action_chains import ActionChains
 
 from components.ids import Ids
+from tests.browser.duo import RECORD_JS
 from tests.browser.test_page import open_page, starts, wait_for
 
 MODEBAR_TITLES_JS = """
@@ -158,19 +159,6 @@ def test_view007_coverage_at_the_views_end_and_empty_ranges(
     )
 
 
-CALLBACKS_JS = """
-window.__outputs = [];
-var fetchFirst = window.fetch;
-window.fetch = function (url, opts) {
-  if (String(url).indexOf('_dash-update-component') !== -1 && opts && opts.body) {
-    try { window.__outputs.push(JSON.parse(opts.body).output); } catch (e) {}
-  }
-  return fetchFirst.apply(this, arguments);
-};
-"""
-"""Records the output of every callback request the page sends (CDP: before its scripts)."""
-
-
 def test_view007_a_first_load_is_the_links_view_without_a_url_sync(
     dash_duo: Any, breadth_app: Any
 ) -> None:
@@ -179,9 +167,9 @@ def test_view007_a_first_load_is_the_links_view_without_a_url_sync(
     the link in canonical form. A browser that sends no usable Referer gets the link's view
     all the same, through the sync."""
     driver = dash_duo.driver
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALLBACKS_JS})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_JS})
     open_page(dash_duo, breadth_app, "?fast=20&u=sim-small")
-    sent = driver.execute_script("return window.__outputs")
+    sent = [a[0] for a in driver.execute_script("return window.__answers")]
     assert sent and not [o for o in sent if "url.search" in o], sent
     assert any("chart-participation.figure" in o for o in sent), sent
     assert dash_duo.find_element(f"#{Ids.FAST}").get_attribute("value") == "20"
@@ -199,7 +187,7 @@ def test_view007_a_first_load_is_the_links_view_without_a_url_sync(
         line = wait_for(dash_duo, lambda: dash_duo.find_element(".claims-universe").text)
         assert line.startswith("Universe: Simulated small caps"), line
         assert dash_duo.find_element(f"#{Ids.FAST}").get_attribute("value") == "30"
-        sent = driver.execute_script("return window.__outputs")
+        sent = [a[0] for a in driver.execute_script("return window.__answers")]
         assert [o for o in sent if "url.search" in o], sent
     finally:
         driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
