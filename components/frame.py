@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 
 TITLE_PX = 34
 """Height in px of the title band at the top of every chart (10 px pad + a 14 px line)."""
+TITLE_LINE_PX = 18
+"""Height in px of each further line of a title (14 px font, Plotly's line spacing 1.3)."""
 LEGEND_PX = (29, 19)
 """Height in px of a horizontal legend's first row and of each further row (font 12)."""
 TICK_OVERHANG_PX = 19

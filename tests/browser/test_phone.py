@@ -176,12 +176,22 @@ return {labels: labels.map(function (l) { return l.text; }), overlaps: pairs,
         series: gd._fullData.filter(function (t) { return t.showlegend; }).length,
         visible: gd._fullData.map(function (t) { return [t.legendgroup, t.visible]; }),
         opacity: opacity, width: gd.getBoundingClientRect().width,
-        margin: gd.layout.margin, size: gd._fullLayout._size};
+        margin: gd.layout.margin, size: gd._fullLayout._size,
+        box: box(gd), title: box(gd.querySelector('.gtitle')),
+        legendBox: box(gd.querySelector('.legend')),
+        modebar: box(gd.querySelector('.modebar-container'))};
+"""
+BOX_JS = """
+function box(el) {
+  if (!el) { return null; }
+  var r = el.getBoundingClientRect();
+  return r.width || r.height ? {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom} : null;
+}
 """
 
 
 def rrg_state(duo: Any) -> dict[str, Any] | None:
-    state: dict[str, Any] | None = duo.driver.execute_script(RRG_JS, str(Ids.RRG))
+    state: dict[str, Any] | None = duo.driver.execute_script(BOX_JS + RRG_JS, str(Ids.RRG))
     return state
 
 
@@ -204,6 +214,13 @@ def test_ph004_rrg_labels_apart_legend_toggles_and_hover_highlights(
         assert sorted(rrg["labels"]) == sorted(rrg["opacity"]) and rrg["series"] >= 10
         assert rrg["overlaps"] == [], (name, rrg["overlaps"])
         assert rrg["legend"] == rrg["series"]  # one legend entry per series
+        # the title is whole, above the legend; on a phone no modebar covers it (it did,
+        # and the title ran past the graph's edge)
+        title, legend, graph = rrg["title"], rrg["legendBox"], rrg["box"]
+        assert graph["x0"] <= title["x0"] and title["x1"] <= graph["x1"] - 4, (name, rrg)
+        assert title["y1"] <= legend["y0"] + 2, (name, title, legend)
+        if name == "phone":
+            assert rrg["modebar"] is None, rrg["modebar"]
         dash_duo.driver.execute_script(
             "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
             str(Ids.RRG),
