@@ -58,7 +58,7 @@
     return Math.round(w);
   }
 
-  var watched = null;  // {graph, store, px}: the ids rrg.width was called with, the last width
+  var watched = null;  // {graph, store, redraw, px}: rrg.width's ids, the last width
   var resizing = null;
   window.addEventListener('resize', function () {
     clearTimeout(resizing);
@@ -67,6 +67,10 @@
       if (px > 0 && px !== watched.px) {
         watched.px = px;
         window.dash_clientside.set_props(watched.store, {data: px});
+        var el = document.getElementById(watched.graph);
+        if (el && el.getBoundingClientRect().width > 0) {  // shown: drawn for another width
+          window.dash_clientside.set_props(watched.redraw, {data: px});
+        }
       }
     }, 250);
   });
@@ -77,12 +81,18 @@
        * body in the active tab (every tab's cards are alike); unchanged, no update. Measured
        * at the load and on each tab change, and after a window resize (the listener above):
        * a click on the RRG tab asks for its view at once (tabs.select), with the width known
-       * then. */
-      width: function (tab, id, current, storeId) {
-        watched = {graph: id, store: storeId, px: current};
+       * then. If the RRG tab was clicked with another width than it now has (a resize not
+       * yet measured), its view is asked for again (redraw; set_props: no callback waits on
+       * this one), not at the load (no width known before). */
+      width: function (tab, id, current, storeId, redrawId) {
+        watched = {graph: id, store: storeId, redraw: redrawId, px: current};
         var px = measure(id);
         if (px > 0 && px !== current) {
           watched.px = px;
+          if (tab === 'rrg' && typeof current === 'number') {  // the width first: a State
+            window.dash_clientside.set_props(storeId, {data: px});
+            window.dash_clientside.set_props(redrawId, {data: px});
+          }
           return px;
         }
         return window.dash_clientside.no_update;

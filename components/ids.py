@@ -95,6 +95,7 @@ class Ids(StrEnum):
     RRG_NOTICE = "rrg-notice"
     RRG_TABLE = "rrg-table"
     RRG_WIDTH = "rrg-width"
+    RRG_REDRAW = "rrg-redraw"
     RRG_FOCUS = "rrg-focus"
     CLAIM_ASOF = "claim-asof"
     CLAIM_NOTE_DATE = "claim-note-date"

@@ -15,10 +15,13 @@ from components.tabs import view_store
 from components.url.query import from_store
 
 
-def update_rrg(data: dict[str, Any] | None, width: Any = None) -> tuple[Any, ...]:
-    """Redraw the RRG when the view changes and its tab is active (``data``: the tab's own
-    store; ``width``: the graph's, in pixels, as the browser measured it on the last tab
-    change; the report's width when unknown)."""
+def update_rrg(
+    data: dict[str, Any] | None, redraw: Any = None, width: Any = None
+) -> tuple[Any, ...]:
+    """Redraw the RRG when the view changes and its tab is active, or when a window resize
+    changed the shown graph's width (``redraw``, assets/rrg.js) (``data``: the tab's own
+    store; ``width``: the graph's, in pixels, as the browser measured it last; the report's
+    width when unknown)."""
     state = from_store(data)
     if state.tab != "rrg":
         return (no_update,) * 4
@@ -40,6 +43,9 @@ def register(app: Dash) -> None:
         Output(Ids.RRG_NOTICE, "children"),
         Output(Ids.RRG_TABLE, "children"),
         Input(view_store("rrg"), "data"),
+        # set with the width after a window resize that changed the graph's while shown: its
+        # labels and legend are laid out for a width (a phone turned, a window narrowed)
+        Input(Ids.RRG_REDRAW, "data"),
         # measured at the load, on every tab change and after a window resize (clientside):
         # a State, so a tab click does not fire this callback twice
         State(Ids.RRG_WIDTH, "data"),
@@ -52,6 +58,7 @@ def register(app: Dash) -> None:
         State(Ids.RRG, "id"),
         State(Ids.RRG_WIDTH, "data"),
         State(Ids.RRG_WIDTH, "id"),  # written again after a window resize (assets/rrg.js)
+        State(Ids.RRG_REDRAW, "id"),  # and this one too, when the graph is shown
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rrg", function_name="focus"),
