@@ -94,7 +94,7 @@ def rrg_tab() -> Component:
                 controls,
                 html.Div(id=Ids.RRG_NOTICE),
                 dcc.Store(id=Ids.RRG_WIDTH),  # the graph's width in pixels, for its labels
-                dcc.Store(id=Ids.RRG_REDRAW),  # set when a resize changed the shown graph's
+                dcc.Store(id=Ids.RRG_REDRAW),  # its view asked again: the width changed
                 dcc.Store(id=Ids.RRG_FOCUS),  # the highlighted series (assets/rrg.js)
                 graph,
                 html.Div(id=Ids.RRG_TABLE, className="table-responsive"),
