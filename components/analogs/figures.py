@@ -117,7 +117,7 @@ def forward_figure(
         categoryorder="array",
         categoryarray=order,
         showspikes=False,
-        title_text="Horizon after the signal date (1m = 21 sessions)",
+        title_text="Horizon (1m = 21 sessions)",  # "after each episode": the title says it
         hoverformat="",
     )
     fig.update_yaxes(

@@ -153,6 +153,21 @@ def test_tb003_analogs_and_episode_bands(dash_duo: Any, tabs_app: Any) -> None:
     assert query(dash_duo)["near"] == ["20"]
 
 
+CUT_TITLES_JS = """
+var cut = [];
+document.querySelectorAll('[role="tabpanel"]:not([hidden]) .js-plotly-plot').forEach(function (gd) {
+  var g = gd.getBoundingClientRect();
+  if (!g.width) { return; }
+  gd.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text').forEach(function (t) {
+    var r = t.getBoundingClientRect();
+    if (r.width && (r.left < g.left - 1 || r.right > g.right + 1)) { cut.push(t.textContent); }
+  });
+});
+return cut;
+"""
+"""The chart and axis titles of the shown tab that run past their graph's edges."""
+
+
 def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
     open_at(dash_duo, tabs_app, "?tab=rrg&near=20")  # the demo has an episode at 20%
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -183,6 +198,8 @@ def test_tb004_tab_screenshots(dash_duo: Any, tabs_app: Any) -> None:
             )
             time.sleep(0.2)
             dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}-tab-{tab}.png"))
+            cut = dash_duo.driver.execute_script(CUT_TITLES_JS)
+            assert not cut, f"titles cut at {width}px on {tab}: {cut}"
             overflow = dash_duo.driver.execute_script(
                 "return document.documentElement.scrollWidth"
                 " - document.documentElement.clientWidth;"
