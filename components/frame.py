@@ -64,13 +64,20 @@ def legend_names(fig: go.Figure) -> list[str]:
     return names if (shown if shown is not None else len(names) > 1) else []
 
 
+def title_band(title: str | None) -> int:
+    """Height in px of a chart's title band: ``TITLE_PX``, and ``TITLE_LINE_PX`` for each
+    further line (``<br>``, e.g. the RRG's on a phone)."""
+    return TITLE_PX + TITLE_LINE_PX * (title or "").count("<br>")
+
+
 def top_margin(fig: go.Figure) -> int:
     """The top margin in px that fits the title, the legend's rows and the top tick label, so
     Plotly draws the chart once (the 8 Breadth charts: ~590 ms drawn twice, ~365 ms once).
     Only a chart narrower than ``LEGEND_WIDTH_PX`` whose legend wraps a row more is still
     drawn twice (nothing is clipped either way)."""
+    band = title_band(fig.layout.title.text)
     rows = legend_rows([text_px(n) for n in legend_names(fig)])
     if rows == 0:
-        return TITLE_PX + 6
+        return band + 6
     first, more = LEGEND_PX
-    return TITLE_PX + first + more * (rows - 1) + TICK_OVERHANG_PX
+    return band + first + more * (rows - 1) + TICK_OVERHANG_PX

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.frame import TITLE_PX, top_margin
+from components.frame import title_band, top_margin
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 OKABE_ITO: dict[str, str] = {
@@ -210,6 +210,7 @@ Y_AXIS: dict[str, object] = {
 
 def frame_layout(*, height: int, title: str) -> dict[str, object]:
     """The common layout keys of every chart (axes apart), as a plain dict."""
+    band = title_band(title)  # the legend goes under the title's lines
     return {
         "template": "none",
         "paper_bgcolor": "white",
@@ -232,7 +233,7 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
             "font": {"size": 14},
         },
         "font": {"family": FONT, "size": 12, "color": "#2a3f5f"},
-        "margin": {"l": 64, "r": 16, "t": TITLE_PX + 6, "b": 32},
+        "margin": {"l": 64, "r": 16, "t": band + 6, "b": 32},
         "hovermode": "x unified",
         "hoverlabel": {"namelength": -1},
         "legend": {  # under the title, in the figure's own coordinates: a legend that wraps
@@ -240,7 +241,7 @@ def frame_layout(*, height: int, title: str) -> dict[str, object]:
             "xref": "container",
             "yref": "container",
             "x": 0.0,
-            "y": 1.0 - TITLE_PX / height,
+            "y": 1.0 - band / height,
             "yanchor": "top",
             "xanchor": "left",
             "font": {"size": 12},

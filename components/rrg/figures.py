@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from components.frame import LEGEND_PX, TITLE_LINE_PX, TITLE_PX, legend_rows
+from components.frame import LEGEND_PX, legend_rows, title_band
 from components.rrg.labels import (
     Box,
     Placement,
@@ -238,8 +238,7 @@ def rrg_figure(
     when = f"{shown:%d %b %Y} · " if shown is not None else ""
     # a phone's graph (~370 px) cannot hold it on one line: the date and tails on a second
     title = f"{title}{'<br>' if narrow else ' · '}{when}{tail}-{word} tails"
-    base_layout(fig, height=RRG_HEIGHT, title=title)
-    extra = TITLE_LINE_PX if narrow else 0  # the title's second line
+    base_layout(fig, height=RRG_HEIGHT, title=title)  # the legend under the title's lines
     entry = legend_entry(list(names.values()))
     left = 52 if narrow else 64
     rows = max(legend_rows([entry] * len(names), width - left - 16), 1)
@@ -252,9 +251,8 @@ def rrg_figure(
             "entrywidth": entry,  # a grid of known height: the plot area is what labels expect
             "entrywidthmode": "pixels",
             "tracegroupgap": 0,  # one group per series: rows LEGEND_ROW apart
-            "y": 1.0 - (TITLE_PX + extra) / RRG_HEIGHT,
         },
-        margin={"l": left, "r": 16, "t": TITLE_PX + extra + 22 + rows * LEGEND_ROW, "b": 48},
+        margin={"l": left, "r": 16, "t": title_band(title) + 22 + rows * LEGEND_ROW, "b": 48},
     )
     rng = [100.0 - span, 100.0 + span]
     fig.update_xaxes(

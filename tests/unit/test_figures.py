@@ -302,6 +302,10 @@ def test_fig043_top_margin_holds_the_legend_so_plotly_draws_once() -> None:
     ] + [go.Scatter(x=[1], y=[1], name="% above 200-day avg")]
     assert top_margin(fig(*long)) == one_row + LEGEND_PX[1] == 101  # 2 rows at 1,200 px
     assert base_layout(fig(a, b), height=300, title="t").layout.margin.t == one_row
+    # a title on two lines (the RRG's on a phone): the band, the legend and the margin grow
+    # by one line
+    two = base_layout(fig(a, b), height=300, title="t<br>u").layout
+    assert two.margin.t == one_row + 18 and two.legend.y == pytest.approx(1 - (34 + 18) / 300)
     # the benchmark's legend names its divergence marks: room for it only when it has them
     closes = _closes()["SIM:LARGE"]
     plain = figs.benchmark_figure(closes, ticker="SIM:LARGE", start=START, end=END)
