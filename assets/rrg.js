@@ -59,19 +59,26 @@
   }
 
   var watched = null;  // {graph, store, redraw, px}: rrg.width's ids, the last width
+
+  /* A new width: the store (a State of the RRG's view, so written first), and when the graph
+   * is shown and was laid out for a known width (not at the load), its view asked for again
+   * (redraw; set_props: no callback waits on this one). */
+  function widthChanged(px) {
+    var known = typeof watched.px === 'number';
+    var el = document.getElementById(watched.graph);
+    watched.px = px;
+    window.dash_clientside.set_props(watched.store, {data: px});
+    if (known && el && el.getBoundingClientRect().width > 0) {
+      window.dash_clientside.set_props(watched.redraw, {data: px});
+    }
+  }
+
   var resizing = null;
   window.addEventListener('resize', function () {
     clearTimeout(resizing);
     resizing = setTimeout(function () {
       var px = watched ? measure(watched.graph) : 0;
-      if (px > 0 && px !== watched.px) {
-        watched.px = px;
-        window.dash_clientside.set_props(watched.store, {data: px});
-        var el = document.getElementById(watched.graph);
-        if (el && el.getBoundingClientRect().width > 0) {  // shown: drawn for another width
-          window.dash_clientside.set_props(watched.redraw, {data: px});
-        }
-      }
+      if (px > 0 && px !== watched.px) { widthChanged(px); }
     }, 250);
   });
 
@@ -81,18 +88,13 @@
        * body in the active tab (every tab's cards are alike); unchanged, no update. Measured
        * at the load and on each tab change, and after a window resize (the listener above):
        * a click on the RRG tab asks for its view at once (tabs.select), with the width known
-       * then. If the RRG tab was clicked with another width than it now has (a resize not
-       * yet measured), its view is asked for again (redraw; set_props: no callback waits on
-       * this one), not at the load (no width known before). */
+       * then: if the RRG tab was clicked with another width than it now has (a resize not
+       * yet measured), its view is asked for again (widthChanged). */
       width: function (tab, id, current, storeId, redrawId) {
         watched = {graph: id, store: storeId, redraw: redrawId, px: current};
         var px = measure(id);
         if (px > 0 && px !== current) {
-          watched.px = px;
-          if (tab === 'rrg' && typeof current === 'number') {  // the width first: a State
-            window.dash_clientside.set_props(storeId, {data: px});
-            window.dash_clientside.set_props(redrawId, {data: px});
-          }
+          widthChanged(px);
           return px;
         }
         return window.dash_clientside.no_update;
