@@ -26,7 +26,10 @@ if (!gd || !gd.data) { return null; }
 return {traces: gd.data.length,
         points: (gd.calcdata || []).map(function (c) { return c ? c.length : 0; }),
         shapes: (gd.layout.shapes || []).length,
-        visible: gd.getBoundingClientRect().width};
+        visible: gd.getBoundingClientRect().width,
+        title: gd.layout.title ? gd.layout.title.text : null,
+        names: gd.data.filter(function (t) { return t.showlegend; })
+                      .map(function (t) { return t.name; })};
 """
 
 
@@ -415,15 +418,6 @@ def test_tb008_back_and_forward_across_tab_clicks(dash_duo: Any, tabs_app: Any) 
     settle(dash_duo)
 
 
-RRG_LAYOUT_JS = """
-var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
-if (!gd || !gd.layout || !gd.layout.title) { return null; }
-return {title: gd.layout.title.text, graph: Math.round(gd.getBoundingClientRect().width),
-        names: (gd.data || []).filter(function (t) { return t.showlegend; })
-                              .map(function (t) { return t.name; })};
-"""
-
-
 def test_tb009_the_rrg_is_laid_out_again_when_its_width_changes(
     dash_duo: Any, tabs_app: Any
 ) -> None:
@@ -431,7 +425,7 @@ def test_tb009_the_rrg_is_laid_out_again_when_its_width_changes(
     the title on two lines). A window narrowed while the RRG is shown (a phone or tablet
     turned), or narrowed just before a click on its tab (not yet measured, assets/rrg.js),
     has it asked for once more, at the new width; a click without a resize does not."""
-    layout = lambda: dash_duo.driver.execute_script(RRG_LAYOUT_JS, str(Ids.RRG))  # noqa: E731
+    layout = lambda: graph(dash_duo, Ids.RRG)  # noqa: E731
     rrg_answers = lambda: [  # noqa: E731
         states for out, figure, _, _, states in dash_duo.driver.execute_script(
             "return window.__answers") if figure]  # fmt: skip
@@ -452,7 +446,7 @@ def test_tb009_the_rrg_is_laid_out_again_when_its_width_changes(
     dash_duo.driver.execute_script(RECORD_JS, str(Ids.RRG))
     phone(wide=False)  # turned, while shown
     narrow = wait_for(lambda: (x := layout()) and "<br>" in x["title"] and x)
-    assert all(" · " not in n for n in narrow["names"]) and narrow["graph"] < 400, narrow
+    assert all(" · " not in n for n in narrow["names"]) and narrow["visible"] < 400, narrow
     settle(dash_duo)
     assert len(rrg_answers()) == 1
     click_tab(dash_duo, "Breadth")  # away, wide again, and back at once
@@ -460,7 +454,7 @@ def test_tb009_the_rrg_is_laid_out_again_when_its_width_changes(
     dash_duo.driver.execute_script(RECORD_JS, str(Ids.RRG))
     phone(wide=True)
     click_tab(dash_duo, "Rotation (RRG)")
-    wait_for(lambda: (x := layout()) and "<br>" not in x["title"] and x["graph"] > 1000)
+    wait_for(lambda: (x := layout()) and "<br>" not in x["title"] and x["visible"] > 1000)
     settle(dash_duo)
     sent = [s["value"] for states in rrg_answers() for s in states if s["id"] == Ids.RRG_WIDTH]
     assert sent and sent[-1] > 1000, sent  # the last drawing's width is the graph's
